@@ -1,0 +1,131 @@
+package display
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"image"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+func TestRecorderLogsAndModelsBusy(t *testing.T) {
+	dir := t.TempDir()
+	info := Profiles["2in13"]
+	rec, err := NewRecorder(info, RecorderOptions{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := NewFrame(info.Width, info.Height, 1)
+	f.FillRect(image.Rect(8, 8, 16, 16), 0)
+	if err := rec.Refresh(f, image.Rect(8, 8, 16, 16), ModePartial); err != nil {
+		t.Fatal(err)
+	}
+	if !rec.Busy() {
+		t.Error("recorder not busy right after a 300 ms refresh")
+	}
+	if err := rec.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	file, err := os.Open(filepath.Join(dir, "refresh.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer file.Close()
+	sc := bufio.NewScanner(file)
+	var events []Event
+	for sc.Scan() {
+		var e Event
+		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
+			t.Fatalf("bad log line %q: %v", sc.Text(), err)
+		}
+		events = append(events, e)
+	}
+	if len(events) != 1 {
+		t.Fatalf("log has %d lines, want 1", len(events))
+	}
+	e := events[0]
+	if e.Kind != "refresh" || e.Mode != "partial" || e.Rect() != image.Rect(8, 8, 16, 16) {
+		t.Errorf("logged %+v, want a partial refresh of (8,8)-(16,16)", e)
+	}
+	if e.Bytes != 8 {
+		t.Errorf("bytes = %d, want 8 (8 rows of one byte)", e.Bytes)
+	}
+	if e.BusyMS < 300 || e.BusyMS > 301 {
+		t.Errorf("busy_ms = %v, want 300 plus 8 bytes at 2 us", e.BusyMS)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "final.png")); err != nil {
+		t.Errorf("final.png missing: %v", err)
+	}
+	if got := rec.Image().GrayAt(10, 10); got != 0 {
+		t.Errorf("panel pixel (10,10) = %d, want black", got)
+	}
+}
+
+func TestLoopSendsOnlyChangedPixels(t *testing.T) {
+	info := Profiles["it8951-10in3"]
+	rec, err := NewRecorder(info, RecorderOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	loop := NewLoop(rec, LoopOptions{})
+	src := NewFrame(info.Width, info.Height, info.Depth)
+	src.FillRect(image.Rect(101, 50, 103, 60), 0)
+	// The damage hint is wider than the change; the diff trims it.
+	loop.Submit(src, []Damage{{Rect: image.Rect(0, 0, 400, 100)}})
+	ctx := context.Background()
+	if err := loop.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// An unchanged frame sends nothing.
+	loop.Submit(src, []Damage{{Rect: image.Rect(0, 0, 400, 100)}})
+	if err := loop.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ev := rec.Events()
+	if len(ev) != 1 {
+		t.Fatalf("got %d refreshes, want 1: %+v", len(ev), ev)
+	}
+	if got, want := ev[0].Rect(), image.Rect(100, 50, 104, 60); got != want {
+		t.Errorf("refreshed %v, want %v", got, want)
+	}
+	if ev[0].Mode != "A2" {
+		t.Errorf("mode %s, want A2 for black and white", ev[0].Mode)
+	}
+}
+
+func TestLoopCoalescesWhileBusy(t *testing.T) {
+	info := Profiles["2in13"]
+	rec, err := NewRecorder(info, RecorderOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	loop := NewLoop(rec, LoopOptions{})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- loop.Run(ctx) }()
+
+	src := NewFrame(info.Width, info.Height, 1)
+	for i := 0; i < 20; i++ {
+		r := image.Rect(0, i*8, 8, i*8+8)
+		src.FillRect(r, 0)
+		loop.Submit(src, []Damage{{Rect: r}})
+		time.Sleep(20 * time.Millisecond)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	ev := rec.Events()
+	// 20 changes over about 400 ms on a 300 ms panel: at most a handful
+	// of refreshes, and the last frame shown.
+	if len(ev) == 0 || len(ev) > 4 {
+		t.Errorf("got %d refreshes for 20 changes, want 1 to 4", len(ev))
+	}
+	if got := rec.Image().GrayAt(3, 19*8+3); got != 0 {
+		t.Errorf("last change not shown: pixel = %d", got)
+	}
+}
