@@ -1,0 +1,124 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"sort"
+	"strings"
+
+	"github.com/einkterm/einkterm/display"
+)
+
+// displayKind opens one kind of --display value, such as "record:DIR".
+// Files of this package add theirs with registerDisplay in an init
+// function.
+type displayKind struct {
+	name  string
+	usage string // one line for help, such as "record:DIR[?frames=1]"
+	open  func(arg string, query url.Values, o displayOptions) (display.Panel, error)
+}
+
+var displayKinds = map[string]displayKind{}
+
+func registerDisplay(k displayKind) {
+	if _, dup := displayKinds[k.name]; dup {
+		panic("einkterm: display registered twice: " + k.name)
+	}
+	displayKinds[k.name] = k
+}
+
+// displayOptions are the settings every display kind may use.
+type displayOptions struct {
+	Panel    display.Info // the chosen panel profile
+	Rotation int          // degrees clockwise: 0, 90, 180 or 270
+	Logger   *slog.Logger
+	Getenv   func(string) string
+}
+
+// displayFlags are the flags that pick a display, shared by every
+// command that shows something.
+type displayFlags struct {
+	display  string
+	panel    string
+	rotation int
+}
+
+func (d *displayFlags) add(fs *flag.FlagSet) {
+	fs.StringVar(&d.display, "display", "",
+		"where to show the session: "+displayUsage()+
+			" (default: sim when DISPLAY is set and the simulator is built in, else record:einkterm-record)")
+	fs.StringVar(&d.panel, "panel", display.DefaultProfile,
+		"panel profile: "+strings.Join(display.ProfileNames(), ", ")+", or WxH")
+	fs.IntVar(&d.rotation, "rotate", 0, "rotation in degrees clockwise: 0, 90, 180 or 270")
+}
+
+func displayUsage() string {
+	var u []string
+	for _, k := range displayKinds {
+		u = append(u, k.usage)
+	}
+	sort.Strings(u)
+	return strings.Join(u, ", ")
+}
+
+// open returns the panel that the flags name.
+func (d *displayFlags) open(e *env, log *slog.Logger) (display.Panel, error) {
+	info, err := display.LookupProfile(d.panel)
+	if err != nil {
+		return nil, err
+	}
+	switch d.rotation {
+	case 0, 90, 180, 270:
+	default:
+		return nil, fmt.Errorf("invalid --rotate %d: use 0, 90, 180 or 270", d.rotation)
+	}
+	spec := d.display
+	if spec == "" {
+		spec = defaultDisplay(e)
+	}
+	name, arg, _ := strings.Cut(spec, ":")
+	arg, rawQuery, _ := strings.Cut(arg, "?")
+	query, err := url.ParseQuery(rawQuery)
+	if err != nil {
+		return nil, fmt.Errorf("invalid --display %q: %v", spec, err)
+	}
+	kind, ok := displayKinds[name]
+	if !ok {
+		return nil, fmt.Errorf("unknown --display %q: use one of %s", spec, displayUsage())
+	}
+	return kind.open(arg, query, displayOptions{
+		Panel:    info,
+		Rotation: d.rotation,
+		Logger:   log,
+		Getenv:   e.getenv,
+	})
+}
+
+// defaultDisplay is the simulator window when a desktop is there and the
+// simulator is built in, and the headless recorder otherwise.
+func defaultDisplay(e *env) string {
+	_, sim := displayKinds["sim"]
+	desktop := e.getenv("DISPLAY") != "" || e.getenv("WAYLAND_DISPLAY") != ""
+	if sim && desktop {
+		return "sim"
+	}
+	return "record:einkterm-record"
+}
+
+func init() {
+	registerDisplay(displayKind{
+		name:  "record",
+		usage: "record:DIR[?frames=1]",
+		open:  openRecorder,
+	})
+}
+
+func openRecorder(dir string, q url.Values, o displayOptions) (display.Panel, error) {
+	if dir == "" {
+		return nil, fmt.Errorf("--display record needs a folder, as in record:./rec")
+	}
+	frames := q.Get("frames") == "1" || q.Get("frames") == "true"
+	return display.NewRecorder(o.Panel, display.RecorderOptions{Dir: dir, Frames: frames})
+}

@@ -1,0 +1,114 @@
+// Command einkterm is an SSH terminal and VNC viewer for e-paper and
+// other slow displays.
+//
+// Usage:
+//
+//	einkterm shell [flags] [-- command args...]
+//	einkterm ssh [flags] [user@]host[:port] [command]
+//	einkterm version
+//
+// Run "einkterm help" for every command and "einkterm CMD -h" for its
+// flags.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"sort"
+	"syscall"
+)
+
+// version and commit are stamped by the Makefile with -ldflags -X.
+var (
+	version = "dev"
+	commit  = "unknown"
+)
+
+// command is one subcommand of einkterm. Files of this package add theirs
+// with register in an init function.
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, env *env, args []string) error
+}
+
+var commands = map[string]command{}
+
+func register(c command) {
+	if _, dup := commands[c.name]; dup {
+		panic("einkterm: command registered twice: " + c.name)
+	}
+	commands[c.name] = c
+}
+
+// env is what a command reads and writes besides its arguments, so that
+// tests can run commands in-process.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	getenv         func(string) string
+}
+
+// exitError carries a process exit status, such as the remote command's.
+type exitError struct{ code int }
+
+func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(),
+		os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	defer stop()
+	e := &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}
+	os.Exit(runMain(ctx, e, os.Args[1:]))
+}
+
+// runMain runs the command named by args[0] and returns the exit status.
+func runMain(ctx context.Context, e *env, args []string) int {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		usage(e.stderr)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	c, ok := commands[args[0]]
+	if !ok {
+		fmt.Fprintf(e.stderr, "einkterm: unknown command %q; run einkterm help for the list\n", args[0])
+		return 2
+	}
+	err := c.run(ctx, e, args[1:])
+	var exit exitError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &exit):
+		return exit.code
+	case errors.Is(err, errUsage):
+		return 2
+	default:
+		fmt.Fprintf(e.stderr, "einkterm %s: %v\n", c.name, err)
+		return 1
+	}
+}
+
+// errUsage is returned after a flag error that the flag package printed.
+var errUsage = errors.New("usage error")
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "usage: einkterm COMMAND [flags] [args]")
+	fmt.Fprintln(w)
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Run einkterm COMMAND -h for the flags of a command.")
+}
