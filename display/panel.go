@@ -121,3 +121,11 @@ func (i Info) Cost(r image.Rectangle, m Mode) time.Duration {
 	s, _ := i.Spec(m)
 	return s.Cost(i.RegionBytes(r))
 }
+
+// Keyboard is implemented by panels that have a keyboard of their own,
+// such as the simulator window. Input returns the bytes typed, encoded
+// as a terminal sends them; the channel is closed when the user closes
+// the panel, which ends the session.
+type Keyboard interface {
+	Input() <-chan []byte
+}
