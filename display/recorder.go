@@ -44,18 +44,35 @@ type Recorder struct {
 
 var _ Panel = (*Recorder)(nil)
 
-// Event is one line of the refresh log.
+// Event is one line of the refresh log. A refresh has every field; key,
+// sleep and wake events have only the time and the kind.
 type Event struct {
 	TimeMS float64 `json:"t_ms"`
 	Kind   string  `json:"kind"`
-	X      int     `json:"x,omitempty"`
-	Y      int     `json:"y,omitempty"`
-	W      int     `json:"w,omitempty"`
-	H      int     `json:"h,omitempty"`
-	Mode   string  `json:"mode,omitempty"`
-	Flash  bool    `json:"flash,omitempty"`
-	Bytes  int     `json:"bytes,omitempty"`
-	BusyMS float64 `json:"busy_ms,omitempty"`
+	X      int     `json:"x"`
+	Y      int     `json:"y"`
+	W      int     `json:"w"`
+	H      int     `json:"h"`
+	Mode   string  `json:"mode"`
+	Flash  bool    `json:"flash"`
+	Bytes  int     `json:"bytes"`
+	BusyMS float64 `json:"busy_ms"`
+}
+
+// eventHeader is the part of Event that every kind of line has.
+type eventHeader struct {
+	TimeMS float64 `json:"t_ms"`
+	Kind   string  `json:"kind"`
+}
+
+// MarshalJSON writes a refresh with all its fields and any other event
+// with its time and kind alone.
+func (e Event) MarshalJSON() ([]byte, error) {
+	if e.Kind != "refresh" {
+		return json.Marshal(eventHeader{e.TimeMS, e.Kind})
+	}
+	type plain Event
+	return json.Marshal(plain(e))
 }
 
 // Rect returns the event's rectangle.

@@ -129,3 +129,22 @@ func TestLoopCoalescesWhileBusy(t *testing.T) {
 		t.Errorf("last change not shown: pixel = %d", got)
 	}
 }
+
+func TestEventJSONShape(t *testing.T) {
+	refresh := Event{TimeMS: 5, Kind: "refresh", W: 8, H: 8, Mode: "A2", Bytes: 32, BusyMS: 120}
+	b, err := json.Marshal(refresh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"t_ms":5,"kind":"refresh","x":0,"y":0,"w":8,"h":8,"mode":"A2","flash":false,"bytes":32,"busy_ms":120}`
+	if string(b) != want {
+		t.Errorf("refresh line\n got %s\nwant %s", b, want)
+	}
+	b, err = json.Marshal(Event{TimeMS: 7.5, Kind: "key"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"t_ms":7.5,"kind":"key"}`; string(b) != want {
+		t.Errorf("key line\n got %s\nwant %s", b, want)
+	}
+}
