@@ -1,0 +1,12 @@
+// Package term emulates a terminal for einkterm and draws its screen into
+// a packed display.Frame.
+//
+// Bytes from the remote side go through Write, which keeps UTF-8
+// sequences split across calls, answers device queries (DA, DSR, CPR) on
+// Options.Replies and feeds an emulator. Render then redraws only the
+// cells that changed since the previous call and returns the damaged
+// rectangles, so that slow panels refresh as little as possible.
+//
+// EncodeKey and EncodePaste turn key events from a simulator window or
+// evdev into the bytes an xterm would send.
+package term

@@ -1,0 +1,276 @@
+package term
+
+import (
+	"bytes"
+	"fmt"
+	"strconv"
+	"unicode/utf8"
+)
+
+// parseState is the state of the escape sequence scanner in front of the
+// emulator.
+type parseState uint8
+
+const (
+	stateGround parseState = iota
+	stateEsc
+	stateCSI
+	stateString    // OSC, DCS, APC, PM or SOS body
+	stateStringEsc // ESC seen inside a string
+)
+
+// maxCSI is the longest control sequence kept; longer ones are dropped.
+const maxCSI = 64
+
+// scanner watches the byte stream for the sequences that the emulator
+// gets wrong or ignores, answers them, and passes the rest on.
+type scanner struct {
+	state parseState
+	csi   []byte // parameters and intermediates of the current CSI
+	long  bool   // current CSI exceeded maxCSI and is dropped
+}
+
+// feed scans p and passes its bytes on to t.pending, handling the
+// intercepted sequences on the way. The caller holds t.mu.
+func (t *Terminal) feed(p []byte) {
+	s := &t.scan
+	for _, b := range p {
+		switch s.state {
+		case stateGround:
+			if b == 0x1b {
+				s.state = stateEsc
+				continue
+			}
+			t.pending = append(t.pending, b)
+
+		case stateEsc:
+			t.feedEsc(b)
+
+		case stateCSI:
+			t.feedCSI(b)
+
+		case stateString:
+			t.pending = append(t.pending, b)
+			switch b {
+			case 0x07:
+				s.state = stateGround
+			case 0x1b:
+				s.state = stateStringEsc
+			}
+
+		case stateStringEsc:
+			t.pending = append(t.pending, b)
+			s.state = stateString
+			if b == '\\' {
+				s.state = stateGround
+			}
+		}
+	}
+}
+
+func (t *Terminal) feedEsc(b byte) {
+	s := &t.scan
+	switch b {
+	case '[':
+		s.state = stateCSI
+		s.csi = s.csi[:0]
+		s.long = false
+		return
+	case ']', 'P', '_', '^', 'X':
+		s.state = stateString
+	case 'Z': // DECID: the same as DA1
+		s.state = stateGround
+		t.reply([]byte(da1Reply))
+		return
+	case 'c': // RIS
+		t.bracketed = false
+		t.cursorShape = 0
+		s.state = stateGround
+	case 0x1b:
+		return
+	default:
+		// An intermediate byte keeps the sequence open for its final.
+		if b < 0x20 || b > 0x2f {
+			s.state = stateGround
+		}
+	}
+	t.pending = append(t.pending, 0x1b, b)
+	if b >= 0x20 && b <= 0x2f {
+		// Pass later bytes as they come; the emulator completes the
+		// sequence itself.
+		s.state = stateGround
+	}
+}
+
+func (t *Terminal) feedCSI(b byte) {
+	s := &t.scan
+	switch {
+	case b == 0x1b:
+		s.state = stateEsc
+	case b == 0x18 || b == 0x1a: // CAN, SUB cancel the sequence
+		s.state = stateGround
+	case b < 0x20:
+		// A VT100 executes C0 controls found inside a sequence.
+		t.pending = append(t.pending, b)
+	case b < 0x40:
+		if len(s.csi) >= maxCSI {
+			s.long = true
+			return
+		}
+		s.csi = append(s.csi, b)
+	default:
+		s.state = stateGround
+		if !s.long {
+			t.handleCSI(s.csi, b)
+		}
+	}
+}
+
+// Replies to device attribute requests: a VT100 with advanced video
+// (DA1) and a VT220-class terminal (DA2).
+const (
+	da1Reply = "\x1b[?1;2c"
+	da2Reply = "\x1b[>1;10;0c"
+)
+
+// handleCSI acts on one complete control sequence with parameter and
+// intermediate bytes seq and final byte final.
+func (t *Terminal) handleCSI(seq []byte, final byte) {
+	var priv byte
+	if len(seq) > 0 && seq[0] >= '<' && seq[0] <= '?' {
+		priv, seq = seq[0], seq[1:]
+	}
+	i := bytes.IndexFunc(seq, func(r rune) bool { return r < 0x30 })
+	var inter []byte
+	if i >= 0 {
+		seq, inter = seq[:i], seq[i:]
+	}
+	params := bytes.Split(seq, []byte(";"))
+
+	switch {
+	case final == 'c' && len(inter) == 0 && priv == 0 && paramInt(params, 0) == 0:
+		t.reply([]byte(da1Reply))
+		return
+	case final == 'c' && len(inter) == 0 && priv == '>' && paramInt(params, 0) == 0:
+		t.reply([]byte(da2Reply))
+		return
+	case final == 'q' && string(inter) == " " && priv == 0:
+		t.cursorShape = paramInt(params, 0)
+		return
+	case final == 'n' && priv == 0 && len(inter) == 0:
+		t.deviceStatus(paramInt(params, 0))
+		return
+	case (final == 'h' || final == 'l') && priv == '?':
+		for i := range params {
+			if paramInt(params, i) == 2004 {
+				t.bracketed = final == 'h'
+			}
+		}
+	}
+	t.pending = append(t.pending, 0x1b, '[')
+	if priv != 0 {
+		t.pending = append(t.pending, priv)
+	}
+	t.pending = appendParams(t.pending, params, final)
+	t.pending = append(t.pending, inter...)
+	t.pending = append(t.pending, final)
+}
+
+// deviceStatus answers DSR 5 (status) and DSR 6 (cursor position).
+func (t *Terminal) deviceStatus(n int) {
+	switch n {
+	case 5:
+		t.reply([]byte("\x1b[0n"))
+	case 6:
+		t.flush(false)
+		// TODO: report the row relative to the scroll region in
+		// origin mode.
+		col, row := t.emu.Cursor()
+		t.reply(fmt.Appendf(nil, "\x1b[%d;%dR", row+1, col+1))
+	}
+}
+
+func (t *Terminal) reply(p []byte) {
+	t.replies = append(t.replies, p...)
+}
+
+// paramInt returns parameter i, or 0 when it is missing or empty.
+func paramInt(params [][]byte, i int) int {
+	if i >= len(params) {
+		return 0
+	}
+	n, err := strconv.Atoi(string(params[i]))
+	if err != nil || n < 0 {
+		return 0
+	}
+	return n
+}
+
+// defaultOne lists the finals whose empty or zero parameters mean 1.
+const defaultOne = "@ABCDEFGHILMPSTXZ`adef"
+
+// appendParams writes params with empty ones made explicit, since
+// vt10x stops reading parameters at the first empty one (so ESC[;10H
+// would go to column 1).
+func appendParams(dst []byte, params [][]byte, final byte) []byte {
+	one := bytes.IndexByte([]byte(defaultOne), final) >= 0
+	if final == 'r' && len(params) == 2 && len(params[1]) == 0 {
+		params = params[:1]
+	}
+	for i, p := range params {
+		if i > 0 {
+			dst = append(dst, ';')
+		}
+		switch {
+		case len(params) == 1 && len(p) == 0:
+			// A lone empty parameter stays empty: every default applies.
+		case one || final == 'r':
+			if paramInt(params, i) == 0 {
+				p = []byte("1")
+			}
+			dst = append(dst, p...)
+		case len(p) == 0:
+			dst = append(dst, '0')
+		default:
+			dst = append(dst, p...)
+		}
+	}
+	return dst
+}
+
+// flush hands the pending bytes to the emulator. With keepTail, an
+// incomplete UTF-8 sequence at the end stays pending for the next
+// Write. Invalid UTF-8 becomes U+FFFD, as in xterm.
+func (t *Terminal) flush(keepTail bool) {
+	p := t.pending
+	var tail []byte
+	if keepTail {
+		n := incompleteTail(p)
+		p, tail = p[:len(p)-n], p[len(p)-n:]
+	}
+	if !utf8.Valid(p) {
+		p = bytes.ToValidUTF8(p, []byte("\uFFFD"))
+	}
+	if len(p) > 0 {
+		t.emu.Write(p)
+	}
+	t.pending = append(t.pending[:0], tail...)
+}
+
+// incompleteTail returns the length of a UTF-8 sequence at the end of p
+// that is cut short, or 0.
+func incompleteTail(p []byte) int {
+	for n := 1; n <= 3 && n <= len(p); n++ {
+		b := p[len(p)-n]
+		if b < 0x80 {
+			return 0
+		}
+		if b >= 0xc0 {
+			if utf8.FullRune(p[len(p)-n:]) {
+				return 0
+			}
+			return n
+		}
+	}
+	return 0
+}

@@ -1,0 +1,227 @@
+package term
+
+import (
+	"image"
+
+	"github.com/einkterm/einkterm/display"
+)
+
+// Cursor shapes drawn by Render.
+const (
+	cursorNone uint8 = iota
+	cursorBlock
+	cursorUnderline
+	cursorBar
+)
+
+// drawnCell is everything that decides a cell's pixels; two equal
+// drawnCells look the same.
+type drawnCell struct {
+	r      rune
+	comb   string
+	fg, bg uint8
+	attr   Attr
+	width  uint8
+	cursor uint8
+}
+
+// renderState is what the previous Render drew.
+type renderState struct {
+	cells      []drawnCell
+	cols, rows int
+	width      int // frame size drawn
+	height     int
+	depth      int
+}
+
+func (r *renderState) invalidate() { r.cells = nil }
+
+// snapshot returns the cells to draw, with the cursor applied.
+func (t *Terminal) snapshot(depth int) (cells []drawnCell, cols, rows int) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+
+	cols, rows = t.emu.Size()
+	m := t.emu.Modes()
+	cells = make([]drawnCell, cols*rows)
+	for y := 0; y < rows; y++ {
+		for x := 0; x < cols; x++ {
+			c := t.emu.Cell(x, y)
+			d := drawnCell{r: c.Rune, comb: c.Comb, attr: c.Attr, width: c.Width}
+			d.fg, d.bg = cellLevels(c, depth, m.reverseScreen)
+			if d.r == 0 {
+				d.r = ' '
+			}
+			cells[y*cols+x] = d
+		}
+	}
+
+	cx, cy := t.emu.Cursor()
+	if !m.cursorHidden && cx >= 0 && cy >= 0 && cx < cols && cy < rows {
+		cells[cy*cols+cx].cursor = shapeOf(t.cursorShape)
+	}
+	return cells, cols, rows
+}
+
+// shapeOf maps a DECSCUSR parameter to a cursor shape.
+func shapeOf(p int) uint8 {
+	switch p {
+	case 3, 4:
+		return cursorUnderline
+	case 5, 6:
+		return cursorBar
+	}
+	return cursorBlock
+}
+
+// Render draws the cells that changed since the previous call, and the
+// old and new cursor cells, into f, and returns the damaged rectangles.
+// f must have the size and depth of Options (or of the last Resize); a
+// frame of another geometry is redrawn whole. Render returns nil when
+// nothing changed.
+func (t *Terminal) Render(f *display.Frame) []display.Damage {
+	t.renderMu.Lock()
+	defer t.renderMu.Unlock()
+
+	cells, cols, rows := t.snapshot(f.Depth)
+	rs := &t.render
+	full := rs.cells == nil || rs.cols != cols || rs.rows != rows ||
+		rs.width != f.Width || rs.height != f.Height || rs.depth != f.Depth
+
+	var damage []display.Damage
+	if full {
+		f.Fill(f.White())
+		damage = append(damage, display.Damage{Rect: f.Bounds()})
+	}
+	cw, ch := t.font.width, t.font.height
+	for y := 0; y < rows; y++ {
+		lo, hi := -1, -1
+		for x := 0; x < cols; x++ {
+			i := y*cols + x
+			if !full && cells[i] == rs.cells[i] {
+				continue
+			}
+			t.drawCell(f, x*cw, y*ch, cells[i])
+			if lo < 0 {
+				lo = x
+			}
+			hi = x + 1
+		}
+		if lo >= 0 && !full {
+			r := image.Rect(lo*cw, y*ch, hi*cw, (y+1)*ch).Intersect(f.Bounds())
+			if !r.Empty() {
+				damage = append(damage, display.Damage{Rect: r})
+			}
+		}
+	}
+
+	*rs = renderState{cells: cells, cols: cols, rows: rows,
+		width: f.Width, height: f.Height, depth: f.Depth}
+	return damage
+}
+
+// drawCell paints one cell whose top left corner is (x0, y0).
+func (t *Terminal) drawCell(f *display.Frame, x0, y0 int, c drawnCell) {
+	fnt := t.font
+	fg, bg := c.fg, c.bg
+	if c.cursor == cursorBlock {
+		fg, bg = bg, fg
+	}
+	glyph := fnt.glyph(c.r)
+	if glyph == nil && c.r != ' ' {
+		glyph = missingGlyph(fnt.width, fnt.height)
+	}
+	mask := uint64(1)<<fnt.width - 1
+	for y := 0; y < fnt.height; y++ {
+		var bits uint64
+		if y < len(glyph) && c.attr&AttrInvisible == 0 {
+			bits = glyph[y]
+		}
+		if c.attr&AttrBold != 0 {
+			bits |= bits << 1
+		}
+		if c.attr&AttrUnderline != 0 && y == fnt.ascent+1 {
+			bits = mask
+		}
+		if c.cursor == cursorUnderline && y >= fnt.height-2 {
+			bits ^= mask
+		}
+		if c.cursor == cursorBar {
+			bits ^= 3
+		}
+		bits &= mask
+		for x := 0; x < fnt.width; x++ {
+			v := bg
+			if bits&(1<<x) != 0 {
+				v = fg
+			}
+			f.SetGray(x0+x, y0+y, v)
+		}
+	}
+}
+
+// missingGlyph returns a hollow box for characters the font lacks.
+func missingGlyph(w, h int) []uint64 {
+	rows := make([]uint64, h)
+	top, bottom := h/6, h-h/6-1
+	left, right := 1, w-2
+	for y := top; y <= bottom; y++ {
+		rows[y] = 1<<left | 1<<right
+		if y == top || y == bottom {
+			for x := left; x <= right; x++ {
+				rows[y] |= 1 << x
+			}
+		}
+	}
+	return rows
+}
+
+// cellLevels returns the gray levels of a cell's text and background on
+// a frame of the given depth. The background follows the background
+// colour's luminance; the text takes its own colour only where that
+// stays readable, else black or white, whichever is farther from the
+// background. Reverse video swaps the two, so it always shows.
+func cellLevels(c Cell, depth int, reverseScreen bool) (fg, bg uint8) {
+	white := uint8(1<<depth - 1)
+	bl, fl := c.BG.luminance(), c.FG.luminance()
+	bg = quantize(bl, white)
+	if depth == 1 {
+		fg = white - bg
+	} else {
+		fg = quantize(fl, white)
+		if absDiff(fl, bl) < minContrast {
+			fg = 0
+			if bl < 128 {
+				fg = white
+			}
+		}
+	}
+	if c.Attr&AttrInvisible != 0 {
+		fg = bg
+	}
+	if (c.Attr&AttrReverse != 0) != reverseScreen {
+		fg, bg = bg, fg
+	}
+	return fg, bg
+}
+
+// minContrast is the smallest luminance difference, out of 255, at which
+// coloured text keeps its own gray level.
+const minContrast = 96
+
+func quantize(lum, white uint8) uint8 {
+	if white == 1 {
+		if lum >= 128 {
+			return 1
+		}
+		return 0
+	}
+	return uint8((int(lum)*int(white) + 127) / 255)
+}
+
+func absDiff(a, b uint8) uint8 {
+	if a > b {
+		return a - b
+	}
+	return b - a
+}

@@ -1,0 +1,195 @@
+package term
+
+import (
+	"fmt"
+	"image"
+	"io"
+	"log/slog"
+	"strings"
+	"sync"
+)
+
+// Options configures a Terminal.
+type Options struct {
+	// Width, Height and Depth are the frame's size in pixels and its
+	// bits per pixel (1, 2, 4 or 8), as in display.Frame.
+	Width, Height, Depth int
+
+	// FontSize is the cell height in pixels. Zero picks a readable
+	// default for the panel.
+	FontSize int
+
+	// Replies receives the terminal's answers to device queries (DA,
+	// DSR, CPR): the session's input to the remote side. Nil discards
+	// them.
+	Replies io.Writer
+
+	// Logger receives debug messages. Nil is silent.
+	Logger *slog.Logger
+}
+
+// Terminal is a terminal emulator with a renderer for packed frames.
+// Write and Render may be called from different goroutines.
+type Terminal struct {
+	mu      sync.Mutex // guards everything below but the render state
+	opts    Options
+	emu     emulator
+	font    *bitmapFont
+	scan    scanner
+	pending []byte // bytes scanned but not yet given to the emulator
+	replies []byte
+
+	bracketed   bool
+	cursorShape int // DECSCUSR parameter; 0 is the default block
+
+	renderMu sync.Mutex
+	render   renderState
+}
+
+// New returns a terminal sized to fill a frame of opts.Width by
+// opts.Height pixels.
+func New(opts Options) (*Terminal, error) {
+	switch opts.Depth {
+	case 1, 2, 4, 8:
+	default:
+		return nil, fmt.Errorf("term: depth %d is not 1, 2, 4 or 8", opts.Depth)
+	}
+	if opts.Width <= 0 || opts.Height <= 0 {
+		return nil, fmt.Errorf("term: frame size %dx%d is not positive",
+			opts.Width, opts.Height)
+	}
+	if opts.Replies == nil {
+		opts.Replies = io.Discard
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	t := &Terminal{opts: opts, font: basicFont(fontScale(opts.FontSize))}
+	cols, rows := t.gridSize(opts.Width, opts.Height)
+	if cols < 1 || rows < 1 {
+		return nil, fmt.Errorf("term: frame %dx%d is smaller than one %dx%d cell: use a smaller font",
+			opts.Width, opts.Height, t.font.width, t.font.height)
+	}
+	t.emu = newVT10x(cols, rows)
+	return t, nil
+}
+
+// fontScale returns the integer enlargement of the 13-pixel font that
+// comes nearest to size.
+func fontScale(size int) int {
+	if size <= 0 {
+		return 1
+	}
+	return max(1, (size+6)/13)
+}
+
+func (t *Terminal) gridSize(width, height int) (cols, rows int) {
+	return width / t.font.width, height / t.font.height
+}
+
+// Write feeds bytes from the remote side to the emulator. A UTF-8
+// sequence split across calls is kept until it is complete. Write never
+// fails; replies to queries in p go to Options.Replies before it returns.
+func (t *Terminal) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	t.feed(p)
+	t.flush(true)
+	replies := t.replies
+	t.replies = nil
+	t.mu.Unlock()
+
+	if len(replies) > 0 {
+		if _, err := t.opts.Replies.Write(replies); err != nil {
+			t.opts.Logger.Debug("term: reply not sent", "err", err)
+		}
+	}
+	return len(p), nil
+}
+
+// Size returns the screen size in cells.
+func (t *Terminal) Size() (cols, rows int) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.emu.Size()
+}
+
+// CellSize returns the size of one cell in pixels.
+func (t *Terminal) CellSize() image.Point {
+	return image.Pt(t.font.width, t.font.height)
+}
+
+// Resize fits the screen to a frame of width by height pixels and
+// returns the new size in cells, at least 1 by 1. The next Render
+// redraws the whole frame, which must have the new size.
+func (t *Terminal) Resize(width, height int) (cols, rows int) {
+	cols, rows = t.gridSize(width, height)
+	cols, rows = max(cols, 1), max(rows, 1)
+
+	t.mu.Lock()
+	t.opts.Width, t.opts.Height = width, height
+	t.emu.Resize(cols, rows)
+	t.mu.Unlock()
+
+	t.renderMu.Lock()
+	t.render.invalidate()
+	t.renderMu.Unlock()
+	return cols, rows
+}
+
+// Text returns the screen as text: one line per row with trailing
+// spaces trimmed, each followed by "\n".
+func (t *Terminal) Text() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	var b strings.Builder
+	cols, rows := t.emu.Size()
+	var line []rune
+	for y := 0; y < rows; y++ {
+		line = line[:0]
+		for x := 0; x < cols; x++ {
+			c := t.emu.Cell(x, y)
+			if c.Width == 0 {
+				continue
+			}
+			r := c.Rune
+			if r == 0 {
+				r = ' '
+			}
+			line = append(line, r)
+			line = append(line, []rune(c.Comb)...)
+		}
+		b.WriteString(strings.TrimRight(string(line), " "))
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// Cursor returns the cursor position in cells, from 0.
+func (t *Terminal) Cursor() (col, row int) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.emu.Cursor()
+}
+
+// Title returns the window title last set by the remote side.
+func (t *Terminal) Title() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.emu.Title()
+}
+
+// AppCursorKeys reports whether the remote side asked for application
+// cursor keys (DECCKM), which EncodeKey needs.
+func (t *Terminal) AppCursorKeys() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.emu.Modes().appCursor
+}
+
+// BracketedPaste reports whether the remote side enabled bracketed
+// paste (mode 2004), which EncodePaste needs.
+func (t *Terminal) BracketedPaste() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.bracketed
+}
