@@ -1,0 +1,86 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+)
+
+// sessionFlags are the flags of every command that runs a terminal
+// session on a panel.
+type sessionFlags struct {
+	displayFlags
+	fontSize int
+	logLevel string
+	logFile  string
+}
+
+func (s *sessionFlags) add(fs *flag.FlagSet) {
+	s.displayFlags.add(fs)
+	fs.IntVar(&s.fontSize, "font-size", 0, "font size in pixels (default: chosen from the panel)")
+	fs.StringVar(&s.logLevel, "log-level", "warn", "log level: debug, info, warn or error")
+	fs.StringVar(&s.logFile, "log", "", "log to this file instead of standard error")
+}
+
+// logger returns the logger the flags ask for and a function that closes
+// its file.
+func (s *sessionFlags) logger(e *env) (*slog.Logger, func(), error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(s.logLevel)); err != nil {
+		return nil, nil, fmt.Errorf("invalid --log-level %q: use debug, info, warn or error", s.logLevel)
+	}
+	var w io.Writer = e.stderr
+	closeLog := func() {}
+	if s.logFile != "" {
+		f, err := os.OpenFile(s.logFile, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+		if err != nil {
+			return nil, nil, fmt.Errorf("opening --log file: %w", err)
+		}
+		w, closeLog = f, func() { f.Close() }
+	}
+	h := slog.NewTextHandler(w, &slog.HandlerOptions{Level: level})
+	return slog.New(h), closeLog, nil
+}
+
+// newFlagSet returns a flag set that prints its usage to e.stderr and
+// returns errors instead of exiting.
+func newFlagSet(e *env, name, args string) *flag.FlagSet {
+	fs := flag.NewFlagSet("einkterm "+name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(e.stderr, "usage: einkterm %s [flags] %s\n\nflags:\n", name, args)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parseFlags parses args, mapping -h and flag errors to errUsage.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	return nil
+}
+
+// quoteArgs returns args as one line for logs.
+func quoteArgs(args []string) string {
+	q := make([]string, len(args))
+	for i, a := range args {
+		q[i] = fmt.Sprintf("%q", a)
+	}
+	return strings.Join(q, " ")
+}
+
+// announceDisplay tells the user where the session is shown when the
+// display was chosen for them.
+func announceDisplay(e *env, chosen string, p interface{}) {
+	if chosen != "" {
+		return
+	}
+	if d, ok := p.(interface{ Dir() string }); ok {
+		fmt.Fprintf(e.stderr, "einkterm: no display found; recording the panel to %s (use --display to choose)\n", d.Dir())
+	}
+}

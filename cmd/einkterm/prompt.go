@@ -1,0 +1,84 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// linePrompter asks questions on standard error and reads the answers
+// from the session's keyboard one byte at a time, so nothing typed after
+// the answer is lost to the session. The keyboard is in raw mode when it
+// is a terminal, so the prompter echoes visible answers itself and
+// secrets not at all.
+type linePrompter struct {
+	in  io.Reader
+	out io.Writer
+}
+
+func (p *linePrompter) Confirm(question string) (bool, error) {
+	for {
+		fmt.Fprint(p.out, question)
+		ans, err := p.readLine(true)
+		if err != nil {
+			return false, err
+		}
+		switch strings.ToLower(strings.TrimSpace(ans)) {
+		case "yes":
+			return true, nil
+		case "no", "":
+			return false, nil
+		}
+		question = "Please type 'yes' or 'no': "
+	}
+}
+
+func (p *linePrompter) Secret(prompt string) (string, error) {
+	fmt.Fprint(p.out, prompt)
+	return p.readLine(false)
+}
+
+// errInterrupted is returned when the user types Ctrl-C or Ctrl-D at a
+// prompt.
+var errInterrupted = errors.New("prompt interrupted")
+
+func (p *linePrompter) readLine(echo bool) (string, error) {
+	var line []byte
+	b := make([]byte, 1)
+	for {
+		n, err := p.in.Read(b)
+		if n == 0 && err != nil {
+			if errors.Is(err, io.EOF) && len(line) > 0 {
+				break
+			}
+			return "", fmt.Errorf("reading answer: %w", err)
+		}
+		if n == 0 {
+			continue
+		}
+		c := b[0]
+		if c == '\r' || c == '\n' {
+			break
+		}
+		switch c {
+		case 3, eot:
+			fmt.Fprint(p.out, "\r\n")
+			return "", errInterrupted
+		case 127, 8:
+			if len(line) > 0 {
+				line = line[:len(line)-1]
+				if echo {
+					fmt.Fprint(p.out, "\b \b")
+				}
+			}
+			continue
+		}
+		line = append(line, c)
+		if echo {
+			p.out.Write(b)
+		}
+	}
+	fmt.Fprint(p.out, "\r\n")
+	return string(line), nil
+}

@@ -1,0 +1,236 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/einkterm/einkterm/display"
+	"github.com/einkterm/einkterm/term"
+)
+
+// remote is the far end of a terminal session: a local pty or an SSH
+// channel with a pty.
+type remote interface {
+	io.Reader // output of the remote program
+	io.Writer // keystrokes for the remote program
+	Resize(cols, rows int) error
+	Wait() (status int, err error)
+	Close() error
+}
+
+// startRemote starts the remote program on a terminal of cols by rows.
+type startRemote func(ctx context.Context, cols, rows int) (remote, error)
+
+// sessionConfig is what every terminal session (shell, ssh) needs.
+type sessionConfig struct {
+	panel    display.Panel
+	fontSize int
+	log      *slog.Logger
+	in       *input
+}
+
+// eot is the byte a terminal sends for Ctrl-D: at the start of a line the
+// remote reads end of file.
+const eot = 0x04
+
+// runSession shows a remote program on the panel until it exits or ctx
+// ends, and returns its exit status. It always closes the panel after
+// showing the last frame.
+func runSession(ctx context.Context, cfg sessionConfig, start startRemote) (int, error) {
+	p := cfg.panel
+	defer p.Close()
+	info := p.Info()
+
+	replies := &lateWriter{}
+	t, err := term.New(term.Options{
+		Width:    info.Width,
+		Height:   info.Height,
+		Depth:    info.Depth,
+		FontSize: cfg.fontSize,
+		Replies:  replies,
+		Logger:   cfg.log,
+	})
+	if err != nil {
+		return 1, err
+	}
+	cols, rows := t.Size()
+	r, err := start(ctx, cols, rows)
+	if err != nil {
+		return 1, err
+	}
+	defer r.Close()
+	replies.set(r)
+	cfg.log.Info("session started", "cols", cols, "rows", rows, "panel", info.Name)
+
+	loop := display.NewLoop(p, display.LoopOptions{Logger: cfg.log})
+	loopCtx, stopLoop := context.WithCancel(context.WithoutCancel(ctx))
+	loopDone := make(chan error, 1)
+	go func() { loopDone <- loop.Run(loopCtx) }()
+
+	view := newTermView(t, loop, info)
+	outputDone := make(chan struct{})
+	go func() {
+		defer close(outputDone)
+		io.Copy(view, r)
+	}()
+	go forwardInput(cfg.in.r, r, p, loop, cfg.log)
+	if kb, ok := p.(display.Keyboard); ok {
+		go forwardKeyboard(kb, r, p, loop)
+	}
+
+	status, err := waitRemote(ctx, r)
+
+	// Output written before the exit is still in flight; take what
+	// arrives within a moment, then show the final frame.
+	select {
+	case <-outputDone:
+	case <-time.After(500 * time.Millisecond):
+	}
+	view.render()
+	stopLoop()
+	if lerr := <-loopDone; lerr != nil && err == nil {
+		err = lerr
+	}
+	if werr := saveScreen(p, t); werr != nil && err == nil {
+		err = werr
+	}
+	cfg.log.Info("session ended", "status", status)
+	return status, err
+}
+
+// waitRemote waits for the remote to exit, or closes it when ctx ends.
+func waitRemote(ctx context.Context, r remote) (int, error) {
+	type result struct {
+		status int
+		err    error
+	}
+	done := make(chan result, 1)
+	go func() {
+		s, err := r.Wait()
+		done <- result{s, err}
+	}()
+	select {
+	case res := <-done:
+		return res.status, res.err
+	case <-ctx.Done():
+		r.Close()
+		return 1, fmt.Errorf("session stopped by signal: %w", context.Cause(ctx))
+	}
+}
+
+// forwardInput copies keystrokes from in to the remote. At end of input
+// (a pipe that closed) it sends Ctrl-D so the remote shell exits.
+func forwardInput(in io.Reader, r remote, p display.Panel, loop *display.Loop, log *slog.Logger) {
+	buf := make([]byte, 4096)
+	for {
+		n, err := in.Read(buf)
+		if n > 0 {
+			noteInput(p, loop)
+			if _, werr := r.Write(buf[:n]); werr != nil {
+				log.Debug("input not delivered", "err", werr)
+				return
+			}
+		}
+		if err != nil {
+			if !errors.Is(err, io.EOF) {
+				log.Warn("reading keyboard failed", "err", err)
+			}
+			r.Write([]byte{eot})
+			return
+		}
+	}
+}
+
+// forwardKeyboard copies bytes typed on a panel's own keyboard; the
+// channel closing (the window closed) ends the session.
+func forwardKeyboard(kb display.Keyboard, r remote, p display.Panel, loop *display.Loop) {
+	for b := range kb.Input() {
+		noteInput(p, loop)
+		r.Write(b)
+	}
+	r.Close()
+}
+
+// noteInput tells the panel log and the refresh policy that a key arrived.
+func noteInput(p display.Panel, loop *display.Loop) {
+	if l, ok := p.(interface{ LogInput(string) }); ok {
+		l.LogInput("key")
+	}
+	if n, ok := any(loop).(interface{ NoteInput() }); ok {
+		n.NoteInput()
+	}
+}
+
+// saveScreen writes the emulator's final screen next to the refresh log
+// when the panel is the recorder.
+func saveScreen(p display.Panel, t *term.Terminal) error {
+	d, ok := p.(interface{ Dir() string })
+	if !ok || d.Dir() == "" {
+		return nil
+	}
+	name := filepath.Join(d.Dir(), "screen.txt")
+	return os.WriteFile(name, []byte(t.Text()), 0o644)
+}
+
+// termView feeds remote output into the emulator and renders the changed
+// cells into the frame that the loop shows.
+type termView struct {
+	term  *term.Terminal
+	loop  *display.Loop
+	mu    sync.Mutex
+	frame *display.Frame
+}
+
+func newTermView(t *term.Terminal, loop *display.Loop, info display.Info) *termView {
+	return &termView{
+		term:  t,
+		loop:  loop,
+		frame: display.NewFrame(info.Width, info.Height, info.Depth),
+	}
+}
+
+// Write parses p and hands the damage to the loop.
+func (v *termView) Write(p []byte) (int, error) {
+	n, err := v.term.Write(p)
+	v.render()
+	return n, err
+}
+
+func (v *termView) render() {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if d := v.term.Render(v.frame); len(d) > 0 {
+		v.loop.Submit(v.frame, d)
+	}
+}
+
+// lateWriter forwards writes to a writer that is set after it is made:
+// the emulator needs somewhere to send replies before the remote starts.
+// Writes before set are dropped.
+type lateWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lateWriter) set(w io.Writer) {
+	l.mu.Lock()
+	l.w = w
+	l.mu.Unlock()
+}
+
+func (l *lateWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	w := l.w
+	l.mu.Unlock()
+	if w == nil {
+		return len(p), nil
+	}
+	return w.Write(p)
+}

@@ -1,0 +1,232 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"image"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/einkterm/einkterm/display"
+	"github.com/einkterm/einkterm/term"
+)
+
+// testPanel is the panel profile of the session tests: small enough to
+// keep PNGs cheap, with IT8951 alignment.
+const testPanel = "640x384"
+
+// runCommand runs einkterm in-process with stdin as its keyboard and
+// returns the exit status and standard error.
+func runCommand(t *testing.T, stdin string, args ...string) (int, string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	var stdout, stderr bytes.Buffer
+	e := &env{
+		stdin:  strings.NewReader(stdin),
+		stdout: &stdout,
+		stderr: &stderr,
+		getenv: func(k string) string {
+			if k == "DISPLAY" || k == "WAYLAND_DISPLAY" {
+				return ""
+			}
+			return os.Getenv(k)
+		},
+	}
+	code := runMain(ctx, e, args)
+	return code, stderr.String()
+}
+
+// recording is what the recorder left in its folder.
+type recording struct {
+	dir    string
+	screen []string
+	image  *image.Gray
+	events []display.Event
+}
+
+func readRecording(t *testing.T, dir string) recording {
+	t.Helper()
+	rec := recording{dir: dir}
+	text, err := os.ReadFile(filepath.Join(dir, "screen.txt"))
+	if err != nil {
+		t.Fatalf("screen.txt: %v", err)
+	}
+	rec.screen = strings.Split(string(text), "\n")
+	f, err := os.Open(filepath.Join(dir, "final.png"))
+	if err != nil {
+		t.Fatalf("final.png: %v", err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatalf("final.png: %v", err)
+	}
+	gray, ok := img.(*image.Gray)
+	if !ok {
+		t.Fatalf("final.png is %T, want 8-bit gray", img)
+	}
+	rec.image = gray
+	log, err := os.Open(filepath.Join(dir, "refresh.jsonl"))
+	if err != nil {
+		t.Fatalf("refresh.jsonl: %v", err)
+	}
+	defer log.Close()
+	sc := bufio.NewScanner(log)
+	for sc.Scan() {
+		var ev display.Event
+		if err := json.Unmarshal(sc.Bytes(), &ev); err != nil {
+			t.Fatalf("refresh.jsonl line %q: %v", sc.Text(), err)
+		}
+		rec.events = append(rec.events, ev)
+	}
+	return rec
+}
+
+// findLine returns the row of the first screen line containing s.
+func (r recording) findLine(s string) (row, col int, ok bool) {
+	for i, line := range r.screen {
+		if c := strings.Index(line, s); c >= 0 {
+			return i, len([]rune(line[:c])), true
+		}
+	}
+	return 0, 0, false
+}
+
+// checkGlyphs renders the recorded screen with a fresh emulator of the
+// same geometry and checks that the cells of s on the panel image are
+// pixel for pixel what the emulator draws for them.
+func checkGlyphs(t *testing.T, rec recording, s string) {
+	t.Helper()
+	row, col, ok := rec.findLine(s)
+	if !ok {
+		t.Fatalf("screen.txt has no line with %q:\n%s", s, strings.Join(rec.screen, "\n"))
+	}
+	info, err := display.LookupProfile(testPanel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref, err := term.New(term.Options{Width: info.Width, Height: info.Height, Depth: info.Depth})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Draw the text at the same cell and hide the cursor far away.
+	ref.Write([]byte("\x1b[?25l" + cup(row, col) + s))
+	frame := display.NewFrame(info.Width, info.Height, info.Depth)
+	ref.Render(frame)
+	want := frame.Gray()
+	cell := ref.CellSize()
+	r := image.Rect(col*cell.X, row*cell.Y, (col+len([]rune(s)))*cell.X, (row+1)*cell.Y)
+	ink := 0
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			got, exp := rec.image.GrayAt(x, y).Y, want.GrayAt(x, y).Y
+			if got != exp {
+				t.Fatalf("panel pixel (%d,%d) in the cells of %q = %d, emulator draws %d", x, y, s, got, exp)
+			}
+			if exp < 128 {
+				ink++
+			}
+		}
+	}
+	if ink == 0 {
+		t.Fatalf("the cells of %q at row %d col %d have no dark pixels", s, row, col)
+	}
+}
+
+func cup(row, col int) string {
+	return "\x1b[" + strconv.Itoa(row+1) + ";" + strconv.Itoa(col+1) + "H"
+}
+
+// checkRefreshes checks that every refresh lies inside the panel, meets
+// its alignment, and that there are few of them.
+func checkRefreshes(t *testing.T, rec recording, maxRefreshes int) {
+	t.Helper()
+	info, err := display.LookupProfile(testPanel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, ev := range rec.events {
+		if ev.Kind != "refresh" {
+			continue
+		}
+		n++
+		r := ev.Rect()
+		if r.Empty() || !r.In(info.Bounds()) {
+			t.Errorf("refresh %v is empty or outside the panel %v", r, info.Bounds())
+		}
+		if r.Min.X%info.Align.X != 0 || (r.Max.X%info.Align.X != 0 && r.Max.X != info.Width) {
+			t.Errorf("refresh %v is not aligned to %d px", r, info.Align.X)
+		}
+		if want := info.RegionBytes(r); ev.Bytes != want {
+			t.Errorf("refresh %v logged %d bytes, want %d", r, ev.Bytes, want)
+		}
+	}
+	if n == 0 || n > maxRefreshes {
+		t.Errorf("session made %d refreshes, want 1 to %d", n, maxRefreshes)
+	}
+}
+
+func TestShellCommandOnRecorder(t *testing.T) {
+	dir := t.TempDir()
+	code, stderr := runCommand(t, "",
+		"shell", "--display", "record:"+dir, "--panel", testPanel,
+		"--", "sh", "-c", "printf 'hello\\nworld of e-paper\\n'; exit 3")
+	if code != 3 {
+		t.Fatalf("exit status %d, want the command's 3; stderr:\n%s", code, stderr)
+	}
+	rec := readRecording(t, dir)
+	checkGlyphs(t, rec, "hello")
+	checkGlyphs(t, rec, "world of e-paper")
+	checkRefreshes(t, rec, 10)
+}
+
+func TestShellTypedInput(t *testing.T) {
+	dir := t.TempDir()
+	code, stderr := runCommand(t, "echo typed-$((6*7))\n",
+		"shell", "--display", "record:"+dir, "--panel", testPanel, "--", "sh")
+	if code != 0 {
+		t.Fatalf("exit status %d; stderr:\n%s", code, stderr)
+	}
+	rec := readRecording(t, dir)
+	checkGlyphs(t, rec, "typed-42")
+	keys := 0
+	for _, ev := range rec.events {
+		if ev.Kind == "key" {
+			keys++
+		}
+	}
+	if keys == 0 {
+		t.Error("refresh log has no key events for the typed input")
+	}
+}
+
+func TestShellBadFlags(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"shell", "--panel", "11in"}, `unknown panel "11in"`},
+		{[]string{"shell", "--display", "nowhere:x"}, `unknown --display "nowhere:x"`},
+		{[]string{"shell", "--rotate", "45"}, "invalid --rotate 45"},
+		{[]string{"shell", "--display", "record:"}, "needs a folder"},
+		{[]string{"shell", "--log-level", "loud"}, `invalid --log-level "loud"`},
+	}
+	for _, tt := range tests {
+		code, stderr := runCommand(t, "", tt.args...)
+		if code == 0 {
+			t.Errorf("%v: exit status 0, want failure", tt.args)
+		}
+		if !strings.Contains(stderr, tt.want) {
+			t.Errorf("%v: stderr %q does not contain %q", tt.args, stderr, tt.want)
+		}
+	}
+}

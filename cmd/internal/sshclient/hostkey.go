@@ -1,0 +1,203 @@
+package sshclient
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"golang.org/x/crypto/ssh"
+	"golang.org/x/crypto/ssh/knownhosts"
+)
+
+// Prompter asks the user questions during login. Secret must not echo
+// what is typed.
+type Prompter interface {
+	Confirm(question string) (bool, error)
+	Secret(prompt string) (string, error)
+}
+
+// ChangedKeyError is returned when a host presents a key other than the
+// one known_hosts records for it, which may mean an attack.
+type ChangedKeyError struct {
+	Host        string
+	Fingerprint string // SHA256 fingerprint of the key the host sent
+	File        string
+	Line        int // line of the recorded key
+}
+
+func (e *ChangedKeyError) Error() string {
+	return fmt.Sprintf(`sshclient: REMOTE HOST IDENTIFICATION HAS CHANGED for %s
+Someone could be eavesdropping on you right now (man-in-the-middle attack),
+or the host key has just been changed.
+The host sent a key with fingerprint %s.
+The key recorded for it is at %s:%d.
+Connection refused. If the change is expected, remove that line and connect again.`,
+		e.Host, e.Fingerprint, e.File, e.Line)
+}
+
+// hostKeys checks host keys against a known_hosts file.
+type hostKeys struct {
+	file   string
+	prompt Prompter
+}
+
+// callback returns the ssh.HostKeyCallback for the file. A missing file
+// counts as empty.
+func (h *hostKeys) callback() (ssh.HostKeyCallback, error) {
+	if _, err := os.Stat(h.file); errors.Is(err, os.ErrNotExist) {
+		return h.check(nil), nil
+	}
+	known, err := knownhosts.New(h.file)
+	if err != nil {
+		return nil, fmt.Errorf("sshclient: reading %s: %w", h.file, err)
+	}
+	return h.check(known), nil
+}
+
+func (h *hostKeys) check(known ssh.HostKeyCallback) ssh.HostKeyCallback {
+	return func(host string, remote net.Addr, key ssh.PublicKey) error {
+		var err error
+		if known != nil {
+			err = known(host, remote, key)
+			if err == nil {
+				return nil
+			}
+		}
+		var revoked *knownhosts.RevokedError
+		if errors.As(err, &revoked) {
+			return fmt.Errorf("sshclient: host key of %s is marked @revoked in %s:%d: connection refused",
+				host, revoked.Revoked.Filename, revoked.Revoked.Line)
+		}
+		var keyErr *knownhosts.KeyError
+		if err != nil && !errors.As(err, &keyErr) {
+			return fmt.Errorf("sshclient: checking host key: %w", err)
+		}
+		if keyErr != nil {
+			for _, want := range keyErr.Want {
+				if want.Key.Type() == key.Type() {
+					return &ChangedKeyError{
+						Host:        host,
+						Fingerprint: ssh.FingerprintSHA256(key),
+						File:        want.Filename,
+						Line:        want.Line,
+					}
+				}
+			}
+		}
+		return h.askUnknown(host, remote, key)
+	}
+}
+
+func (h *hostKeys) askUnknown(host string, remote net.Addr, key ssh.PublicKey) error {
+	q := fmt.Sprintf("The authenticity of host '%s' can't be established.\n"+
+		"%s key fingerprint is %s.\n"+
+		"Are you sure you want to continue connecting (yes/no)? ",
+		host, keyName(key), ssh.FingerprintSHA256(key))
+	if h.prompt == nil {
+		return fmt.Errorf("sshclient: host %s is not in %s and there is no terminal to confirm it (fingerprint %s)",
+			host, h.file, ssh.FingerprintSHA256(key))
+	}
+	ok, err := h.prompt.Confirm(q)
+	if err != nil {
+		return fmt.Errorf("sshclient: confirming host key: %w", err)
+	}
+	if !ok {
+		return fmt.Errorf("sshclient: host key for %s not accepted", host)
+	}
+	line := knownhosts.Line([]string{knownhosts.Normalize(host)}, key)
+	return appendLineAtomic(h.file, line)
+}
+
+// preferredAlgorithms returns the key types known_hosts already has for
+// host, in file order, so the server is asked for a key that can be
+// checked. It returns nil when the host is unknown.
+func (h *hostKeys) preferredAlgorithms(host string) []string {
+	known, err := knownhosts.New(h.file)
+	if err != nil {
+		return nil
+	}
+	// A key that matches nothing makes the callback list the keys it
+	// knows for the host.
+	err = known(host, &net.TCPAddr{}, probeKey{})
+	var keyErr *knownhosts.KeyError
+	if !errors.As(err, &keyErr) {
+		return nil
+	}
+	var algos []string
+	seen := map[string]bool{}
+	for _, k := range keyErr.Want {
+		for _, a := range algorithmsFor(k.Key.Type()) {
+			if !seen[a] {
+				seen[a] = true
+				algos = append(algos, a)
+			}
+		}
+	}
+	return algos
+}
+
+// algorithmsFor returns the signature algorithms for a key type: an RSA
+// key signs with SHA-2 first.
+func algorithmsFor(keyType string) []string {
+	if keyType == ssh.KeyAlgoRSA {
+		return []string{ssh.KeyAlgoRSASHA512, ssh.KeyAlgoRSASHA256, ssh.KeyAlgoRSA}
+	}
+	return []string{keyType}
+}
+
+// probeKey is a public key of a type no host has.
+type probeKey struct{}
+
+func (probeKey) Type() string                                 { return "einkterm-probe" }
+func (probeKey) Marshal() []byte                              { return []byte("einkterm-probe") }
+func (probeKey) Verify(data []byte, sig *ssh.Signature) error { return errors.New("probe key") }
+
+func keyName(k ssh.PublicKey) string {
+	t := strings.TrimPrefix(k.Type(), "ssh-")
+	return strings.ToUpper(strings.SplitN(t, "-", 2)[0])
+}
+
+// appendLineAtomic adds line to file by writing a new copy beside it,
+// syncing it and renaming it over the old one, keeping its permissions.
+func appendLineAtomic(file, line string) error {
+	old, err := os.ReadFile(file)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("sshclient: reading %s: %w", file, err)
+	}
+	mode := os.FileMode(0o600)
+	if st, err := os.Stat(file); err == nil {
+		mode = st.Mode().Perm()
+	}
+	if len(old) > 0 && !bytes.HasSuffix(old, []byte("\n")) {
+		old = append(old, '\n')
+	}
+	data := append(old, line+"\n"...)
+	if err := os.MkdirAll(filepath.Dir(file), 0o700); err != nil {
+		return fmt.Errorf("sshclient: %w", err)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(file), ".known_hosts-*")
+	if err != nil {
+		return fmt.Errorf("sshclient: saving host key: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp.Name(), mode)
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), file)
+	}
+	if err != nil {
+		return fmt.Errorf("sshclient: saving host key to %s: %w", file, err)
+	}
+	return nil
+}
