@@ -1,0 +1,99 @@
+package fb
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// fileConsole appends each console call to a file, so a parent process
+// can see what its child did before it died.
+type fileConsole struct{ path string }
+
+func (c fileConsole) add(s string) error {
+	f, err := os.OpenFile(c.path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, err = f.WriteString(s + "\n")
+	return err
+}
+
+func (c fileConsole) Graphics() error { return c.add("graphics") }
+func (c fileConsole) Restore() error  { return c.add("restore") }
+
+// TestExitHelper is the child process of TestConsoleRestoredOnExit; it
+// does nothing unless FB_EXIT_HELPER is set.
+func TestExitHelper(t *testing.T) {
+	how := os.Getenv("FB_EXIT_HELPER")
+	if how == "" {
+		t.Skip("helper process for TestConsoleRestoredOnExit")
+	}
+	log := os.Getenv("FB_EXIT_LOG")
+	// The same shutdown the command uses: SIGTERM cancels the context
+	// and the deferred Close runs.
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
+	defer stop()
+	geo := Geometry{Width: 8, Height: 8, Stride: 8, Format: Gray8}
+	p, err := New(newFileDevice(t, geo, false), fileConsole{log}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	switch how {
+	case "panic":
+		panic("helper panics with the panel open")
+	case "sigterm":
+		fileConsole{log}.add("ready")
+		<-ctx.Done()
+	}
+}
+
+func TestConsoleRestoredOnExit(t *testing.T) {
+	for _, how := range []string{"panic", "sigterm"} {
+		t.Run(how, func(t *testing.T) {
+			log := filepath.Join(t.TempDir(), "console.log")
+			cmd := exec.Command(os.Args[0], "-test.run=^TestExitHelper$", "-test.count=1")
+			cmd.Env = append(os.Environ(), "FB_EXIT_HELPER="+how, "FB_EXIT_LOG="+log)
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			if how == "sigterm" {
+				waitForLine(t, log, "ready")
+				if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+					t.Fatal(err)
+				}
+			}
+			err := cmd.Wait()
+			if how == "panic" && err == nil {
+				t.Error("helper did not fail after its panic")
+			}
+			b, _ := os.ReadFile(log)
+			lines := strings.Fields(string(b))
+			if len(lines) == 0 || lines[len(lines)-1] != "restore" {
+				t.Errorf("console calls %q, want the last to be restore", lines)
+			}
+		})
+	}
+}
+
+// waitForLine polls path until it holds line, failing after 10 s.
+func waitForLine(t *testing.T, path, line string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		b, _ := os.ReadFile(path)
+		if strings.Contains(string(b), line+"\n") {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("%s never held %q", path, line)
+}
