@@ -126,7 +126,10 @@ func waitRemote(ctx context.Context, r remote) (int, error) {
 }
 
 // forwardInput copies keystrokes from in to the remote. At end of input
-// (a pipe that closed) it sends Ctrl-D so the remote shell exits.
+// (a pipe that closed) it sends Ctrl-D so the remote shell exits, and
+// repeats it every eotRepeat while the remote lives: a Ctrl-D that
+// arrives before an interactive shell sets up its line editor is lost
+// when the shell switches the pty out of canonical mode.
 func forwardInput(in io.Reader, r remote, p display.Panel, loop *display.Loop, log *slog.Logger) {
 	buf := make([]byte, 4096)
 	for {
@@ -142,9 +145,22 @@ func forwardInput(in io.Reader, r remote, p display.Panel, loop *display.Loop, l
 			if !errors.Is(err, io.EOF) {
 				log.Warn("reading keyboard failed", "err", err)
 			}
-			r.Write([]byte{eot})
+			sendEOT(r)
 			return
 		}
+	}
+}
+
+const eotRepeat = 250 * time.Millisecond
+
+// sendEOT sends Ctrl-D until writing to the remote fails, which happens
+// once the session has ended and closed it.
+func sendEOT(r remote) {
+	for {
+		if _, err := r.Write([]byte{eot}); err != nil {
+			return
+		}
+		time.Sleep(eotRepeat)
 	}
 }
 
