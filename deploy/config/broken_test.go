@@ -1,0 +1,191 @@
+package config
+
+import (
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// problem is one expected Error: its line, key, and text that the
+// message and the fix must contain.
+type problem struct {
+	line    int
+	key     string
+	err     string
+	fixHave []string
+}
+
+func TestParseBrokenFiles(t *testing.T) {
+	tests := []struct {
+		name string
+		text string
+		want []problem
+		// keep checks that a valid setting beside the broken one is used.
+		keep func(Config) bool
+	}{{
+		name: "unterminated string",
+		text: "rotation = 90\npanel = \"7in5\n",
+		want: []problem{{line: 2, err: "invalid TOML", fixHave: []string{""}}},
+	}, {
+		name: "missing equals",
+		text: "[font]\nsize 12\n",
+		want: []problem{{line: 2, err: "invalid TOML", fixHave: []string{""}}},
+	}, {
+		name: "unknown top-level key",
+		text: "rotation = 90\npannel = \"7in5\"\n",
+		want: []problem{{line: 2, key: "pannel", err: "unknown key",
+			fixHave: []string{"did you mean panel", "panel, board, rotation, [font]"}}},
+		keep: func(c Config) bool { return c.Rotation == 90 },
+	}, {
+		name: "unknown key in table",
+		text: "[refresh]\nmax_partial = 3\nidle_clean = \"1s\"\n",
+		want: []problem{{line: 2, key: "refresh.max_partial", err: "unknown key",
+			fixHave: []string{"did you mean max_partials", "accepted keys in [refresh]: idle_clean, max_partials, sleep_after"}}},
+		keep: func(c Config) bool { return c.Refresh.IdleClean.Seconds() == 1 },
+	}, {
+		name: "unknown table reported once",
+		text: "panel = \"2in13\"\n\n[display]\nwidth = 3\nheight = 4\n",
+		want: []problem{{line: 3, key: "display", err: "unknown key",
+			fixHave: []string{"[session]", "[keys]"}}},
+		keep: func(c Config) bool { return c.Panel == "2in13" },
+	}, {
+		name: "string for integer",
+		text: "panel = \"7in5\"\nrotation = \"90\"\n",
+		want: []problem{{line: 2, key: "rotation", err: "wrong type",
+			fixHave: []string{"rotation = 0"}}},
+		keep: func(c Config) bool { return c.Panel == "7in5" },
+	}, {
+		name: "two wrong types",
+		text: "rotation = true\n[font]\nsize = \"big\"\nname = \"a.ttf\"\n",
+		want: []problem{
+			{line: 1, key: "rotation", err: "wrong type", fixHave: []string{"rotation = 0"}},
+			{line: 3, key: "font.size", err: "wrong type", fixHave: []string{"size = 16"}},
+		},
+		keep: func(c Config) bool { return c.Font.Name == "a.ttf" },
+	}, {
+		name: "duration without unit",
+		text: "[refresh]\nmax_partials = 9\nidle_clean = \"2\"\n",
+		want: []problem{{line: 3, key: "refresh.idle_clean", err: "invalid duration",
+			fixHave: []string{`idle_clean = "2s"`}}},
+		keep: func(c Config) bool { return c.Refresh.MaxPartials == 9 },
+	}, {
+		name: "duration as number",
+		text: "[refresh]\nsleep_after = 300\n",
+		want: []problem{{line: 2, key: "refresh.sleep_after", err: "invalid duration",
+			fixHave: []string{`sleep_after = "5m0s"`}}},
+	}, {
+		name: "unknown panel",
+		text: "board = \"bbb\"\npanel = \"9in9\"\n",
+		want: []problem{{line: 2, key: "panel", err: `unknown panel "9in9"`,
+			fixHave: []string{"2in13", "7in5", "it8951-10in3", "WxH"}}},
+		keep: func(c Config) bool { return c.Board == "bbb" },
+	}, {
+		name: "panel size out of range",
+		text: "panel = \"8x9000\"\n",
+		want: []problem{{line: 1, key: "panel", err: "unknown panel", fixHave: []string{"16x16 to 8192x8192"}}},
+	}, {
+		name: "unknown board",
+		text: "board = \"pi\"\n",
+		want: []problem{{line: 1, key: "board", err: "unknown board", fixHave: []string{"auto, rpi, bbb, none"}}},
+	}, {
+		name: "rotation not a right angle",
+		text: "\n\nrotation = 45\n",
+		want: []problem{{line: 3, key: "rotation", err: "invalid rotation 45", fixHave: []string{"0, 90, 180 or 270"}}},
+	}, {
+		name: "font size too small",
+		text: "[font]\nsize = 2\n",
+		want: []problem{{line: 2, key: "font.size", err: "out of range", fixHave: []string{"6 to 96"}}},
+	}, {
+		name: "ssh start without host",
+		text: "[session]\nstart = \"ssh\"\n",
+		want: []problem{{line: 2, key: "session.start", err: "session.ssh.host is empty", fixHave: []string{`start = "menu"`}}},
+	}, {
+		name: "unknown session",
+		text: "[session]\nstart = \"telnet\"\n",
+		want: []problem{{line: 2, key: "session.start", err: `unknown session "telnet"`, fixHave: []string{"menu, ssh, shell, vnc"}}},
+	}, {
+		name: "port out of range",
+		text: "[session.vnc]\nhost = \"h\"\nport = 70000\n",
+		want: []problem{{line: 3, key: "session.vnc.port", err: "port 70000", fixHave: []string{"1 to 65535"}}},
+	}, {
+		name: "chord without modifier",
+		text: "[keys]\nmenu = \"m\"\n",
+		want: []problem{{line: 2, key: "keys.menu", err: "no ctrl, alt or super", fixHave: []string{"ctrl+alt+r"}}},
+	}, {
+		name: "chord unknown key",
+		text: "[keys]\nfull_refresh = \"ctrl+pause\"\n",
+		want: []problem{{line: 2, key: "keys.full_refresh", err: `unknown key "pause"`, fixHave: []string{"modifiers are ctrl"}}},
+	}, {
+		name: "same chord twice",
+		text: "[keys]\nfull_refresh = \"ctrl+alt+m\"\nmenu = \"Ctrl+Alt+M\"\n",
+		want: []problem{{line: 3, key: "keys.menu", err: "also keys.full_refresh", fixHave: []string{"different"}}},
+	}, {
+		name: "lowercase country",
+		text: "[wifi]\ncountry = \"gb\"\n",
+		want: []problem{{line: 2, key: "wifi.country", err: `invalid country code "gb"`, fixHave: []string{"ISO 3166"}}},
+	}, {
+		name: "max partials zero",
+		text: "[refresh]\nmax_partials = 0\n",
+		want: []problem{{line: 2, key: "refresh.max_partials", err: "out of range", fixHave: []string{"1 to 10000"}}},
+	}, {
+		name: "inline table key",
+		text: "font = { size = \"x\" }\n",
+		want: []problem{{line: 1, key: "font.size", err: "wrong type", fixHave: []string{"size = 16"}}},
+	}}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg, errs := Parse("/boot/einkterm.toml", []byte(tc.text))
+			if len(errs) != len(tc.want) {
+				t.Fatalf("got %d problems, want %d:\n%v", len(errs), len(tc.want), errs)
+			}
+			for i, w := range tc.want {
+				checkProblem(t, errs[i], w)
+			}
+			if tc.keep != nil && !tc.keep(cfg) {
+				t.Errorf("a valid setting beside the broken one was dropped: %+v", cfg)
+			}
+			if again := validate("x", &cfg, nil); len(again) > 0 {
+				t.Errorf("returned config is itself invalid: %v", again)
+			}
+		})
+	}
+}
+
+func checkProblem(t *testing.T, e *Error, w problem) {
+	t.Helper()
+	if e.File != "/boot/einkterm.toml" {
+		t.Errorf("File = %q, want the file's path", e.File)
+	}
+	if e.Line != w.line {
+		t.Errorf("%v: Line = %d, want %d", e, e.Line, w.line)
+	}
+	if e.Key != w.key {
+		t.Errorf("%v: Key = %q, want %q", e, e.Key, w.key)
+	}
+	if !strings.Contains(e.Err, w.err) {
+		t.Errorf("%v: Err lacks %q", e, w.err)
+	}
+	if e.Fix == "" {
+		t.Errorf("%v: no fix", e)
+	}
+	for _, s := range w.fixHave {
+		if !strings.Contains(e.Fix, s) {
+			t.Errorf("%v: Fix lacks %q", e, s)
+		}
+	}
+	msg := e.Error()
+	if w.line > 0 && !strings.Contains(msg, "/boot/einkterm.toml:"+strconv.Itoa(w.line)+": ") {
+		t.Errorf("message %q lacks file:line", msg)
+	}
+}
+
+func TestParseSyntaxErrorGivesDefaults(t *testing.T) {
+	cfg, errs := Parse("f.toml", []byte("rotation = 90\n[font\n"))
+	if len(errs) != 1 {
+		t.Fatalf("got %v", errs)
+	}
+	if !reflect.DeepEqual(cfg, Default()) {
+		t.Errorf("config after a syntax error = %+v, want the defaults", cfg)
+	}
+}

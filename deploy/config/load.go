@@ -1,0 +1,217 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+)
+
+// maxBadValues bounds the number of wrong-typed values that Parse skips
+// one by one before it gives up and returns the defaults.
+const maxBadValues = 32
+
+// Load reads the config file at path. It always returns a usable
+// configuration: the file's settings where they are valid and the
+// defaults elsewhere. The error is nil, a read error (the defaults are
+// returned), or Errors listing every problem with file, line and fix.
+//
+// A file that holds a password and is readable by group or others is
+// rejected whole, as OpenSSH rejects such private keys, and the defaults
+// are returned.
+func Load(path string) (Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return Default(), fmt.Errorf("config: %w", err)
+	}
+	info, err := os.Stat(path)
+	if err != nil {
+		return Default(), fmt.Errorf("config: %w", err)
+	}
+
+	cfg, errs := Parse(path, data)
+	if e := checkSecret(path, info.Mode().Perm(), cfg, data); e != nil {
+		return Default(), Errors{e}
+	}
+	if len(errs) > 0 {
+		return cfg, errs
+	}
+	return cfg, nil
+}
+
+// Parse decodes data, the contents of the config file named file, and
+// returns the valid settings over the defaults with every problem found.
+func Parse(file string, data []byte) (Config, Errors) {
+	text := string(data)
+	entries := scanEntries(text)
+
+	var raw map[string]any
+	if _, err := toml.Decode(text, &raw); err != nil {
+		return Default(), Errors{syntaxError(file, err)}
+	}
+
+	var errs Errors
+	for range maxBadValues {
+		cfg := Default()
+		md, err := toml.Decode(text, &cfg)
+		if err == nil {
+			errs = append(errs, undecodedErrors(file, md, entries)...)
+			errs = append(errs, validate(file, &cfg, entries)...)
+			sortByLine(errs)
+			return cfg, errs
+		}
+
+		e := valueError(file, err, entries)
+		errs = append(errs, e)
+		if e.Line == 0 {
+			sortByLine(errs)
+			return Default(), errs
+		}
+		// Blank the bad line and decode again, so the other settings
+		// still apply.
+		text = blankLine(text, e.Line)
+		if _, err := toml.Decode(text, &raw); err != nil {
+			sortByLine(errs)
+			return Default(), errs
+		}
+	}
+	sortByLine(errs)
+	return Default(), errs
+}
+
+// sortByLine orders problems as they appear in the file; the toml
+// package reports wrong types in map order.
+func sortByLine(errs Errors) {
+	sort.SliceStable(errs, func(i, j int) bool { return errs[i].Line < errs[j].Line })
+}
+
+func syntaxError(file string, err error) *Error {
+	e := &Error{File: file, Err: err.Error(), Fix: "check the quotes, brackets and = on that line"}
+	var pe toml.ParseError
+	if errors.As(err, &pe) {
+		e.Line = pe.Position.Line
+		e.Err = "invalid TOML: " + pe.Message
+		if u := strings.TrimSpace(pe.Usage); u != "" {
+			e.Fix = firstLine(u)
+		}
+	}
+	return e
+}
+
+var lastKeyRE = regexp.MustCompile(`\(last key ("(?:[^"\\]|\\.)*")\): (.*)$`)
+
+// valueError turns a decoding error into an Error. The toml package
+// reports a value of the wrong type as a plain error that names the
+// line and the key in its text, and a value that a type rejected as a
+// ParseError.
+func valueError(file string, err error, entries []entry) *Error {
+	e := &Error{File: file, Err: err.Error()}
+	var pe toml.ParseError
+	if errors.As(err, &pe) {
+		e.Key, e.Err = pe.LastKey, pe.Message
+	} else if m := lastKeyRE.FindStringSubmatch(err.Error()); m != nil {
+		if k, uerr := strconv.Unquote(m[1]); uerr == nil {
+			e.Key, e.Err = k, wrongType(m[2])
+		}
+	}
+	if e.Key == "" {
+		return e
+	}
+	e.Key = normalizeKey(e.Key)
+	e.Line = lineOf(entries, e.Key)
+	if ex, ok := example(e.Key); ok {
+		e.Fix = "write it as in " + ex
+	}
+	return e
+}
+
+var typesRE = regexp.MustCompile(`TOML value has type (\w+); destination has type (.+)$`)
+
+// wrongType rewords the toml package's type mismatch message.
+func wrongType(msg string) string {
+	if m := typesRE.FindStringSubmatch(msg); m != nil {
+		return fmt.Sprintf("wrong type: %s where %s is expected", article(m[1]), article(m[2]))
+	}
+	return "wrong type: " + msg
+}
+
+func article(noun string) string {
+	if strings.ContainsRune("aeiou", rune(noun[0])) {
+		return "an " + noun
+	}
+	return "a " + noun
+}
+
+func undecodedErrors(file string, md toml.MetaData, entries []entry) Errors {
+	unknown := map[string]bool{}
+	for _, k := range md.Undecoded() {
+		unknown[strings.Join(k, ".")] = true
+	}
+	var errs Errors
+	for _, k := range md.Undecoded() {
+		key := strings.Join(k, ".")
+		if unknown[parentKey(key)] {
+			continue // reported with its table
+		}
+		errs = append(errs, &Error{
+			File: file,
+			Line: lineOf(entries, key),
+			Key:  key,
+			Err:  "unknown key",
+			Fix:  acceptedKeysFix(key),
+		})
+	}
+	return errs
+}
+
+func acceptedKeysFix(key string) string {
+	table := parentKey(key)
+	names := tableKeys(table)
+	fix := "accepted keys at top level: "
+	if table != "" {
+		fix = "accepted keys in [" + table + "]: "
+	}
+	fix += strings.Join(names, ", ")
+	if near := nearest(lastPart(key), names); near != "" {
+		fix = "did you mean " + near + "? " + fix
+	}
+	return fix
+}
+
+func lastPart(k string) string {
+	return k[strings.LastIndex(k, ".")+1:]
+}
+
+func blankLine(text string, line int) string {
+	lines := strings.Split(text, "\n")
+	if line >= 1 && line <= len(lines) {
+		lines[line-1] = ""
+	}
+	return strings.Join(lines, "\n")
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	return strings.TrimSpace(s)
+}
+
+func checkSecret(path string, perm os.FileMode, cfg Config, data []byte) *Error {
+	if cfg.Session.VNC.Password == "" || perm&0o077 == 0 {
+		return nil
+	}
+	const key = "session.vnc.password"
+	return &Error{
+		File: path,
+		Line: lineOf(scanEntries(string(data)), key),
+		Key:  key,
+		Err: fmt.Sprintf("file mode %04o lets group or others read the password, "+
+			"so the whole file is ignored", perm),
+		Fix: "run chmod 600 " + path + ", or remove the password and name a " +
+			"mode 600 file in session.vnc.password_file",
+	}
+}

@@ -1,0 +1,95 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"syscall"
+)
+
+// WriteFileAtomic replaces the file at path with what write produces.
+// It writes a temporary file in the same folder, syncs it, renames it
+// over path and syncs the folder, so that after a crash or a failed
+// write path holds either its old contents or the new ones. The file
+// keeps its permissions; a new file gets perm. When write fails, the
+// temporary file is removed and path is left as it was.
+func WriteFileAtomic(path string, perm fs.FileMode, write func(io.Writer) error) (err error) {
+	if info, statErr := os.Stat(path); statErr == nil {
+		perm = info.Mode().Perm()
+	} else if !errors.Is(statErr, fs.ErrNotExist) {
+		return fmt.Errorf("config: %w", statErr)
+	}
+
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("config: cannot save %s: %w", path, err)
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+
+	if err := write(tmp); err != nil {
+		return fmt.Errorf("config: writing %s failed, the old file is unchanged: %w", path, err)
+	}
+	if err := tmp.Chmod(perm); err != nil {
+		return fmt.Errorf("config: %w", err)
+	}
+	if err := tmp.Sync(); err != nil {
+		return fmt.Errorf("config: syncing %s failed, the old file is unchanged: %w", tmp.Name(), err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("config: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("config: %w", err)
+	}
+	return syncDir(dir)
+}
+
+// syncDir makes a rename in dir durable. File systems that cannot sync a
+// folder (FAT on some kernels) return EINVAL, which is not an error here.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("config: %w", err)
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil && !errors.Is(err, syscall.EINVAL) {
+		return fmt.Errorf("config: syncing folder %s: %w", dir, err)
+	}
+	return nil
+}
+
+// Save writes data to path atomically, after checking that it parses
+// without errors. A new file is created with mode 0644, or 0600 when it
+// holds a password.
+func Save(path string, data []byte) error {
+	cfg, errs := Parse(path, data)
+	if len(errs) > 0 {
+		return fmt.Errorf("config: not saving %s: %w", path, errs)
+	}
+	return writeConfig(path, data, cfg)
+}
+
+func writeConfig(path string, data []byte, cfg Config) error {
+	perm := fs.FileMode(0o644)
+	if cfg.Session.VNC.Password != "" {
+		perm = 0o600
+	}
+	if info, err := os.Stat(path); err == nil {
+		if e := checkSecret(path, info.Mode().Perm(), cfg, data); e != nil {
+			return fmt.Errorf("config: not saving a password in %s: %w", path, e)
+		}
+	}
+	return WriteFileAtomic(path, perm, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+}

@@ -1,0 +1,182 @@
+package config
+
+import (
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestWriteFileAtomicKeepsMode(t *testing.T) {
+	path := filepath.Join(t.TempDir(), FileName)
+	if err := os.WriteFile(path, []byte("old"), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(path, 0o640); err != nil { // undo the umask
+		t.Fatal(err)
+	}
+	err := WriteFileAtomic(path, 0o600, func(w io.Writer) error {
+		_, err := io.WriteString(w, "new")
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkFile(t, path, "new", 0o640)
+	checkNoTemp(t, filepath.Dir(path))
+}
+
+func TestWriteFileAtomicNewFileMode(t *testing.T) {
+	path := filepath.Join(t.TempDir(), FileName)
+	err := WriteFileAtomic(path, 0o600, func(w io.Writer) error {
+		_, err := io.WriteString(w, "x")
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkFile(t, path, "x", 0o600)
+}
+
+func TestWriteFileAtomicFailedWrite(t *testing.T) {
+	path := filepath.Join(t.TempDir(), FileName)
+	if err := os.WriteFile(path, []byte("old contents\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	boom := errors.New("disk full")
+	err := WriteFileAtomic(path, 0o644, func(w io.Writer) error {
+		io.WriteString(w, "half of the new")
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("error = %v, want the write error", err)
+	}
+	if !strings.Contains(err.Error(), "old file is unchanged") {
+		t.Errorf("error %q does not say the old file is kept", err)
+	}
+	checkFile(t, path, "old contents\n", 0o644)
+	checkNoTemp(t, filepath.Dir(path))
+}
+
+func TestWriteFileAtomicMissingFolder(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "no", FileName)
+	err := WriteFileAtomic(path, 0o644, func(io.Writer) error { return nil })
+	if !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("error = %v, want not exist", err)
+	}
+}
+
+func TestSaveRejectsInvalidData(t *testing.T) {
+	path := filepath.Join(t.TempDir(), FileName)
+	if err := os.WriteFile(path, []byte("rotation = 90\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err := Save(path, []byte("rotation = 45\n"))
+	var errs Errors
+	if !errors.As(err, &errs) || errs[0].Key != "rotation" {
+		t.Fatalf("error = %v, want the rotation problem", err)
+	}
+	checkFile(t, path, "rotation = 90\n", 0o644)
+}
+
+func TestSaveRejectsPasswordInReadableFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), FileName)
+	if err := os.WriteFile(path, []byte("rotation = 90\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err := Save(path, []byte("[session.vnc]\npassword = \"s3cret\"\n"))
+	if err == nil || !strings.Contains(err.Error(), "chmod 600") {
+		t.Fatalf("error = %v, want a chmod 600 hint", err)
+	}
+	checkFile(t, path, "rotation = 90\n", 0o644)
+
+	fresh := filepath.Join(t.TempDir(), FileName)
+	if err := Save(fresh, []byte("[session.vnc]\npassword = \"s3cret\"\n")); err != nil {
+		t.Fatal(err)
+	}
+	checkFile(t, fresh, "[session.vnc]\npassword = \"s3cret\"\n", 0o600)
+}
+
+func TestLoadPasswordNeedsPrivateFile(t *testing.T) {
+	const text = "panel = \"7in5\"\n[session.vnc]\nhost = \"h\"\npassword = \"s3cret\"\n"
+	for _, tc := range []struct {
+		mode    fs.FileMode
+		wantErr bool
+	}{
+		{0o600, false},
+		{0o400, false},
+		{0o640, true},
+		{0o644, true},
+		{0o604, true},
+	} {
+		path := filepath.Join(t.TempDir(), FileName)
+		if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chmod(path, tc.mode); err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := Load(path)
+		if !tc.wantErr {
+			if err != nil || cfg.Session.VNC.Password != "s3cret" || cfg.Panel != "7in5" {
+				t.Errorf("mode %04o: cfg %+v, err %v; want the file used", tc.mode, cfg, err)
+			}
+			continue
+		}
+		var errs Errors
+		if !errors.As(err, &errs) || len(errs) != 1 {
+			t.Fatalf("mode %04o: err = %v, want one problem", tc.mode, err)
+		}
+		e := errs[0]
+		if e.Key != "session.vnc.password" || e.Line != 4 || !strings.Contains(e.Fix, "chmod 600 "+path) {
+			t.Errorf("mode %04o: problem %v", tc.mode, e)
+		}
+		if cfg.Session.VNC.Password != "" || cfg.Panel != Default().Panel {
+			t.Errorf("mode %04o: rejected file still used: %+v", tc.mode, cfg)
+		}
+	}
+}
+
+func TestLoadMissingFile(t *testing.T) {
+	cfg, err := Load(filepath.Join(t.TempDir(), "none.toml"))
+	if !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("err = %v, want not exist", err)
+	}
+	if cfg.Panel != Default().Panel {
+		t.Errorf("cfg = %+v, want defaults", cfg)
+	}
+}
+
+func checkFile(t *testing.T, path, want string, mode fs.FileMode) {
+	t.Helper()
+	got, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != want {
+		t.Errorf("%s holds %q, want %q", path, got, want)
+	}
+	info, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Mode().Perm() != mode {
+		t.Errorf("%s mode %04o, want %04o", path, info.Mode().Perm(), mode)
+	}
+}
+
+func checkNoTemp(t *testing.T, dir string) {
+	t.Helper()
+	names, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range names {
+		if strings.Contains(n.Name(), ".tmp-") {
+			t.Errorf("temporary file %s left behind", n.Name())
+		}
+	}
+}

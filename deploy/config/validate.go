@@ -1,0 +1,148 @@
+package config
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/einkterm/einkterm/display"
+)
+
+// Accepted values of the settings that take a name.
+var (
+	Boards        = []string{"auto", "rpi", "bbb", "none"}
+	SessionStarts = []string{"menu", "ssh", "shell", "vnc"}
+	Rotations     = []int{0, 90, 180, 270}
+)
+
+// checker collects the problems of one file and puts back the default
+// of every setting found invalid.
+type checker struct {
+	file    string
+	entries []entry
+	errs    Errors
+}
+
+func (c *checker) fail(key, problem, fix string) {
+	c.errs = append(c.errs, &Error{
+		File: c.file, Line: lineOf(c.entries, key), Key: key, Err: problem, Fix: fix,
+	})
+}
+
+func validate(file string, cfg *Config, entries []entry) Errors {
+	c := &checker{file: file, entries: entries}
+	def := Default()
+	c.checkDisplay(cfg, def)
+	c.checkSession(cfg, def)
+	c.checkRefresh(cfg, def)
+	c.checkKeys(cfg, def)
+	if cc := cfg.WiFi.Country; cc != "" && !isCountryCode(cc) {
+		c.fail("wifi.country", fmt.Sprintf("invalid country code %q", cc),
+			`use the two capital letters of ISO 3166, such as "GB" or "US"`)
+		cfg.WiFi.Country = def.WiFi.Country
+	}
+	return c.errs
+}
+
+func (c *checker) checkDisplay(cfg *Config, def Config) {
+	if _, err := display.LookupProfile(cfg.Panel); err != nil {
+		c.fail("panel", fmt.Sprintf("unknown panel %q", cfg.Panel),
+			"use one of "+strings.Join(display.ProfileNames(), ", ")+
+				", or WxH from 16x16 to 8192x8192")
+		cfg.Panel = def.Panel
+	}
+	if !slices.Contains(Boards, cfg.Board) {
+		c.fail("board", fmt.Sprintf("unknown board %q", cfg.Board),
+			"use one of "+strings.Join(Boards, ", "))
+		cfg.Board = def.Board
+	}
+	if !slices.Contains(Rotations, cfg.Rotation) {
+		c.fail("rotation", fmt.Sprintf("invalid rotation %d", cfg.Rotation),
+			"use 0, 90, 180 or 270 (degrees clockwise)")
+		cfg.Rotation = def.Rotation
+	}
+	if s := cfg.Font.Size; s < 6 || s > 96 {
+		c.fail("font.size", fmt.Sprintf("font size %d out of range", s),
+			"use 6 to 96 pixels")
+		cfg.Font.Size = def.Font.Size
+	}
+}
+
+func (c *checker) checkSession(cfg *Config, def Config) {
+	s := &cfg.Session
+	c.checkPort("session.ssh.port", &s.SSH.Port, def.Session.SSH.Port)
+	c.checkPort("session.vnc.port", &s.VNC.Port, def.Session.VNC.Port)
+	if s.VNC.Password != "" && s.VNC.PasswordFile != "" {
+		c.fail("session.vnc.password", "both password and password_file are set",
+			"keep one of them; password_file is used")
+		s.VNC.Password = ""
+	}
+
+	switch {
+	case !slices.Contains(SessionStarts, s.Start):
+		c.fail("session.start", fmt.Sprintf("unknown session %q", s.Start),
+			"use one of "+strings.Join(SessionStarts, ", "))
+		s.Start = def.Session.Start
+	case s.Start == "ssh" && s.SSH.Host == "":
+		c.fail("session.start", `start is "ssh" but session.ssh.host is empty`,
+			`set host in [session.ssh], or start = "menu"`)
+		s.Start = def.Session.Start
+	case s.Start == "vnc" && s.VNC.Host == "":
+		c.fail("session.start", `start is "vnc" but session.vnc.host is empty`,
+			`set host in [session.vnc], or start = "menu"`)
+		s.Start = def.Session.Start
+	}
+}
+
+func (c *checker) checkPort(key string, port *int, def int) {
+	if *port < 1 || *port > 65535 {
+		c.fail(key, fmt.Sprintf("port %d out of range", *port), "use 1 to 65535")
+		*port = def
+	}
+}
+
+func (c *checker) checkRefresh(cfg *Config, def Config) {
+	r := &cfg.Refresh
+	if d := r.IdleClean.Duration; d < 100*time.Millisecond || d > time.Hour {
+		c.fail("refresh.idle_clean", fmt.Sprintf("idle pause %v out of range", d),
+			`use "100ms" to "1h"`)
+		r.IdleClean = def.Refresh.IdleClean
+	}
+	if n := r.MaxPartials; n < 1 || n > 10000 {
+		c.fail("refresh.max_partials", fmt.Sprintf("%d partial refreshes out of range", n),
+			"use 1 to 10000")
+		r.MaxPartials = def.Refresh.MaxPartials
+	}
+	if d := r.SleepAfter.Duration; d < 0 || d > 24*time.Hour {
+		c.fail("refresh.sleep_after", fmt.Sprintf("sleep delay %v out of range", d),
+			`use "0s" (never) to "24h"`)
+		r.SleepAfter = def.Refresh.SleepAfter
+	}
+}
+
+func (c *checker) checkKeys(cfg *Config, def Config) {
+	k := &cfg.Keys
+	for _, f := range []struct {
+		key      string
+		val      *string
+		fallback string
+	}{
+		{"keys.full_refresh", &k.FullRefresh, def.Keys.FullRefresh},
+		{"keys.menu", &k.Menu, def.Keys.Menu},
+	} {
+		if _, err := ParseChord(*f.val); err != nil {
+			c.fail(f.key, err.Error(), chordFix)
+			*f.val = f.fallback
+		}
+	}
+	if strings.EqualFold(k.FullRefresh, k.Menu) {
+		c.fail("keys.menu", fmt.Sprintf("chord %q is also keys.full_refresh", k.Menu),
+			"give each chord different keys; both are reset to their defaults")
+		k.FullRefresh, k.Menu = def.Keys.FullRefresh, def.Keys.Menu
+	}
+}
+
+func isCountryCode(s string) bool {
+	return len(s) == 2 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z'
+}
