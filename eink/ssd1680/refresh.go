@@ -1,0 +1,126 @@
+package ssd1680
+
+import (
+	"context"
+	"fmt"
+	"image"
+
+	"github.com/einkterm/einkterm/display"
+	"github.com/einkterm/einkterm/eink"
+)
+
+// Refresh sends region r of f and starts an update in mode m, full or
+// partial. r is grown to whole RAM bytes in the native layout. The first
+// refresh after power-on or deep sleep clears the panel with a full
+// update and then shows the whole frame with a full update, since a
+// partial update would leave stale charge outside r.
+func (d *Dev) Refresh(f *display.Frame, r image.Rectangle, m display.Mode) error {
+	if f.Width != d.info.Width || f.Height != d.info.Height {
+		return fmt.Errorf("ssd1680: frame %dx%d, panel is %dx%d", f.Width, f.Height, d.info.Width, d.info.Height)
+	}
+	if m != display.ModeFull && m != display.ModePartial {
+		return fmt.Errorf("ssd1680: mode %s not supported: use full or partial", m)
+	}
+	r = r.Intersect(f.Bounds())
+	if r.Empty() {
+		return nil
+	}
+	if err := d.Wake(); err != nil {
+		return err
+	}
+	c := d.hw(context.Background())
+	d.settle(c)
+	if !d.cleared {
+		d.coldStart(c)
+		r, m = f.Bounds(), display.ModeFull
+	}
+	nr := eink.AlignNative(d.opts.Rotation.ToNative(r, width, height), 8, 1)
+	nr = nr.Intersect(image.Rect(0, 0, ramWidth, height))
+	data := eink.Pack1(f, d.opts.Rotation, width, height, nr, false)
+	d.store(nr, data)
+	if m == display.ModeFull {
+		d.full(c)
+	} else {
+		d.partial(c, nr, data)
+	}
+	if c.err != nil {
+		return fmt.Errorf("ssd1680: %s refresh of %v: %w", m, r, c.err)
+	}
+	d.log.Debug("ssd1680: refresh", "mode", m, "rect", nr, "bytes", len(data))
+	return nil
+}
+
+// coldStart initialises the controller and clears both RAMs and the
+// panel to white with a full update.
+func (d *Dev) coldStart(c *hw) {
+	initPanel(c, d.opts.Variant)
+	d.lutMode = display.ModeFull
+	white := make([]byte, ramBytes)
+	for i := range white {
+		white[i] = 0xFF
+	}
+	all := image.Rect(0, 0, ramWidth, height)
+	writeRAM(c, 0x26, all, white)
+	writeRAM(c, 0x24, all, white)
+	update(c, d.opts.Variant.fullCtrl())
+	c.wait(eink.BusyTimeout(fullTime))
+	if c.err == nil {
+		d.cleared, d.asleep = true, false
+	}
+}
+
+func (d *Dev) store(nr image.Rectangle, data []byte) {
+	rowBytes := nr.Dx() / 8
+	for y := nr.Min.Y; y < nr.Max.Y; y++ {
+		o := y*ramWidth/8 + nr.Min.X/8
+		copy(d.shown[o:o+rowBytes], data[(y-nr.Min.Y)*rowBytes:])
+	}
+}
+
+// full writes the whole shown image to both RAMs and starts a full
+// update, so that later partial updates compare with it.
+func (d *Dev) full(c *hw) {
+	d.useLUT(c, display.ModeFull)
+	all := image.Rect(0, 0, ramWidth, height)
+	writeRAM(c, 0x24, all, d.shown[:])
+	writeRAM(c, 0x26, all, d.shown[:])
+	update(c, d.opts.Variant.fullCtrl())
+	d.timeout = eink.BusyTimeout(fullTime)
+	d.partials = 0
+}
+
+// partial writes window nr of the new RAM, sets the window again and
+// starts a mode-2 update. The old RAM is rewritten when it ends.
+func (d *Dev) partial(c *hw, nr image.Rectangle, data []byte) {
+	d.useLUT(c, display.ModePartial)
+	writeRAM(c, 0x24, nr, data)
+	if d.opts.Variant == V2 {
+		inv := make([]byte, len(data))
+		for i, b := range data {
+			inv[i] = ^b
+		}
+		writeRAM(c, 0x26, nr, inv)
+	}
+	setWindow(c, nr)
+	update(c, d.opts.Variant.partialCtrl())
+	d.timeout = eink.BusyTimeout(partialTime)
+	d.pending = nr
+	d.partials++
+}
+
+// useLUT loads the register waveform for m when it is not loaded.
+func (d *Dev) useLUT(c *hw, m display.Mode) {
+	if d.lutMode == m {
+		return
+	}
+	if d.opts.Variant != V4 {
+		c.reset()
+		c.wait(swTimeout)
+	}
+	loadLUT(c, d.opts.Variant, m == display.ModePartial)
+	if d.opts.Variant != V4 {
+		update(c, 0xC0)
+		c.wait(swTimeout)
+	}
+	d.lutMode = m
+}
