@@ -74,7 +74,13 @@ func runSession(ctx context.Context, cfg sessionConfig, start startRemote) (int,
 	loopDone := make(chan error, 1)
 	go func() { loopDone <- loop.Run(loopCtx) }()
 
-	view := newTermView(t, loop, info)
+	view := newTermView(t, loop, p)
+	renderCtx, stopRender := context.WithCancel(loopCtx)
+	renderDone := make(chan struct{})
+	go func() {
+		defer close(renderDone)
+		view.run(renderCtx)
+	}()
 	outputDone := make(chan struct{})
 	go func() {
 		defer close(outputDone)
@@ -93,6 +99,8 @@ func runSession(ctx context.Context, cfg sessionConfig, start startRemote) (int,
 	case <-outputDone:
 	case <-time.After(500 * time.Millisecond):
 	}
+	stopRender()
+	<-renderDone
 	view.render()
 	stopLoop()
 	if lerr := <-loopDone; lerr != nil && err == nil {
@@ -196,29 +204,58 @@ func saveScreen(p display.Panel, t *term.Terminal) error {
 }
 
 // termView feeds remote output into the emulator and renders the changed
-// cells into the frame that the loop shows.
+// cells into the frame that the loop shows. Parsing happens as output
+// arrives; rendering runs in its own goroutine at the panel's pace, so a
+// flood of output costs parsing alone.
 type termView struct {
 	term  *term.Terminal
 	loop  *display.Loop
+	panel display.Panel
+	dirty chan struct{}
+
 	mu    sync.Mutex
 	frame *display.Frame
 }
 
-func newTermView(t *term.Terminal, loop *display.Loop, info display.Info) *termView {
+func newTermView(t *term.Terminal, loop *display.Loop, p display.Panel) *termView {
+	info := p.Info()
 	return &termView{
 		term:  t,
 		loop:  loop,
+		panel: p,
+		dirty: make(chan struct{}, 1),
 		frame: display.NewFrame(info.Width, info.Height, info.Depth),
 	}
 }
 
-// Write parses p and hands the damage to the loop.
+// Write parses p and wakes the renderer.
 func (v *termView) Write(p []byte) (int, error) {
 	n, err := v.term.Write(p)
-	v.render()
+	select {
+	case v.dirty <- struct{}{}:
+	default:
+	}
 	return n, err
 }
 
+// run renders after each change until ctx ends. After handing a frame to
+// the loop it waits for the panel, so while a refresh runs the emulator
+// keeps parsing and the next render shows the newest screen.
+func (v *termView) run(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-v.dirty:
+		}
+		v.render()
+		if err := v.panel.Wait(ctx); err != nil {
+			return
+		}
+	}
+}
+
+// render draws what changed and hands it to the loop.
 func (v *termView) render() {
 	v.mu.Lock()
 	defer v.mu.Unlock()
