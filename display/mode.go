@@ -75,6 +75,11 @@ type ModeSpec struct {
 	// AlignX, when not zero, replaces the panel's x alignment for this
 	// mode (A2 on the IT8951 6" panel needs 32 px).
 	AlignX int
+
+	// AlignY, when not zero, replaces the panel's y alignment for this
+	// mode; Rotate moves AlignX here on panels turned by 90 or 270
+	// degrees.
+	AlignY int
 }
 
 // Cost returns the modelled time to send n bytes and run the waveform.

@@ -39,6 +39,12 @@ type Info struct {
 	// Align is the alignment of a refresh window.
 	Align Align
 
+	// AlignOrigin is a point on the alignment grid; zero puts the grid at
+	// the panel's top-left corner. Rotate sets it when the native size is
+	// not a multiple of the alignment, so that the grid follows the
+	// native panel's edges.
+	AlignOrigin image.Point
+
 	// MinSize is the smallest region the panel accepts; zero means 1x1.
 	MinSize image.Point
 

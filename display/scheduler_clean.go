@@ -1,0 +1,125 @@
+package display
+
+import (
+	"image"
+	"time"
+)
+
+// planFull answers RequestFull: the whole panel in the cleaning mode,
+// or in the fastest mode on panels that do not flash.
+func (s *Scheduler) planFull(now time.Time) []Refresh {
+	s.full = false
+	r := Refresh{Region{s.info.Bounds(), s.gray}, false}
+	if s.cleanable {
+		r = Refresh{Region{s.info.Bounds(), s.clean}, true}
+		s.cleaned(now, r.Rect)
+	}
+	s.start(now, s.info.Cost(r.Rect, r.Mode))
+	return []Refresh{r}
+}
+
+// dueTile reports whether tile t needs a clean in the next idle pause.
+func (s *Scheduler) dueTile(now time.Time, t *tile) bool {
+	switch {
+	case t.partials >= s.opts.SoftPartials:
+		return true
+	case t.partials > 0 && !off(s.opts.MaxAge) && !now.Before(t.cleaned.Add(s.opts.MaxAge)):
+		return true
+	}
+	return !off(s.opts.LongClean) && !now.Before(t.cleaned.Add(s.opts.LongClean))
+}
+
+// cleanDue reports whether some tile needs a clean.
+func (s *Scheduler) cleanDue(now time.Time) bool {
+	if !s.cleanable || s.asleep {
+		return false
+	}
+	for i := range s.grid.tiles {
+		if s.dueTile(now, &s.grid.tiles[i]) {
+			return true
+		}
+	}
+	return false
+}
+
+// planClean sends one cleaning refresh over the tiles that need it and
+// the dirty areas, or over the whole panel when that region would cover
+// more than half of it.
+func (s *Scheduler) planClean(now time.Time, dirty []Dirty) []Refresh {
+	bounds := s.info.Bounds()
+	var r image.Rectangle
+	for i := range s.grid.tiles {
+		if s.dueTile(now, &s.grid.tiles[i]) {
+			r = r.Union(s.grid.rect(i, bounds))
+		}
+	}
+	for _, d := range dirty {
+		r = r.Union(d.Rect)
+	}
+	if 2*area(r) > area(bounds) {
+		r = bounds
+	}
+	r = AlignRect(r, s.info, s.clean)
+	s.cleaned(now, r)
+	s.start(now, s.info.Cost(r, s.clean))
+	return []Refresh{{Region{r, s.clean}, true}}
+}
+
+// nextClean returns the earliest time a tile becomes due for a clean,
+// or the zero time when none will without more refreshes.
+func (s *Scheduler) nextClean(now time.Time) time.Time {
+	var at time.Time
+	for i := range s.grid.tiles {
+		t := &s.grid.tiles[i]
+		var due time.Time
+		switch {
+		case s.dueTile(now, t):
+			due = now
+		case t.partials > 0 && !off(s.opts.MaxAge):
+			due = t.cleaned.Add(s.opts.MaxAge)
+		case !off(s.opts.LongClean):
+			due = t.cleaned.Add(s.opts.LongClean)
+		}
+		if !due.IsZero() && (at.IsZero() || due.Before(at)) {
+			at = due
+		}
+	}
+	return at
+}
+
+// next returns when Plan should run again: when the panel is ready or
+// the rate limit ends for pending work, when a clean may start, or when
+// the panel should sleep.
+func (s *Scheduler) next(now time.Time, pending bool) time.Time {
+	var at time.Time
+	consider := func(t time.Time) {
+		if t.IsZero() {
+			return
+		}
+		if !t.After(now) {
+			t = now.Add(time.Millisecond)
+		}
+		if at.IsZero() || t.Before(at) {
+			at = t
+		}
+	}
+	if pending {
+		t := s.busyUntil
+		if !s.lastStart.IsZero() && !s.boosted(now) {
+			t = later(t, s.lastStart.Add(s.opts.MinInterval))
+		}
+		consider(t)
+	}
+	if s.asleep {
+		return at
+	}
+	if s.cleanable {
+		if c := s.nextClean(now); !c.IsZero() {
+			consider(later(later(c, s.busyUntil), s.lastInput.Add(s.opts.IdlePause)))
+		}
+	}
+	if !off(s.opts.SleepAfter) {
+		consider(s.sleepAt())
+	}
+	return at
+}

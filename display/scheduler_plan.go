@@ -1,0 +1,180 @@
+package display
+
+import (
+	"image"
+	"time"
+)
+
+// markDirty sets dirtySince on the tiles that dirty touches and clears
+// it on the others, which the panel now shows as they should be.
+func (s *Scheduler) markDirty(now time.Time, dirty []Dirty) {
+	clear(s.mark)
+	for _, d := range dirty {
+		c0, c1, r0, r1 := s.grid.span(d.Rect.Intersect(s.info.Bounds()))
+		for row := r0; row < r1; row++ {
+			for col := c0; col < c1; col++ {
+				s.mark[row*s.grid.cols+col] = true
+			}
+		}
+	}
+	for i := range s.grid.tiles {
+		t := &s.grid.tiles[i]
+		switch {
+		case !s.mark[i]:
+			t.dirtySince = time.Time{}
+		case t.dirtySince.IsZero() && !t.lastDamage.IsZero():
+			t.dirtySince = t.lastDamage
+		case t.dirtySince.IsZero():
+			t.dirtySince = now
+		}
+	}
+}
+
+// modeFor returns the mode for a dirty area by its content: the gray
+// mode when more than ImageGray of its pixels are gray, else the
+// fastest two-level mode.
+func (s *Scheduler) modeFor(d Dirty) Mode {
+	if float64(d.Gray) > s.opts.ImageGray*float64(area(d.Rect)) {
+		return s.gray
+	}
+	return s.fast
+}
+
+// planPartial merges the dirty areas by cost and sends them: all at once
+// on a concurrent panel, else the most urgent region alone, and the
+// rest when the panel is ready again.
+func (s *Scheduler) planPartial(now time.Time, dirty []Dirty) []Refresh {
+	regions := make([]Region, 0, len(dirty))
+	for _, d := range dirty {
+		regions = append(regions, Region{d.Rect, s.modeFor(d)})
+	}
+	merged := MergeRegions(regions, s.info, s.opts.WastePerPixel)
+	if len(merged) == 0 {
+		return nil
+	}
+	if !s.info.Concurrent {
+		merged = merged[s.pick(now, merged, dirty):][:1]
+	}
+
+	out := make([]Refresh, 0, len(merged))
+	var longest, transfers time.Duration
+	for _, r := range merged {
+		ref := Refresh{Region: r}
+		if s.cleanable && s.exceedsHard(r.Rect, dirty) {
+			ref = Refresh{Region{AlignRect(r.Rect, s.info, s.clean), s.clean}, true}
+			s.cleaned(now, ref.Rect)
+		} else {
+			s.countPartial(r.Rect, dirty)
+		}
+		spec, _ := s.info.Spec(ref.Mode)
+		longest = max(longest, spec.Fixed)
+		transfers += spec.Cost(s.info.RegionBytes(ref.Rect)) - spec.Fixed
+		out = append(out, ref)
+	}
+	s.start(now, s.batchTime(out, longest, transfers))
+	return out
+}
+
+// batchTime returns how long the refreshes of one plan keep the panel
+// busy: one after another, or with one waveform on concurrent panels.
+func (s *Scheduler) batchTime(rs []Refresh, longest, transfers time.Duration) time.Duration {
+	if s.info.Concurrent {
+		return longest + transfers
+	}
+	var d time.Duration
+	for _, r := range rs {
+		d += s.info.Cost(r.Rect, r.Mode)
+	}
+	return d
+}
+
+// pick returns the index of the region to send first on a panel that
+// takes one refresh at a time. A region holding a change older than
+// MaxDelay goes first, so no area starves; after input, the region with
+// the newest change goes first, since it holds the echo; otherwise the
+// oldest change goes first.
+func (s *Scheduler) pick(now time.Time, rs []Region, dirty []Dirty) int {
+	type age struct{ oldest, newest time.Time }
+	ages := make([]age, len(rs))
+	for i, r := range rs {
+		a := age{}
+		for _, d := range dirty {
+			part := d.Rect.Intersect(r.Rect)
+			s.grid.each(part, func(t *tile) {
+				if !t.dirtySince.IsZero() && (a.oldest.IsZero() || t.dirtySince.Before(a.oldest)) {
+					a.oldest = t.dirtySince
+				}
+				a.newest = later(a.newest, t.lastDamage)
+			})
+		}
+		ages[i] = a
+	}
+
+	best := 0
+	for i := 1; i < len(rs); i++ {
+		if s.before(now, ages[i].oldest, ages[i].newest, ages[best].oldest, ages[best].newest) {
+			best = i
+		}
+	}
+	return best
+}
+
+// before reports whether a region with changes from oldA to newA goes
+// before one with changes from oldB to newB.
+func (s *Scheduler) before(now, oldA, newA, oldB, newB time.Time) bool {
+	lateA := !now.Before(oldA.Add(s.opts.MaxDelay))
+	lateB := !now.Before(oldB.Add(s.opts.MaxDelay))
+	switch {
+	case lateA != lateB:
+		return lateA
+	case lateA:
+		return oldA.Before(oldB)
+	case s.boosted(now) && !newA.Equal(newB):
+		return newA.After(newB)
+	}
+	return oldA.Before(oldB)
+}
+
+// exceedsHard reports whether a partial refresh of r would take a tile
+// that changes in it past HardPartials.
+func (s *Scheduler) exceedsHard(r image.Rectangle, dirty []Dirty) bool {
+	over := false
+	for _, d := range dirty {
+		s.grid.each(d.Rect.Intersect(r), func(t *tile) {
+			over = over || t.partials+1 > s.opts.HardPartials
+		})
+	}
+	return over
+}
+
+// countPartial counts one partial refresh on every tile where region r
+// changes pixels; waveforms such as A2 and DU do not drive pixels that
+// keep their level, so tiles that r covers without a change gain no
+// ghosting.
+func (s *Scheduler) countPartial(r image.Rectangle, dirty []Dirty) {
+	clear(s.mark)
+	for _, d := range dirty {
+		c0, c1, r0, r1 := s.grid.span(d.Rect.Intersect(r))
+		for row := r0; row < r1; row++ {
+			for col := c0; col < c1; col++ {
+				s.mark[row*s.grid.cols+col] = true
+			}
+		}
+	}
+	for i, m := range s.mark {
+		if m {
+			s.grid.tiles[i].partials++
+		}
+	}
+}
+
+// cleaned resets the ghosting of the tiles that lie inside r.
+func (s *Scheduler) cleaned(now time.Time, r image.Rectangle) {
+	bounds := s.info.Bounds()
+	for i := range s.grid.tiles {
+		if s.grid.rect(i, bounds).In(r) {
+			s.grid.tiles[i].partials = 0
+			s.grid.tiles[i].cleaned = now
+		}
+	}
+}
