@@ -3,7 +3,9 @@ package term
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -17,6 +19,7 @@ const (
 	stateCSI
 	stateString    // OSC, DCS, APC, PM or SOS body
 	stateStringEsc // ESC seen inside a string
+	stateEscHash   // ESC # seen
 )
 
 // maxCSI is the longest control sequence kept; longer ones are dropped.
@@ -25,9 +28,11 @@ const maxCSI = 64
 // scanner watches the byte stream for the sequences that the emulator
 // gets wrong or ignores, answers them, and passes the rest on.
 type scanner struct {
-	state parseState
-	csi   []byte // parameters and intermediates of the current CSI
-	long  bool   // current CSI exceeded maxCSI and is dropped
+	state     parseState
+	runeStart int    // index in pending of the UTF-8 sequence being read
+	printed   bool   // the last thing scanned was a printable character
+	csi       []byte // parameters and intermediates of the current CSI
+	long      bool   // current CSI exceeded maxCSI and is dropped
 }
 
 // feed scans p and passes its bytes on to t.pending, handling the
@@ -37,11 +42,7 @@ func (t *Terminal) feed(p []byte) {
 	for _, b := range p {
 		switch s.state {
 		case stateGround:
-			if b == 0x1b {
-				s.state = stateEsc
-				continue
-			}
-			t.pending = append(t.pending, b)
+			t.feedGround(b)
 
 		case stateEsc:
 			t.feedEsc(b)
@@ -58,6 +59,14 @@ func (t *Terminal) feed(p []byte) {
 				s.state = stateStringEsc
 			}
 
+		case stateEscHash:
+			s.state = stateGround
+			if b == '8' {
+				t.alignmentTest()
+			} else {
+				t.pending = append(t.pending, 0x1b, '#', b)
+			}
+
 		case stateStringEsc:
 			t.pending = append(t.pending, b)
 			s.state = stateString
@@ -66,6 +75,89 @@ func (t *Terminal) feed(p []byte) {
 			}
 		}
 	}
+}
+
+// feedGround scans a byte outside any escape sequence.
+func (t *Terminal) feedGround(b byte) {
+	s := &t.scan
+	if b == 0x1b {
+		s.state = stateEsc
+		s.printed = false
+		return
+	}
+	if b < 0x80 {
+		s.printed = b >= 0x20 && b != 0x7f
+		if s.printed && t.insertMode {
+			t.pending = append(t.pending, "\x1b[@"...)
+		}
+		t.pending = append(t.pending, b)
+		return
+	}
+	t.pending = append(t.pending, b)
+	if b >= 0xc0 {
+		s.runeStart = len(t.pending) - 1
+	}
+	seq := t.pending[s.runeStart:]
+	if utf8.FullRune(seq) {
+		r, _ := utf8.DecodeRune(seq)
+		t.feedRune(r)
+	}
+}
+
+// feedRune handles a complete non-ASCII character at the end of
+// t.pending: it wraps before a wide character at the last column and
+// joins combining marks to a character that an earlier Write placed.
+func (t *Terminal) feedRune(r rune) {
+	s := &t.scan
+	wasPrinted := s.printed
+	s.printed = true
+	if t.insertMode && !isCombining(r) {
+		ich := "\x1b[@"
+		if isWide(r) {
+			ich = "\x1b[2@"
+		}
+		t.pending = slices.Insert(t.pending, s.runeStart, []byte(ich)...)
+		s.runeStart += len(ich)
+	}
+	switch {
+	case isWide(r):
+		if w, ok := t.emu.(wideWrapper); ok {
+			t.flushBefore(s.runeStart)
+			w.wrapBeforeWide()
+		}
+	case isCombining(r) && wasPrinted && s.runeStart == 0:
+		// The base character went to the emulator with an earlier
+		// Write, which ended its grapheme cluster there.
+		if m, ok := t.emu.(markAppender); ok && m.appendMarks(string(r)) {
+			t.pending = t.pending[:0]
+		}
+	}
+}
+
+// flushBefore hands t.pending[:i] to the emulator and keeps the rest.
+func (t *Terminal) flushBefore(i int) {
+	if i == 0 {
+		return
+	}
+	rest := append([]byte(nil), t.pending[i:]...)
+	start := t.scan.runeStart - i
+	t.pending = t.pending[:i]
+	t.flush(false)
+	t.pending = append(t.pending, rest...)
+	t.scan.runeStart = start
+}
+
+// alignmentTest performs DECALN: margins reset, the screen filled with
+// E, and the cursor at home. x/vt v0.1.0 ignores it.
+func (t *Terminal) alignmentTest() {
+	t.flush(false)
+	cols, rows := t.emu.Size()
+	line := strings.Repeat("E", cols)
+	t.pending = append(t.pending, "\x1b[r"...)
+	for r := 1; r <= rows; r++ {
+		t.pending = fmt.Appendf(t.pending, "\x1b[%d;1H%s", r, line)
+	}
+	t.pending = append(t.pending, "\x1b[H"...)
 }
 
 func (t *Terminal) feedEsc(b byte) {
@@ -78,12 +170,21 @@ func (t *Terminal) feedEsc(b byte) {
 		return
 	case ']', 'P', '_', '^', 'X':
 		s.state = stateString
+	case '#':
+		s.state = stateEscHash
+		return
+	case 'E': // NEL, which x/vt v0.1.0 ignores
+		s.state = stateGround
+		t.pending = append(t.pending, "\r\x1bD"...)
+		return
 	case 'Z': // DECID: the same as DA1
 		s.state = stateGround
 		t.reply([]byte(da1Reply))
 		return
 	case 'c': // RIS
 		t.bracketed = false
+		t.reverseScreen = false
+		t.insertMode = false
 		t.cursorShape = 0
 		s.state = stateGround
 	case 0x1b:
@@ -160,13 +261,21 @@ func (t *Terminal) handleCSI(seq []byte, final byte) {
 	case final == 'n' && priv == 0 && len(inter) == 0:
 		t.deviceStatus(paramInt(params, 0))
 		return
+	case (final == 'h' || final == 'l') && priv == 0 && len(inter) == 0:
+		if t.setANSIModes(params, final == 'h') {
+			return
+		}
 	case (final == 'h' || final == 'l') && priv == '?':
 		for i := range params {
-			if paramInt(params, i) == 2004 {
+			switch paramInt(params, i) {
+			case 5:
+				t.reverseScreen = final == 'h'
+			case 2004:
 				t.bracketed = final == 'h'
 			}
 		}
 	}
+	seqStart := len(t.pending)
 	t.pending = append(t.pending, 0x1b, '[')
 	if priv != 0 {
 		t.pending = append(t.pending, priv)
@@ -174,6 +283,23 @@ func (t *Terminal) handleCSI(seq []byte, final byte) {
 	t.pending = appendParams(t.pending, params, final)
 	t.pending = append(t.pending, inter...)
 	t.pending = append(t.pending, final)
+
+	if h, ok := t.emu.(csiFixer); ok && h.needsFix(priv, final, params) {
+		seq := append([]byte(nil), t.pending[seqStart:]...)
+		t.pending = t.pending[:seqStart]
+		t.flush(false)
+		h.fixCSI(seq, priv, final, params)
+	}
+}
+
+// setANSIModes handles SM and RM. It keeps IRM (mode 4), which neither
+// emulator implements, and reports whether nothing is left to pass on.
+func (t *Terminal) setANSIModes(params [][]byte, set bool) bool {
+	if len(params) != 1 || paramInt(params, 0) != 4 {
+		return false
+	}
+	t.insertMode = set
+	return true
 }
 
 // deviceStatus answers DSR 5 (status) and DSR 6 (cursor position).
@@ -255,6 +381,7 @@ func (t *Terminal) flush(keepTail bool) {
 		t.emu.Write(p)
 	}
 	t.pending = append(t.pending[:0], tail...)
+	t.scan.runeStart = 0
 }
 
 // incompleteTail returns the length of a UTF-8 sequence at the end of p

@@ -48,7 +48,7 @@ func (t *Terminal) snapshot(depth int) (cells []drawnCell, cols, rows int) {
 		for x := 0; x < cols; x++ {
 			c := t.emu.Cell(x, y)
 			d := drawnCell{r: c.Rune, comb: c.Comb, attr: c.Attr, width: c.Width}
-			d.fg, d.bg = cellLevels(c, depth, m.reverseScreen)
+			d.fg, d.bg = cellLevels(c, depth, t.reverseScreen)
 			if d.r == 0 {
 				d.r = ' '
 			}

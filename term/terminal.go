@@ -39,8 +39,12 @@ type Terminal struct {
 	pending []byte // bytes scanned but not yet given to the emulator
 	replies []byte
 
-	bracketed   bool
-	cursorShape int // DECSCUSR parameter; 0 is the default block
+	bracketed     bool
+	reverseScreen bool // DECSCNM
+	insertMode    bool // IRM
+	cursorShape   int  // DECSCUSR parameter; 0 is the default block
+
+	replyMu sync.Mutex // serializes writes to Options.Replies
 
 	renderMu sync.Mutex
 	render   renderState
@@ -70,8 +74,33 @@ func New(opts Options) (*Terminal, error) {
 		return nil, fmt.Errorf("term: frame %dx%d is smaller than one %dx%d cell: use a smaller font",
 			opts.Width, opts.Height, t.font.width, t.font.height)
 	}
-	t.emu = newVT10x(cols, rows)
+	t.emu = newEmulator(t, cols, rows)
 	return t, nil
+}
+
+// newEmulator creates the emulator behind every Terminal. Tests replace
+// it to run the same cases against another emulator.
+var newEmulator = func(t *Terminal, cols, rows int) emulator {
+	return newXVT(cols, rows, t.sendReply)
+}
+
+// sendReply writes p to Options.Replies. It is safe for concurrent use.
+func (t *Terminal) sendReply(p []byte) {
+	t.replyMu.Lock()
+	defer t.replyMu.Unlock()
+	if _, err := t.opts.Replies.Write(p); err != nil {
+		t.opts.Logger.Debug("term: reply not sent", "err", err)
+	}
+}
+
+// Close releases the emulator. The Terminal must not be used after.
+func (t *Terminal) Close() error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if c, ok := t.emu.(interface{ Close() }); ok {
+		c.Close()
+	}
+	return nil
 }
 
 // fontScale returns the integer enlargement of the 13-pixel font that
@@ -99,9 +128,7 @@ func (t *Terminal) Write(p []byte) (int, error) {
 	t.mu.Unlock()
 
 	if len(replies) > 0 {
-		if _, err := t.opts.Replies.Write(replies); err != nil {
-			t.opts.Logger.Debug("term: reply not sent", "err", err)
-		}
+		t.sendReply(replies)
 	}
 	return len(p), nil
 }

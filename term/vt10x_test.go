@@ -41,10 +41,9 @@ func (e *vt10xEmulator) Title() string { return e.vt.Title() }
 func (e *vt10xEmulator) Modes() modes {
 	m := e.vt.Mode()
 	return modes{
-		appCursor:     m&vt10x.ModeAppCursor != 0,
-		cursorHidden:  !e.vt.CursorVisible(),
-		reverseScreen: m&vt10x.ModeReverse != 0,
-		altScreen:     m&vt10x.ModeAltScreen != 0,
+		appCursor:    m&vt10x.ModeAppCursor != 0,
+		cursorHidden: !e.vt.CursorVisible(),
+		altScreen:    m&vt10x.ModeAltScreen != 0,
 	}
 }
 

@@ -1,0 +1,175 @@
+package term
+
+import (
+	"image/color"
+	"io"
+	"reflect"
+	"unicode/utf8"
+
+	uv "github.com/charmbracelet/ultraviolet"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/vt"
+)
+
+// xvtEmulator adapts github.com/charmbracelet/x/vt v0.1.0. The caller
+// serializes every call but those of the reply goroutine.
+type xvtEmulator struct {
+	vt      *vt.Emulator
+	title   string
+	modes   map[ansi.Mode]bool
+	phantom reflect.Value // the emulator's unexported pending-wrap flag
+}
+
+var _ emulator = (*xvtEmulator)(nil)
+
+// newXVT returns an emulator whose own replies (those the scanner does
+// not answer first, such as mode reports) go to replies. x/vt writes
+// them to a pipe that blocks its parser until read, so a goroutine
+// drains the pipe until Close.
+func newXVT(cols, rows int, replies func([]byte)) *xvtEmulator {
+	e := &xvtEmulator{vt: vt.NewEmulator(cols, rows), modes: map[ansi.Mode]bool{
+		ansi.ModeAutoWrap: true,
+	}}
+	e.phantom = reflect.ValueOf(e.vt).Elem().FieldByName("atPhantom")
+	e.vt.SetCallbacks(vt.Callbacks{
+		Title:       func(s string) { e.title = s },
+		EnableMode:  func(m ansi.Mode) { e.modes[m] = true },
+		DisableMode: func(m ansi.Mode) { e.modes[m] = false },
+	})
+	go drain(e.vt, replies)
+	return e
+}
+
+func drain(r io.Reader, replies func([]byte)) {
+	buf := make([]byte, 256)
+	for {
+		n, err := r.Read(buf)
+		if n > 0 {
+			replies(append([]byte(nil), buf[:n]...))
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+func (e *xvtEmulator) Write(p []byte) { _, _ = e.vt.Write(p) }
+
+func (e *xvtEmulator) Close() { _ = e.vt.Close() }
+
+func (e *xvtEmulator) Resize(cols, rows int) { e.vt.Resize(cols, rows) }
+
+func (e *xvtEmulator) Size() (cols, rows int) {
+	return e.vt.Width(), e.vt.Height()
+}
+
+func (e *xvtEmulator) Cursor() (col, row int) {
+	p := e.vt.CursorPosition()
+	return p.X, p.Y
+}
+
+func (e *xvtEmulator) Title() string { return e.title }
+
+func (e *xvtEmulator) Modes() modes {
+	return modes{
+		appCursor:    e.modes[ansi.ModeCursorKeys],
+		cursorHidden: e.vt.CursorHidden(),
+		altScreen:    e.vt.IsAltScreen(),
+	}
+}
+
+func (e *xvtEmulator) Cell(col, row int) Cell {
+	c := e.vt.CellAt(col, row)
+	if c == nil {
+		return Cell{Rune: ' ', FG: DefaultFG, BG: DefaultBG, Width: 1}
+	}
+	out := Cell{FG: fromColor(c.Style.Fg, DefaultFG),
+		BG: fromColor(c.Style.Bg, DefaultBG), Width: uint8(c.Width)}
+	r, n := utf8.DecodeRuneInString(c.Content)
+	out.Rune = r
+	if n < len(c.Content) {
+		out.Comb = c.Content[n:]
+	}
+	if c.Content == "" {
+		out.Rune = ' '
+		if c.Width != 0 {
+			out.Width = 1
+		}
+	}
+	out.Attr = fromUVAttrs(c.Style.Attrs)
+	if c.Style.Underline != 0 {
+		out.Attr |= AttrUnderline
+	}
+	return out
+}
+
+func fromUVAttrs(a uint8) Attr {
+	var out Attr
+	pairs := []struct {
+		uv  uint8
+		own Attr
+	}{
+		{uv.AttrBold, AttrBold}, {uv.AttrFaint, AttrFaint},
+		{uv.AttrItalic, AttrItalic}, {uv.AttrBlink, AttrBlink},
+		{uv.AttrRapidBlink, AttrBlink}, {uv.AttrReverse, AttrReverse},
+		{uv.AttrConceal, AttrInvisible}, {uv.AttrStrikethrough, AttrStrike},
+	}
+	for _, p := range pairs {
+		if a&p.uv != 0 {
+			out |= p.own
+		}
+	}
+	return out
+}
+
+// fromColor converts an x/vt colour; nil is the default def.
+func fromColor(c color.Color, def Color) Color {
+	switch c := c.(type) {
+	case nil:
+		return def
+	case ansi.BasicColor:
+		return Indexed(uint8(c))
+	case ansi.IndexedColor:
+		return Indexed(uint8(c))
+	case ansi.TrueColor:
+		return RGB(uint8(c>>16), uint8(c>>8), uint8(c))
+	}
+	r, g, b, _ := c.RGBA()
+	return RGB(uint8(r>>8), uint8(g>>8), uint8(b>>8))
+}
+
+// wrapBeforeWide moves the cursor to the next line when a wide
+// character is about to be written at the last column, as xterm does.
+// x/vt v0.1.0 drops such a character instead.
+func (e *xvtEmulator) wrapBeforeWide() {
+	col, _ := e.Cursor()
+	if col < e.vt.Width()-1 || !e.modes[ansi.ModeAutoWrap] {
+		return
+	}
+	if e.phantom.IsValid() && e.phantom.Bool() {
+		return // x/vt wraps on its own
+	}
+	e.vt.Write([]byte("\r\x1bD"))
+}
+
+// appendMarks adds combining marks to the character written last, which
+// x/vt has already placed because it ended a Write call.
+func (e *xvtEmulator) appendMarks(marks string) bool {
+	col, row := e.Cursor()
+	if !(e.phantom.IsValid() && e.phantom.Bool()) {
+		col--
+	}
+	if col > 0 {
+		if c := e.vt.CellAt(col, row); c != nil && c.Width == 0 {
+			col--
+		}
+	}
+	c := e.vt.CellAt(col, row)
+	if col < 0 || c == nil || c.Content == "" || c.Content == " " {
+		return false
+	}
+	nc := *c
+	nc.Content += marks
+	e.vt.SetCell(col, row, &nc)
+	return true
+}
