@@ -55,7 +55,13 @@ func drain(r io.Reader, replies func([]byte)) {
 
 func (e *xvtEmulator) Write(p []byte) { _, _ = e.vt.Write(p) }
 
-func (e *xvtEmulator) Close() { _ = e.vt.Close() }
+// Close ends the reply goroutine. It closes the reply pipe directly
+// because x/vt's Close sets a flag that Read reads without a lock.
+func (e *xvtEmulator) Close() {
+	if pw, ok := e.vt.InputPipe().(*io.PipeWriter); ok {
+		_ = pw.Close()
+	}
+}
 
 func (e *xvtEmulator) Resize(cols, rows int) { e.vt.Resize(cols, rows) }
 
