@@ -1,0 +1,171 @@
+package sim
+
+import (
+	"image"
+	"image/color"
+	"image/draw"
+	"time"
+
+	"golang.org/x/image/font"
+	"golang.org/x/image/font/basicfont"
+	"golang.org/x/image/math/fixed"
+
+	"github.com/einkterm/einkterm/display"
+)
+
+// statusHeight is the height in window pixels of the status line under
+// the panel.
+const statusHeight = 16
+
+// overlayTime is how long a refresh region's outline stays on screen.
+const overlayTime = 700 * time.Millisecond
+
+// modeColors are the overlay outline colours: reds for the fast black and
+// white modes, green for non-flashing gray, blue for flashing modes.
+var modeColors = map[display.Mode]color.RGBA{
+	display.ModeA2:      {R: 230, G: 0, B: 0, A: 255},
+	display.ModeDU:      {R: 255, G: 140, B: 0, A: 255},
+	display.ModePartial: {R: 230, G: 0, B: 0, A: 255},
+	display.ModeGL16:    {R: 0, G: 170, B: 0, A: 255},
+	display.ModeGC16:    {R: 0, G: 80, B: 255, A: 255},
+	display.ModeFull:    {R: 0, G: 80, B: 255, A: 255},
+	display.ModeINIT:    {R: 200, G: 0, B: 200, A: 255},
+}
+
+// overlay is the outline of one refresh region.
+type overlay struct {
+	rect  image.Rectangle // panel pixels
+	mode  display.Mode
+	until time.Time
+}
+
+// canvas draws the window's pixels: the panel as it shows now, scaled by
+// an integer zoom, refresh outlines on top and a status line below. It is
+// used only by the window's event goroutine.
+type canvas struct {
+	zoom     int
+	shown    *image.Gray // panel luminance now, flash phases included
+	overlays []overlay
+	status   string
+}
+
+func newCanvas(info display.Info, zoom int) *canvas {
+	shown := image.NewGray(info.Bounds())
+	for i := range shown.Pix {
+		shown.Pix[i] = 255
+	}
+	return &canvas{zoom: zoom, shown: shown}
+}
+
+// size returns the window size in pixels.
+func (c *canvas) size() image.Point {
+	b := c.shown.Bounds()
+	return image.Pt(b.Dx()*c.zoom, b.Dy()*c.zoom+statusHeight)
+}
+
+// windowRect returns panel region r in window pixels.
+func (c *canvas) windowRect(r image.Rectangle) image.Rectangle {
+	return image.Rectangle{Min: r.Min.Mul(c.zoom), Max: r.Max.Mul(c.zoom)}
+}
+
+// applyPhase changes the shown panel for one phase of update u.
+func (c *canvas) applyPhase(u Update, k PhaseKind) {
+	switch k {
+	case PhaseBlack:
+		draw.Draw(c.shown, u.Rect, image.Black, image.Point{}, draw.Src)
+	case PhaseWhite:
+		draw.Draw(c.shown, u.Rect, image.White, image.Point{}, draw.Src)
+	case PhaseImage:
+		draw.Draw(c.shown, u.Rect, u.Result, u.Rect.Min, draw.Src)
+	}
+}
+
+// drawPanel draws panel region r into dst, scaled, and returns the
+// window rectangle it covered.
+func (c *canvas) drawPanel(dst *image.RGBA, r image.Rectangle) image.Rectangle {
+	r = r.Intersect(c.shown.Bounds())
+	z := c.zoom
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		src := c.shown.Pix[c.shown.PixOffset(r.Min.X, y):]
+		for dy := 0; dy < z; dy++ {
+			row := dst.Pix[dst.PixOffset(r.Min.X*z, y*z+dy):]
+			i := 0
+			for x := 0; x < r.Dx(); x++ {
+				v := src[x]
+				for dx := 0; dx < z; dx++ {
+					row[i], row[i+1], row[i+2], row[i+3] = v, v, v, 255
+					i += 4
+				}
+			}
+		}
+	}
+	return c.windowRect(r)
+}
+
+// addOverlay adds the outline of a refresh region until the given time.
+func (c *canvas) addOverlay(r image.Rectangle, m display.Mode, until time.Time) {
+	c.overlays = append(c.overlays, overlay{rect: r, mode: m, until: until})
+}
+
+// expireOverlays drops outlines whose time has passed at now, redraws
+// the panel under them, and returns the window rectangles it redrew.
+func (c *canvas) expireOverlays(dst *image.RGBA, now time.Time) []image.Rectangle {
+	var redrawn []image.Rectangle
+	kept := c.overlays[:0]
+	for _, o := range c.overlays {
+		if now.Before(o.until) {
+			kept = append(kept, o)
+			continue
+		}
+		redrawn = append(redrawn, c.drawPanel(dst, o.rect))
+	}
+	c.overlays = kept
+	return redrawn
+}
+
+// drawOverlays draws the live outlines over dst and returns the window
+// rectangles they cover.
+func (c *canvas) drawOverlays(dst *image.RGBA) []image.Rectangle {
+	var drawn []image.Rectangle
+	for _, o := range c.overlays {
+		col, ok := modeColors[o.mode]
+		if !ok {
+			col = color.RGBA{R: 128, G: 128, B: 128, A: 255}
+		}
+		w := c.windowRect(o.rect)
+		outline(dst, w, col)
+		drawn = append(drawn, w)
+	}
+	return drawn
+}
+
+// outline draws a 2-pixel frame along the inside of r.
+func outline(dst *image.RGBA, r image.Rectangle, col color.RGBA) {
+	const t = 2
+	u := image.NewUniform(col)
+	sides := []image.Rectangle{
+		{Min: r.Min, Max: image.Pt(r.Max.X, r.Min.Y+t)},
+		{Min: image.Pt(r.Min.X, r.Max.Y-t), Max: r.Max},
+		{Min: r.Min, Max: image.Pt(r.Min.X+t, r.Max.Y)},
+		{Min: image.Pt(r.Max.X-t, r.Min.Y), Max: r.Max},
+	}
+	for _, s := range sides {
+		draw.Draw(dst, s.Intersect(r), u, image.Point{}, draw.Src)
+	}
+}
+
+// drawStatus draws the status line under the panel and returns its
+// window rectangle. Text wider than the window is cut off.
+func (c *canvas) drawStatus(dst *image.RGBA) image.Rectangle {
+	size := c.size()
+	r := image.Rect(0, size.Y-statusHeight, size.X, size.Y)
+	draw.Draw(dst, r, image.NewUniform(color.RGBA{R: 40, G: 40, B: 40, A: 255}), image.Point{}, draw.Src)
+	d := font.Drawer{
+		Dst:  dst,
+		Src:  image.NewUniform(color.RGBA{R: 235, G: 235, B: 235, A: 255}),
+		Face: basicfont.Face7x13,
+		Dot:  fixed.P(4, r.Min.Y+12),
+	}
+	d.DrawString(c.status)
+	return r
+}

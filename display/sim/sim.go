@@ -1,0 +1,340 @@
+package sim
+
+import (
+	"context"
+	"fmt"
+	"image"
+	"log/slog"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/mobile/event/key"
+
+	"github.com/einkterm/einkterm/display"
+)
+
+// Options configures a Sim. The zero value opens a window with a zoom
+// that fits the screen.
+type Options struct {
+	// Zoom is the integer scale of panel pixels on screen; zero picks
+	// the largest zoom up to 4 at which the window fits the screen, and
+	// 1 when even that does not fit.
+	Zoom int
+
+	// Overlay starts with refresh outlines shown; F12 toggles them.
+	Overlay bool
+
+	// Ghost sets the ghosting model; the zero value means its defaults.
+	Ghost GhostOptions
+
+	// Clock models refresh time; nil means display.SystemClock.
+	Clock display.Clock
+
+	// Logger receives a debug line per refresh and warnings for pastes
+	// that failed; nil means silent.
+	Logger *slog.Logger
+}
+
+// maxAutoZoom caps the zoom picked to fit the screen.
+const maxAutoZoom = 4
+
+// Sim is the simulator window: a display.Panel that models an e-paper
+// panel's timing, flashing, ghosting, gray levels and alignment, and a
+// display.Keyboard that sends what is typed into the window.
+type Sim struct {
+	info  display.Info
+	zoom  int
+	clock display.Clock
+	log   *slog.Logger
+	x     *xConn
+	win   *window
+	input *inputQueue
+
+	closeOnce sync.Once
+
+	mu        sync.Mutex
+	model     *Model
+	keys      int
+	asleep    bool
+	closed    bool
+	appCursor bool
+	bracketed bool
+}
+
+var (
+	_ display.Panel    = (*Sim)(nil)
+	_ display.Keyboard = (*Sim)(nil)
+)
+
+// New opens a simulator window for the panel info on the X display that
+// $DISPLAY names. Under Wayland it needs XWayland.
+func New(info display.Info, opts Options) (*Sim, error) {
+	if opts.Clock == nil {
+		opts.Clock = display.SystemClock{}
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Zoom < 0 || opts.Zoom > 16 {
+		return nil, fmt.Errorf("sim: zoom %d out of range: use 1 to 16, or 0 to fit the screen", opts.Zoom)
+	}
+	x, err := dialX()
+	if err != nil {
+		return nil, fmt.Errorf("sim: cannot connect to the X display: %w; set DISPLAY or use --display record:DIR", err)
+	}
+	s := &Sim{
+		info:  info,
+		zoom:  opts.Zoom,
+		clock: opts.Clock,
+		log:   opts.Logger,
+		x:     x,
+		input: newInputQueue(),
+		model: NewModel(info, opts.Ghost),
+	}
+	if s.zoom == 0 {
+		sw, sh := x.screenSize()
+		s.zoom = fitZoom(info, sw, sh)
+	}
+	win, err := openWindow(info, s.zoom, opts.Overlay, x, opts.Clock, windowHooks{
+		key:    s.typed,
+		paste:  s.paste,
+		status: s.status,
+		closed: s.windowClosed,
+	})
+	if err != nil {
+		x.close()
+		return nil, fmt.Errorf("sim: open window: %w", err)
+	}
+	s.win = win
+	return s, nil
+}
+
+// fitZoom returns the largest zoom up to maxAutoZoom at which the window
+// fits a screen of sw by sh pixels, leaving a tenth for desktop panels,
+// or 1 when none fits.
+func fitZoom(info display.Info, sw, sh int) int {
+	for z := maxAutoZoom; z > 1; z-- {
+		w, h := info.Width*z, info.Height*z+statusHeight
+		if w*10 <= sw*9 && h*10 <= sh*9 {
+			return z
+		}
+	}
+	return 1
+}
+
+// Info returns the modelled panel.
+func (s *Sim) Info() display.Info { return s.info }
+
+// WindowID returns the X window id of the simulator window, for tools
+// such as xdotool.
+func (s *Sim) WindowID() uint32 { return uint32(s.x.window()) }
+
+// Zoom returns the scale of panel pixels in the window.
+func (s *Sim) Zoom() int { return s.zoom }
+
+// Refresh models a refresh of region r of f in mode m and shows it in
+// the window as the panel would: after the running refresh, flashing for
+// a flashing mode, with the ghost of earlier content after partials.
+func (s *Sim) Refresh(f *display.Frame, r image.Rectangle, m display.Mode) error {
+	s.mu.Lock()
+	u, err := s.model.Refresh(f, r, m, s.clock.Now())
+	s.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	s.log.Debug("refresh", "rect", u.Rect, "mode", m, "flash", u.Spec.Flash,
+		"bytes", u.Bytes, "busy", u.End.Sub(u.Start))
+	s.win.show(u)
+	return nil
+}
+
+// Wait blocks until the modelled refresh ends or ctx is done.
+func (s *Sim) Wait(ctx context.Context) error {
+	s.mu.Lock()
+	d := s.model.BusyUntil().Sub(s.clock.Now())
+	s.mu.Unlock()
+	if d <= 0 {
+		return nil
+	}
+	select {
+	case <-s.clock.After(d):
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Busy reports whether a modelled refresh runs.
+func (s *Sim) Busy() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.model.Busy(s.clock.Now())
+}
+
+// Sleep marks the panel asleep in the status line.
+func (s *Sim) Sleep() error { return s.setAsleep(true) }
+
+// Wake marks the panel awake in the status line.
+func (s *Sim) Wake() error { return s.setAsleep(false) }
+
+func (s *Sim) setAsleep(on bool) error {
+	s.mu.Lock()
+	s.asleep = on
+	s.mu.Unlock()
+	s.win.sw.Send(statusEvent{})
+	return nil
+}
+
+// Close closes the window and the Input channel.
+func (s *Sim) Close() error {
+	s.mu.Lock()
+	closed := s.closed
+	s.closed = true
+	s.mu.Unlock()
+	if closed {
+		return nil
+	}
+	s.win.close()
+	s.x.close()
+	s.input.close()
+	return nil
+}
+
+// Input returns the bytes typed into the window, encoded as a terminal
+// sends them. The channel is closed when the window is closed, by the
+// user or by Close.
+func (s *Sim) Input() <-chan []byte { return s.input.out }
+
+// LogInput counts a key that reached the session, for the status line.
+func (s *Sim) LogInput(kind string) {
+	s.mu.Lock()
+	s.keys++
+	s.mu.Unlock()
+}
+
+// SetAppCursor sets the DECCKM cursor-key mode the terminal is in, which
+// changes what the arrow, Home and End keys send.
+func (s *Sim) SetAppCursor(on bool) {
+	s.mu.Lock()
+	s.appCursor = on
+	s.mu.Unlock()
+}
+
+// SetBracketedPaste sets whether the terminal asked for pastes to be
+// bracketed (DECSET 2004).
+func (s *Sim) SetBracketedPaste(on bool) {
+	s.mu.Lock()
+	s.bracketed = on
+	s.mu.Unlock()
+}
+
+// Stats returns the refresh counts so far.
+func (s *Sim) Stats() Stats {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.model.Stats()
+}
+
+// Visible returns what the modelled panel shows in r once every refresh
+// so far has ended, as 8-bit luminance.
+func (s *Sim) Visible(r image.Rectangle) *image.Gray {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.model.Visible(r)
+}
+
+// Drawn blocks until the window shows the result of every refresh sent
+// so far, or the window has closed, or ctx is done.
+func (s *Sim) Drawn(ctx context.Context) error {
+	want := s.win.queued.Load()
+	t := time.NewTicker(5 * time.Millisecond)
+	defer t.Stop()
+	for s.win.drawn.Load() < want {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-s.win.stop:
+			return nil
+		case <-t.C:
+		}
+	}
+	return nil
+}
+
+// Shown returns the refresh phases the window drew, oldest first; the
+// oldest are dropped after a few thousand.
+func (s *Sim) Shown() []ShownPhase { return s.win.shown() }
+
+// typed encodes a key press from the window for the session.
+func (s *Sim) typed(e key.Event) {
+	s.mu.Lock()
+	app := s.appCursor
+	s.mu.Unlock()
+	if b := encodeKey(e, app); len(b) > 0 {
+		s.input.push(b)
+	}
+}
+
+// paste reads an X selection without blocking the window and sends it
+// to the session.
+func (s *Sim) paste(selection string) {
+	go func() {
+		text, err := s.x.readSelection(selection, 2*time.Second)
+		if err != nil {
+			s.log.Warn("paste failed", "selection", selection, "err", err)
+			return
+		}
+		s.mu.Lock()
+		bracketed := s.bracketed
+		s.mu.Unlock()
+		if b := encodePaste(text, bracketed); len(b) > 0 {
+			s.input.push(b)
+		}
+	}()
+}
+
+// windowClosed ends the session when the user closes the window.
+func (s *Sim) windowClosed() {
+	s.closeOnce.Do(func() {
+		s.log.Info("simulator window closed")
+		s.input.close()
+	})
+}
+
+// status returns the status line: panel, refresh counts per mode,
+// flashes, the last mode and the busy state.
+func (s *Sim) status(overlay bool) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.model.Stats()
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s x%d  refreshes %d", s.info.Name, s.zoom, st.Refreshes)
+	if len(st.PerMode) > 0 {
+		b.WriteString(" (" + modeCounts(st.PerMode) + ")")
+	}
+	fmt.Fprintf(&b, "  flashes %d  mode %v", st.Flashes, st.LastMode)
+	if st.Misaligned > 0 {
+		fmt.Fprintf(&b, "  misaligned %d", st.Misaligned)
+	}
+	if s.model.Busy(s.clock.Now()) {
+		b.WriteString("  busy")
+	}
+	if s.asleep {
+		b.WriteString("  asleep")
+	}
+	if overlay {
+		b.WriteString("  [F12 outlines]")
+	}
+	return b.String()
+}
+
+func modeCounts(per map[display.Mode]int) string {
+	var parts []string
+	for m, n := range per {
+		parts = append(parts, fmt.Sprintf("%v %d", m, n))
+	}
+	sort.Strings(parts)
+	return strings.Join(parts, ", ")
+}

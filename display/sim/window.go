@@ -1,0 +1,335 @@
+package sim
+
+import (
+	"fmt"
+	"image"
+	"os"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/exp/shiny/driver/x11driver"
+	"golang.org/x/exp/shiny/screen"
+	"golang.org/x/mobile/event/key"
+	"golang.org/x/mobile/event/lifecycle"
+	"golang.org/x/mobile/event/mouse"
+	"golang.org/x/mobile/event/paint"
+
+	"github.com/einkterm/einkterm/display"
+)
+
+// windowHooks are what the window calls back into its Sim.
+type windowHooks struct {
+	key    func(e key.Event) // a key press that the window does not handle
+	paste  func(selection string)
+	status func(overlay bool) string // the status line text
+	closed func()                    // the user closed the window
+}
+
+// window is the shiny window of a Sim. One goroutine owns the window and
+// its canvas and handles every event; a second one plays the phases of
+// each refresh at their times and sends them to the first.
+type window struct {
+	clock  display.Clock
+	hooks  windowHooks
+	x      *xConn
+	canvas *canvas
+
+	sw  screen.Window
+	buf screen.Buffer
+
+	updates chan Update
+	stop    chan struct{} // closed when the window closes, see end
+	endOnce sync.Once
+	done    chan struct{} // closed after the event goroutine released the window
+	gone    atomic.Bool   // the window was destroyed by someone else
+	overlay atomic.Bool
+
+	queued atomic.Uint64 // updates sent to the player
+	drawn  atomic.Uint64 // updates whose image is on screen
+
+	logMu sync.Mutex
+	log   []ShownPhase
+}
+
+// ShownPhase is one phase of a refresh as the window drew it.
+type ShownPhase struct {
+	Kind PhaseKind
+	Rect image.Rectangle
+	Mode display.Mode
+	At   time.Time // wall time of drawing
+}
+
+// maxShownLog is how many drawn phases the window remembers.
+const maxShownLog = 4096
+
+// event types sent to the window's own event goroutine
+type (
+	phaseEvent struct {
+		u     Update
+		phase int
+	}
+	expireEvent struct{}
+	closeEvent  struct{}
+	statusEvent struct{}
+)
+
+var windowCount atomic.Int64
+
+// openWindow opens the window for a panel of info's size at zoom and
+// starts its goroutines.
+func openWindow(info display.Info, zoom int, overlay bool, x *xConn, clock display.Clock, hooks windowHooks) (*window, error) {
+	w := &window{
+		clock:   clock,
+		hooks:   hooks,
+		x:       x,
+		canvas:  newCanvas(info, zoom),
+		updates: make(chan Update, 256),
+		stop:    make(chan struct{}),
+		done:    make(chan struct{}),
+	}
+	w.overlay.Store(overlay)
+	// A title no other window has, so that the second X connection can
+	// find the window that shiny created.
+	tag := fmt.Sprintf("einkterm sim %d.%d", os.Getpid(), windowCount.Add(1))
+	ready := make(chan error, 1)
+	go x11driver.Main(func(s screen.Screen) {
+		if err := w.create(s, tag); err != nil {
+			ready <- err
+			return
+		}
+		ready <- nil
+		w.run()
+	})
+	if err := <-ready; err != nil {
+		return nil, err
+	}
+	if err := x.attach(tag, 5*time.Second); err != nil {
+		w.close()
+		return nil, err
+	}
+	go w.watchGone()
+	go w.play()
+	w.sw.Send(statusEvent{})
+	return w, nil
+}
+
+// create makes the window and its pixel buffer, drawn white.
+func (w *window) create(s screen.Screen, title string) error {
+	size := w.canvas.size()
+	sw, err := s.NewWindow(&screen.NewWindowOptions{Width: size.X, Height: size.Y, Title: title})
+	if err != nil {
+		return err
+	}
+	buf, err := s.NewBuffer(size)
+	if err != nil {
+		sw.Release()
+		return err
+	}
+	w.sw, w.buf = sw, buf
+	w.canvas.drawPanel(buf.RGBA(), w.canvas.shown.Bounds())
+	w.canvas.status = w.hooks.status(w.overlay.Load())
+	w.canvas.drawStatus(buf.RGBA())
+	w.upload(buf.Bounds())
+	return nil
+}
+
+// run handles the window's events until it closes.
+func (w *window) run() {
+	defer close(w.done)
+	defer w.release()
+	defer w.end()
+	for {
+		switch e := w.sw.NextEvent().(type) {
+		case phaseEvent:
+			w.drawPhase(e)
+		case expireEvent:
+			w.upload(w.canvas.expireOverlays(w.buf.RGBA(), time.Now())...)
+			w.upload(w.canvas.drawOverlays(w.buf.RGBA())...)
+		case statusEvent:
+			w.drawStatus()
+		case key.Event:
+			w.handleKey(e)
+		case mouse.Event:
+			if e.Button == mouse.ButtonMiddle && e.Direction == mouse.DirPress {
+				w.hooks.paste("PRIMARY")
+			}
+		case paint.Event:
+			w.upload(w.buf.Bounds())
+		case lifecycle.Event:
+			if e.To == lifecycle.StageDead {
+				w.hooks.closed()
+				return
+			}
+		case closeEvent:
+			return
+		}
+	}
+}
+
+// handleKey takes the simulator's own keys and passes the rest on.
+func (w *window) handleKey(e key.Event) {
+	if e.Direction == key.DirRelease {
+		return
+	}
+	shift := e.Modifiers == key.ModShift
+	ctrlShift := e.Modifiers == key.ModControl|key.ModShift
+	switch {
+	case e.Code == key.CodeF12 && e.Modifiers == 0:
+		w.overlay.Store(!w.overlay.Load())
+		w.drawStatus()
+	case e.Code == key.CodeInsert && shift, e.Code == key.CodeV && ctrlShift:
+		w.hooks.paste("CLIPBOARD")
+	default:
+		w.hooks.key(e)
+	}
+}
+
+// drawPhase shows one phase of a refresh.
+func (w *window) drawPhase(e phaseEvent) {
+	kind := e.u.Phases[e.phase].Kind
+	dst := w.buf.RGBA()
+	w.canvas.applyPhase(e.u, kind)
+	rects := []image.Rectangle{w.canvas.drawPanel(dst, e.u.Rect)}
+	if e.phase == 0 && w.overlay.Load() {
+		w.canvas.addOverlay(e.u.Rect, e.u.Spec.Mode, time.Now().Add(overlayTime))
+		time.AfterFunc(overlayTime, func() { w.sw.Send(expireEvent{}) })
+	}
+	rects = append(rects, w.canvas.drawOverlays(dst)...)
+	last := e.phase == len(e.u.Phases)-1
+	if e.phase == 0 || last {
+		w.canvas.status = w.hooks.status(w.overlay.Load())
+		rects = append(rects, w.canvas.drawStatus(dst))
+	}
+	w.upload(rects...)
+	w.record(ShownPhase{Kind: kind, Rect: e.u.Rect, Mode: e.u.Spec.Mode, At: time.Now()})
+	if e.phase == 0 || last {
+		w.x.setTitle(w.canvas.status)
+	}
+	if last {
+		w.drawn.Add(1)
+	}
+}
+
+func (w *window) drawStatus() {
+	w.canvas.status = w.hooks.status(w.overlay.Load())
+	w.upload(w.canvas.drawStatus(w.buf.RGBA()))
+	w.x.setTitle(w.canvas.status)
+}
+
+// upload copies the union of rects from the buffer to the window.
+func (w *window) upload(rects ...image.Rectangle) {
+	var u image.Rectangle
+	for _, r := range rects {
+		u = u.Union(r)
+	}
+	u = u.Intersect(w.buf.Bounds())
+	if u.Empty() {
+		return
+	}
+	w.sw.Upload(u.Min, w.buf, u)
+	w.sw.Publish()
+}
+
+func (w *window) record(p ShownPhase) {
+	w.logMu.Lock()
+	defer w.logMu.Unlock()
+	if len(w.log) >= maxShownLog {
+		w.log = append(w.log[:0], w.log[len(w.log)/2:]...)
+	}
+	w.log = append(w.log, p)
+}
+
+// shown returns the phases drawn so far.
+func (w *window) shown() []ShownPhase {
+	w.logMu.Lock()
+	defer w.logMu.Unlock()
+	return append([]ShownPhase(nil), w.log...)
+}
+
+// play sends each phase of each update to the event goroutine at the
+// phase's time on the clock.
+func (w *window) play() {
+	for {
+		var u Update
+		select {
+		case u = <-w.updates:
+		case <-w.stop:
+			return
+		}
+		for i, p := range u.Phases {
+			if d := p.At.Sub(w.clock.Now()); d > 0 {
+				select {
+				case <-w.clock.After(d):
+				case <-w.stop:
+					return
+				}
+			}
+			w.sw.Send(phaseEvent{u: u, phase: i})
+		}
+	}
+}
+
+// show queues update u for drawing. It does nothing once the window has
+// closed.
+func (w *window) show(u Update) {
+	select {
+	case <-w.stop:
+		return
+	default:
+	}
+	w.queued.Add(1)
+	select {
+	case w.updates <- u:
+	case <-w.stop:
+	}
+}
+
+// end marks the window closed: the player stops and updates are
+// dropped.
+func (w *window) end() { w.endOnce.Do(func() { close(w.stop) }) }
+
+// watchGone ends the session when another client destroys the window
+// (as xdotool windowclose and windowkill do) or the X server goes away.
+// It does not rely on the event goroutine, which can be stuck for good:
+// shiny waits for the completion of an SHM upload, and an upload to a
+// destroyed window fails without one.
+func (w *window) watchGone() {
+	select {
+	case <-w.x.gone:
+		w.gone.Store(true)
+		w.end()
+		w.hooks.closed()
+		w.sw.Send(closeEvent{})
+	case <-w.stop:
+	}
+}
+
+// close closes the window and waits, up to a few seconds, until it is
+// released. A window destroyed by another client needs no release, and
+// its event goroutine may be stuck, so close does not wait for it.
+func (w *window) close() {
+	select {
+	case <-w.done:
+		return
+	default:
+	}
+	w.end()
+	if w.gone.Load() {
+		return
+	}
+	w.sw.Send(closeEvent{})
+	select {
+	case <-w.done:
+	case <-time.After(3 * time.Second):
+	}
+}
+
+// release frees the window's X resources unless another client has
+// destroyed the window already.
+func (w *window) release() {
+	w.buf.Release()
+	if !w.gone.Load() {
+		w.sw.Release()
+	}
+}

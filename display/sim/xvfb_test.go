@@ -1,0 +1,557 @@
+package sim
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"image"
+	"image/png"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/jezek/xgb"
+	"github.com/jezek/xgb/xproto"
+
+	"github.com/einkterm/einkterm/deploy/peertest"
+	"github.com/einkterm/einkterm/display"
+)
+
+// The window tests share one Xvfb: shiny's X11 driver never closes its
+// connection, and once the server is gone its event goroutine spins, so
+// the server stops only after the last window test.
+func TestWindowOnXvfb(t *testing.T) {
+	disp := startXvfb(t)
+	t.Setenv("DISPLAY", disp)
+
+	t.Run("shows frames at zoom", testShowsFrames)
+	t.Run("flash only when flashing", testFlashOnlyWhenFlashing)
+	t.Run("keys reach input", testKeysReachInput)
+	t.Run("outline toggle", testOutlineToggle)
+	t.Run("paste from selections", testPaste)
+	t.Run("window close ends input", testCloseEndsInput)
+	t.Run("window manager close ends input", testDeleteWindowEndsInput)
+}
+
+// startXvfb starts Xvfb on a free display number from 100 up, so that
+// no desktop's display is touched, and returns its name, such as ":117".
+func startXvfb(t *testing.T) string {
+	t.Helper()
+	bin := peertest.Require(t, "Xvfb", "xvfb")
+	peertest.Require(t, "xdotool", "xdotool")
+	peertest.Require(t, "import", "imagemagick")
+
+	first := 100 + os.Getpid()%400
+	for n := first; n < first+20; n++ {
+		if _, err := os.Stat(fmt.Sprintf("/tmp/.X%d-lock", n)); err == nil {
+			continue
+		}
+		if disp, ok := tryXvfb(t, bin, n); ok {
+			return disp
+		}
+	}
+	t.Fatalf("Xvfb did not start on any display from :%d to :%d", first, first+19)
+	return ""
+}
+
+// tryXvfb starts Xvfb on display n and waits until it is ready, which
+// it reports by writing the display number to file descriptor 3.
+func tryXvfb(t *testing.T, bin string, n int) (string, bool) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The read end stays open while Xvfb runs: Xvfb exits when it
+	// cannot write the display number and its newline.
+	t.Cleanup(func() { r.Close() })
+	cmd := exec.Command(bin, fmt.Sprintf(":%d", n), "-displayfd", "3",
+		"-screen", "0", "1280x800x24", "-nolisten", "tcp", "-noreset")
+	cmd.ExtraFiles = []*os.File{w}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start Xvfb: %v", err)
+	}
+	w.Close()
+	ready := make(chan bool, 1)
+	go func() {
+		line, _ := bufio.NewReader(r).ReadString('\n')
+		ready <- strings.TrimSpace(line) == strconv.Itoa(n)
+	}()
+	ok := false
+	select {
+	case ok = <-ready:
+	case <-time.After(10 * time.Second):
+	}
+	if !ok {
+		cmd.Process.Kill()
+		cmd.Wait()
+		t.Logf("Xvfb :%d did not start:\n%s", n, stderr.String())
+		return "", false
+	}
+	t.Cleanup(func() {
+		// SIGTERM lets Xvfb remove its socket and lock file.
+		cmd.Process.Signal(syscall.SIGTERM)
+		done := make(chan struct{})
+		go func() { cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+			cmd.Process.Kill()
+			<-done
+		}
+		if t.Failed() {
+			t.Logf("Xvfb :%d output:\n%s", n, stderr.String())
+		}
+	})
+	return fmt.Sprintf(":%d", n), true
+}
+
+// openSim opens a simulator for info and closes it at the end of t.
+func openSim(t *testing.T, info display.Info, opts Options) *Sim {
+	t.Helper()
+	s, err := New(info, opts)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func run(t *testing.T, name string, args ...string) string {
+	t.Helper()
+	out, err := exec.Command(name, args...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
+
+// screenshot takes a picture of the whole screen with ImageMagick.
+func screenshot(t *testing.T) image.Image {
+	t.Helper()
+	out, err := exec.Command("import", "-window", "root", "png:-").Output()
+	if err != nil {
+		t.Fatalf("import -window root: %v", err)
+	}
+	img, err := png.Decode(bytes.NewReader(out))
+	if err != nil {
+		t.Fatalf("decode screenshot: %v", err)
+	}
+	return img
+}
+
+// windowOrigin returns the window's top-left corner on the screen.
+func windowOrigin(t *testing.T, s *Sim) image.Point {
+	t.Helper()
+	out := run(t, "xdotool", "getwindowgeometry", "--shell", fmt.Sprint(s.WindowID()))
+	var p image.Point
+	for _, line := range strings.Split(out, "\n") {
+		k, v, _ := strings.Cut(line, "=")
+		n, _ := strconv.Atoi(v)
+		switch k {
+		case "X":
+			p.X = n
+		case "Y":
+			p.Y = n
+		}
+	}
+	return p
+}
+
+// drawn waits until the window shows every refresh sent.
+func drawn(t *testing.T, s *Sim) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := s.Drawn(ctx); err != nil {
+		t.Fatalf("window did not draw the refreshes: %v", err)
+	}
+}
+
+// compareWindow counts the pixels of panel region r whose zoomed pixels
+// on the screenshot differ from want, and reports the first few.
+func compareWindow(t *testing.T, shot image.Image, origin image.Point, zoom int, want *image.Gray, r image.Rectangle) int {
+	t.Helper()
+	bad := 0
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			v := want.GrayAt(x, y).Y
+			for d := 0; d < zoom*zoom; d++ {
+				sx := origin.X + x*zoom + d%zoom
+				sy := origin.Y + y*zoom + d/zoom
+				cr, cg, cb, _ := shot.At(sx, sy).RGBA()
+				if uint8(cr>>8) == v && uint8(cg>>8) == v && uint8(cb>>8) == v {
+					continue
+				}
+				if bad < 5 {
+					t.Errorf("panel (%d,%d) screen (%d,%d) = %d,%d,%d, want gray %d",
+						x, y, sx, sy, cr>>8, cg>>8, cb>>8, v)
+				}
+				bad++
+				break
+			}
+		}
+	}
+	return bad
+}
+
+func testShowsFrames(t *testing.T) {
+	info, err := display.LookupProfile("240x160")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := openSim(t, info, Options{})
+	if got := s.Zoom(); got != 4 {
+		t.Errorf("zoom %d for 240x160 on 1280x800, want 4", got)
+	}
+
+	// A gray ramp sent with GC16 shows exactly, at all 16 levels.
+	f := display.NewFrame(info.Width, info.Height, info.Depth)
+	for x := 0; x < info.Width; x++ {
+		f.FillRect(image.Rect(x, 0, x+1, info.Height), uint8(x*16/info.Width))
+	}
+	f.FillRect(image.Rect(40, 40, 200, 60), 0)
+	if err := s.Refresh(f, info.Bounds(), display.ModeGC16); err != nil {
+		t.Fatal(err)
+	}
+	drawn(t, s)
+	shot := screenshot(t)
+	origin := windowOrigin(t, s)
+	if n := compareWindow(t, shot, origin, s.Zoom(), f.Gray(), info.Bounds()); n > 0 {
+		t.Errorf("%d panel pixels differ from the GC16 frame", n)
+	}
+
+	// Text drawn with A2 shows in black and white, with a ghost of the
+	// ramp that was there.
+	text := image.Rect(100, 100, 164, 116)
+	f.FillRect(text, f.White())
+	f.FillRect(image.Rect(104, 104, 160, 112), 0)
+	if err := s.Refresh(f, text, display.ModeA2); err != nil {
+		t.Fatal(err)
+	}
+	drawn(t, s)
+	shot = screenshot(t)
+	want := s.Visible(info.Bounds())
+	if n := compareWindow(t, shot, origin, s.Zoom(), want, info.Bounds()); n > 0 {
+		t.Errorf("%d panel pixels differ from the modelled panel after A2", n)
+	}
+	if g := s.model.Ghost(text); g <= 0 || g > defaultGhostMax {
+		t.Errorf("ghost after one A2 refresh = %.3f, want between 0 and %.2f", g, defaultGhostMax)
+	}
+}
+
+// slowProfile is the 2.13" panel with refreshes slow enough that a
+// screenshot lands inside a phase.
+func slowProfile() display.Info {
+	info := display.Profiles["2in13"]
+	info.Name = "slow-2in13"
+	info.Modes = []display.ModeSpec{
+		{Mode: display.ModePartial, Levels: 2, Fixed: time.Second},
+		{Mode: display.ModeFull, Flash: true, Levels: 2, Fixed: 3 * time.Second},
+	}
+	return info
+}
+
+func testFlashOnlyWhenFlashing(t *testing.T) {
+	info := slowProfile()
+	s := openSim(t, info, Options{Zoom: 2})
+	origin := windowOrigin(t, s)
+	white := display.NewFrame(info.Width, info.Height, info.Depth).Gray()
+	box := image.Rect(16, 16, 64, 48)
+	f := display.NewFrame(info.Width, info.Height, info.Depth)
+	f.FillRect(box, 0)
+	f.FillRect(image.Rect(24, 24, 56, 40), f.White())
+
+	// A partial refresh shows nothing until its waveform ends, and
+	// never a flash.
+	start := time.Now()
+	if err := s.Refresh(f, box, display.ModePartial); err != nil {
+		t.Fatal(err)
+	}
+	if !s.Busy() {
+		t.Error("not busy right after a 1 s refresh")
+	}
+	shot := screenshot(t)
+	if d := time.Since(start); d < 900*time.Millisecond {
+		if n := compareWindow(t, shot, origin, 2, white, box); n > 0 {
+			t.Errorf("%d pixels changed before the partial refresh ended", n)
+		}
+	} else {
+		t.Logf("screenshot took until +%v, past the partial's waveform; not checked", d)
+	}
+	if err := s.Wait(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d < time.Second {
+		t.Errorf("Wait returned after %v, want the 1 s refresh time", d)
+	}
+	drawn(t, s)
+	shot = screenshot(t)
+	if n := compareWindow(t, shot, origin, 2, s.Visible(info.Bounds()), box); n > 0 {
+		t.Errorf("%d pixels differ from the model after the partial", n)
+	}
+
+	// A full refresh flashes the region black first.
+	start = time.Now()
+	if err := s.Refresh(f, info.Bounds(), display.ModeFull); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(200 * time.Millisecond)
+	shot = screenshot(t)
+	black := image.NewGray(info.Bounds())
+	if d := time.Since(start); d < 900*time.Millisecond {
+		if n := compareWindow(t, shot, origin, 2, black, info.Bounds()); n > 0 {
+			t.Errorf("%d pixels not black in the first third of a full refresh", n)
+		}
+	} else {
+		t.Logf("screenshot took until +%v, past the black phase; not checked", d)
+	}
+	drawn(t, s)
+	shot = screenshot(t)
+	if n := compareWindow(t, shot, origin, 2, f.Gray(), info.Bounds()); n > 0 {
+		t.Errorf("%d pixels differ from the frame after the full refresh", n)
+	}
+
+	var flashes []PhaseKind
+	for _, p := range s.Shown() {
+		if p.Kind != PhaseImage {
+			flashes = append(flashes, p.Kind)
+			if p.Mode != display.ModeFull {
+				t.Errorf("flash phase %v shown for mode %v", p.Kind, p.Mode)
+			}
+		}
+	}
+	want := []PhaseKind{PhaseBlack, PhaseWhite, PhaseBlack}
+	if fmt.Sprint(flashes) != fmt.Sprint(want) {
+		t.Errorf("flash phases %v, want %v", flashes, want)
+	}
+	if st := s.Stats(); st.Flashes != 1 || st.Refreshes != 2 {
+		t.Errorf("stats %+v, want 2 refreshes and 1 flash", st)
+	}
+}
+
+// readInput collects bytes from the sim's Input until it has n bytes or
+// the timeout passes.
+func readInput(t *testing.T, s *Sim, n int, timeout time.Duration) string {
+	t.Helper()
+	var got []byte
+	deadline := time.After(timeout)
+	for len(got) < n {
+		select {
+		case b, ok := <-s.Input():
+			if !ok {
+				return string(got)
+			}
+			got = append(got, b...)
+		case <-deadline:
+			return string(got)
+		}
+	}
+	return string(got)
+}
+
+func focus(t *testing.T, s *Sim) {
+	t.Helper()
+	run(t, "xdotool", "windowfocus", "--sync", fmt.Sprint(s.WindowID()))
+}
+
+func testKeysReachInput(t *testing.T) {
+	s := openSim(t, display.Profiles["2in13"], Options{})
+	focus(t, s)
+	run(t, "xdotool", "type", "--delay", "20", "hi")
+	run(t, "xdotool", "key", "--delay", "20", "ctrl+c", "Up", "alt+x", "F5", "shift+Tab", "F12", "Return")
+	want := "hi\x03\x1b[A\x1bx\x1b[15~\x1b[Z\r"
+	if got := readInput(t, s, len(want), 5*time.Second); got != want {
+		t.Errorf("input %q, want %q (F12 is the simulator's own key)", got, want)
+	}
+
+	s.SetAppCursor(true)
+	run(t, "xdotool", "key", "Up")
+	if got := readInput(t, s, 3, 5*time.Second); got != "\x1bOA" {
+		t.Errorf("Up in application cursor mode sent %q, want ESC O A", got)
+	}
+}
+
+func testOutlineToggle(t *testing.T) {
+	info, _ := display.LookupProfile("240x160")
+	s := openSim(t, info, Options{Zoom: 2})
+	focus(t, s)
+	origin := windowOrigin(t, s)
+	run(t, "xdotool", "key", "F12")
+	waitTitle(t, s, "[F12 outlines]")
+
+	f := display.NewFrame(info.Width, info.Height, info.Depth)
+	r := image.Rect(32, 32, 96, 64)
+	f.FillRect(r, 0)
+	if err := s.Refresh(f, r, display.ModeA2); err != nil {
+		t.Fatal(err)
+	}
+	drawn(t, s)
+	shot := screenshot(t)
+	red, _, _, _ := shot.At(origin.X+r.Min.X*2, origin.Y+r.Min.Y*2+20).RGBA()
+	_, green, _, _ := shot.At(origin.X+r.Min.X*2, origin.Y+r.Min.Y*2+20).RGBA()
+	if red>>8 != 230 || green>>8 != 0 {
+		t.Errorf("outline pixel of an A2 refresh = r%d g%d, want red 230", red>>8, green>>8)
+	}
+	inside := shot.At(origin.X+r.Min.X*2+10, origin.Y+r.Min.Y*2+10)
+	want := s.Visible(r).GrayAt(r.Min.X+5, r.Min.Y+5).Y
+	if c, _, _, _ := inside.RGBA(); uint8(c>>8) != want {
+		t.Errorf("inside the outline = %d, want the panel's %d", c>>8, want)
+	}
+
+	// The outline goes away after its moment.
+	time.Sleep(overlayTime + 300*time.Millisecond)
+	shot = screenshot(t)
+	if n := compareWindow(t, shot, origin, 2, s.Visible(info.Bounds()), r); n > 0 {
+		t.Errorf("%d pixels still differ from the panel after the outline expired", n)
+	}
+}
+
+// waitTitle waits until the window title contains want.
+func waitTitle(t *testing.T, s *Sim, want string) {
+	t.Helper()
+	var title string
+	for i := 0; i < 100; i++ {
+		title = run(t, "xdotool", "getwindowname", fmt.Sprint(s.WindowID()))
+		if strings.Contains(title, want) {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Errorf("title %q does not contain %q", title, want)
+}
+
+func testPaste(t *testing.T) {
+	s := openSim(t, display.Profiles["2in13"], Options{})
+	focus(t, s)
+	ownSelection(t, "CLIPBOARD", "echo from clipboard\n")
+	ownSelection(t, "PRIMARY", "primary é")
+
+	run(t, "xdotool", "key", "shift+Insert")
+	if got, want := readInput(t, s, 20, 5*time.Second), "echo from clipboard\r"; got != want {
+		t.Errorf("Shift+Insert pasted %q, want %q", got, want)
+	}
+
+	s.SetBracketedPaste(true)
+	run(t, "xdotool", "mousemove", "--window", fmt.Sprint(s.WindowID()), "20", "20", "click", "2")
+	want := "\x1b[200~primary é\x1b[201~"
+	if got := readInput(t, s, len(want), 5*time.Second); got != want {
+		t.Errorf("middle click pasted %q, want %q", got, want)
+	}
+}
+
+// ownSelection makes a client of the test own selection name and answer
+// requests for it with text as UTF8_STRING, until the test ends.
+func ownSelection(t *testing.T, name, text string) {
+	t.Helper()
+	c, err := xgb.NewConn()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	atom := func(n string) xproto.Atom {
+		r, err := xproto.InternAtom(c, false, uint16(len(n)), n).Reply()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.Atom
+	}
+	sel, utf8 := atom(name), atom("UTF8_STRING")
+	root := xproto.Setup(c).DefaultScreen(c).Root
+	w, _ := xproto.NewWindowId(c)
+	xproto.CreateWindow(c, 0, w, root, 0, 0, 1, 1, 0, xproto.WindowClassInputOnly, 0, 0, nil)
+	xproto.SetSelectionOwner(c, w, sel, xproto.TimeCurrentTime)
+	owner, err := xproto.GetSelectionOwner(c, sel).Reply()
+	if err != nil || owner.Owner != w {
+		t.Fatalf("could not own %s: %v", name, err)
+	}
+	go func() {
+		for {
+			ev, err := c.WaitForEvent()
+			if ev == nil && err == nil {
+				return
+			}
+			req, ok := ev.(xproto.SelectionRequestEvent)
+			if !ok {
+				continue
+			}
+			reply := xproto.SelectionNotifyEvent{
+				Time: req.Time, Requestor: req.Requestor,
+				Selection: req.Selection, Target: req.Target, Property: xproto.AtomNone,
+			}
+			if req.Target == utf8 {
+				xproto.ChangeProperty(c, xproto.PropModeReplace, req.Requestor, req.Property,
+					utf8, 8, uint32(len(text)), []byte(text))
+				reply.Property = req.Property
+			}
+			xproto.SendEvent(c, false, req.Requestor, 0, string(reply.Bytes()))
+		}
+	}()
+}
+
+// inputClosed reports whether Input is closed within timeout, draining
+// any bytes still queued.
+func inputClosed(s *Sim, timeout time.Duration) bool {
+	deadline := time.After(timeout)
+	for {
+		select {
+		case _, ok := <-s.Input():
+			if !ok {
+				return true
+			}
+		case <-deadline:
+			return false
+		}
+	}
+}
+
+func testCloseEndsInput(t *testing.T) {
+	s := openSim(t, display.Profiles["2in13"], Options{})
+	run(t, "xdotool", "windowclose", fmt.Sprint(s.WindowID()))
+	if !inputClosed(s, 5*time.Second) {
+		t.Fatal("Input still open 5 s after the window was destroyed")
+	}
+	// The panel keeps modelling refreshes for a session that ends.
+	info := s.Info()
+	f := display.NewFrame(info.Width, info.Height, info.Depth)
+	if err := s.Refresh(f, image.Rect(0, 0, 8, 8), display.ModePartial); err != nil {
+		t.Errorf("Refresh after the window closed: %v", err)
+	}
+	if err := s.Close(); err != nil {
+		t.Errorf("Close after the window closed: %v", err)
+	}
+}
+
+func testDeleteWindowEndsInput(t *testing.T) {
+	s := openSim(t, display.Profiles["2in13"], Options{})
+	c, err := xgb.NewConn()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	atom := func(n string) xproto.Atom {
+		r, err := xproto.InternAtom(c, false, uint16(len(n)), n).Reply()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.Atom
+	}
+	// What a window manager sends when the user clicks the close button.
+	w := xproto.Window(s.WindowID())
+	ev := xproto.ClientMessageEvent{
+		Format: 32, Window: w, Type: atom("WM_PROTOCOLS"),
+		Data: xproto.ClientMessageDataUnionData32New([]uint32{uint32(atom("WM_DELETE_WINDOW")), 0, 0, 0, 0}),
+	}
+	if err := xproto.SendEventChecked(c, false, w, 0, string(ev.Bytes())).Check(); err != nil {
+		t.Fatal(err)
+	}
+	if !inputClosed(s, 5*time.Second) {
+		t.Fatal("Input still open 5 s after WM_DELETE_WINDOW")
+	}
+}
