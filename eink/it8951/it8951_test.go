@@ -1,0 +1,243 @@
+package it8951
+
+import (
+	"errors"
+	"fmt"
+	"image"
+	"strings"
+	"testing"
+
+	"github.com/einkterm/einkterm/display"
+	"github.com/einkterm/einkterm/eink"
+	"github.com/einkterm/einkterm/eink/emu"
+	"github.com/einkterm/einkterm/eink/internal/paneltest"
+)
+
+// recorder is a controller that records commands and answers reads from
+// a queue.
+type recorder struct {
+	ops     []string
+	replies [][]uint16
+}
+
+func (r *recorder) command(code uint16, args ...uint16) {
+	s := fmt.Sprintf("C %04X", code)
+	for _, a := range args {
+		s += fmt.Sprintf(" W %04X", a)
+	}
+	r.ops = append(r.ops, s)
+}
+func (r *recorder) write(data []byte) { r.ops = append(r.ops, fmt.Sprintf("data %d", len(data))) }
+func (r *recorder) read(n int) []uint16 {
+	r.ops = append(r.ops, fmt.Sprintf("R %d", n))
+	v := r.replies[0]
+	r.replies = r.replies[1:]
+	return v
+}
+
+func TestStartSequence(t *testing.T) {
+	info := append([]uint16{800, 600, 0x36E0, 0x0012}, make([]uint16, 16)...)
+	info[12], info[13] = 0x364D, 0x3134
+	r := &recorder{replies: [][]uint16{info, {1500}}}
+	got := start(r, 2510)
+	want := "C 0001; C 0302; R 20; C 0011 W 0004 W 0001; C 0039 W 0000; R 1; C 0039 W 0001 W 09CE"
+	if s := strings.Join(r.ops, "; "); s != want {
+		t.Errorf("start\n got %s\nwant %s", s, want)
+	}
+	if got.Width != 800 || got.Height != 600 || got.Addr != 0x001236E0 || got.LUT != "M641" {
+		t.Errorf("device info %+v, expected 800x600 at 0x001236E0 with LUT M641", got)
+	}
+}
+
+func TestLoadSequence(t *testing.T) {
+	r := &recorder{}
+	load(r, 0x001236E0, arg4BE, image.Rect(16, 8, 48, 24), make([]byte, 256))
+	want := "C 0011 W 020A W 0012; C 0011 W 0208 W 36E0; C 0021 W 0120 W 0010 W 0008 W 0020 W 0010; data 256; C 0022"
+	if s := strings.Join(r.ops, "; "); s != want {
+		t.Errorf("load\n got %s\nwant %s", s, want)
+	}
+}
+
+func newTest(t testing.TB, w, h int, lut string, o Opts) (*Dev, *emu.IT8951, *emu.Port) {
+	e := emu.NewIT8951(emu.NewClock(), w, h, lut)
+	port := e.Port()
+	port.MaxTx = o.MaxTx
+	o.Clock = e.Clock
+	d, err := New(port, e.RST, e.HRDY, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d, e, port
+}
+
+// bw returns a frame of depth bits with only black and white pixels.
+func bw(w, h, depth int, seed uint64) *display.Frame {
+	src := paneltest.Pattern(w, h, 1, seed)
+	f := display.NewFrame(w, h, depth)
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			f.SetGray(x, y, src.GrayAt(x, y)*f.White())
+		}
+	}
+	return f
+}
+
+func check(t *testing.T, e *emu.IT8951, f *display.Frame, rot int, step string) {
+	t.Helper()
+	w, h := e.Size()
+	// The controller keeps the top 4 bits of an 8-bit gray.
+	want := func(v uint8) uint8 { return uint8(int(v) * 255 / int(f.White()) >> 4) }
+	if n, p := paneltest.Diff(f, rot, w, h, func(x, y int) uint8 { return e.Level(x, y) }, want); n > 0 {
+		t.Errorf("%s: %d pixels differ from the frame, first at %v", step, n, p)
+	}
+	for _, s := range e.Faults() {
+		t.Errorf("%s: controller fault: %s", step, s)
+	}
+}
+
+func TestDriverOnEmulator(t *testing.T) {
+	type step struct {
+		r    image.Rectangle
+		mode display.Mode
+	}
+	steps := []step{
+		{image.Rect(16, 8, 48, 24), display.ModeA2},
+		{image.Rect(13, 37, 250, 61), display.ModeDU},
+		{image.Rect(0, 0, 1, 1), display.ModeA2},
+		{image.Rect(700, 500, 800, 600), display.ModeA2},
+		{image.Rect(101, 203, 377, 291), display.ModeGL16},
+		{image.Rect(5, 5, 33, 9), display.ModeGC16},
+	}
+	cases := []struct {
+		lut   string
+		depth int
+		bwAll bool
+	}{
+		{"M641", 4, false}, {"M841_TFA5210", 4, false}, {"M841", 8, false},
+		{"M841", 2, false}, {"M641", 1, false}, {"M841", 4, true},
+	}
+	for _, c := range cases {
+		for _, rot := range []int{0, 90, 180, 270} {
+			name := fmt.Sprintf("%s/%dbpp/fullBW=%v/%d", c.lut, c.depth, c.bwAll, rot)
+			t.Run(name, func(t *testing.T) {
+				d, e, _ := newTest(t, 800, 600, c.lut, Opts{Depth: c.depth,
+					Rotation: eink.Rotation(rot), FullDepthBW: c.bwAll, VCOM: 2100})
+				info := d.Info()
+				f := bw(info.Width, info.Height, c.depth, uint64(rot))
+				if err := d.Refresh(f, f.Bounds(), display.ModeGC16); err != nil {
+					t.Fatal(err)
+				}
+				d.Wait(t.Context())
+				check(t, e, f, rot, "GC16 full")
+				if e.Log[0].Mode != "INIT" {
+					t.Errorf("first update %q, expected INIT", e.Log[0].Mode)
+				}
+				for i, s := range steps {
+					r := s.r
+					if rot == 90 || rot == 270 {
+						r = image.Rect(r.Min.Y, r.Min.X, r.Max.Y, r.Max.X)
+					}
+					next := bw(info.Width, info.Height, c.depth, uint64(10+i))
+					if s.mode == display.ModeGL16 || s.mode == display.ModeGC16 {
+						next = paneltest.Pattern(info.Width, info.Height, c.depth, uint64(10+i))
+					}
+					f.CopyRect(next, r)
+					if err := d.Refresh(f, r, s.mode); err != nil {
+						t.Fatal(err)
+					}
+					if err := d.Wait(t.Context()); err != nil {
+						t.Fatal(err)
+					}
+					check(t, e, f, rot, fmt.Sprintf("%s %v", s.mode, r))
+					if got := e.Log[len(e.Log)-1].Mode; got != s.mode.String() {
+						t.Errorf("%v: update %q, expected %s", r, got, s.mode)
+					}
+				}
+				if e.VCOM != 2100 {
+					t.Errorf("VCOM %d mV, expected 2100", e.VCOM)
+				}
+				if err := d.Close(); err != nil {
+					t.Fatal(err)
+				}
+				if e.OneBit() {
+					t.Error("1-bit mode left on after Close")
+				}
+			})
+		}
+	}
+}
+
+func TestLargePanel(t *testing.T) {
+	d, e, _ := newTest(t, 1872, 1404, "M841_TFA5210", Opts{})
+	f := paneltest.Pattern(1872, 1404, 4, 1)
+	if err := d.Refresh(f, f.Bounds(), display.ModeGC16); err != nil {
+		t.Fatal(err)
+	}
+	d.Wait(t.Context())
+	check(t, e, f, 0, "10.3\" GC16")
+}
+
+func TestHRDYNeverRises(t *testing.T) {
+	e := emu.NewIT8951(emu.NewClock(), 800, 600, "M641")
+	e.StuckHRDY = true
+	_, err := New(e.Port(), e.RST, e.HRDY, Opts{Clock: e.Clock})
+	if !errors.Is(err, eink.ErrBusy) {
+		t.Fatalf("error %v, expected one wrapping eink.ErrBusy", err)
+	}
+	for _, s := range []string{"HRDY pin HRDY(24) stayed Low", "after a reset", "set to SPI"} {
+		if !strings.Contains(err.Error(), s) {
+			t.Errorf("error %q does not contain %q", err, s)
+		}
+	}
+	if e.Resets != 2 {
+		t.Errorf("%d resets, expected 2", e.Resets)
+	}
+}
+
+// silent answers every read with 0xFF, as a bus with nothing on it.
+type silent struct{}
+
+func (silent) Tx(w, r []byte) error {
+	for i := range r {
+		r[i] = 0xFF
+	}
+	return nil
+}
+
+func TestControllerNotAnswering(t *testing.T) {
+	e := emu.NewIT8951(emu.NewClock(), 800, 600, "M641")
+	_, err := New(&emu.Port{Dev: silent{}}, e.RST, e.HRDY, Opts{Clock: e.Clock})
+	if err == nil || !strings.Contains(err.Error(), "not answering") {
+		t.Errorf("error %v, expected one saying the controller is not answering", err)
+	}
+}
+
+func TestChunking(t *testing.T) {
+	for _, c := range []struct{ max, report int }{{0, 4096}, {4095, 4095}, {4097, 4097}, {65536, 65536}} {
+		d, e, port := newTest(t, 800, 600, "M641", Opts{MaxTx: c.max})
+		f := paneltest.Pattern(800, 600, 4, 2)
+		port.Sizes = nil
+		if err := d.Refresh(f, f.Bounds(), display.ModeGC16); err != nil {
+			t.Fatal(err)
+		}
+		d.Wait(t.Context())
+		check(t, e, f, 0, fmt.Sprintf("max %d", c.max))
+		longest := 0
+		for _, n := range port.Sizes {
+			longest = max(longest, n)
+		}
+		if want := (c.report-2)&^1 + 2; longest != want {
+			t.Errorf("max %d: longest transfer %d bytes, expected %d", c.max, longest, want)
+		}
+	}
+}
+
+func TestConnectError(t *testing.T) {
+	e := emu.NewIT8951(emu.NewClock(), 800, 600, "M641")
+	port := e.Port()
+	port.ConnectErr = errors.New("open /dev/spidev0.0: permission denied")
+	_, err := New(port, e.RST, e.HRDY, Opts{})
+	if err == nil || !strings.Contains(err.Error(), "permission denied") || !strings.HasPrefix(err.Error(), "it8951: ") {
+		t.Errorf("error %v, expected the cause with the it8951 prefix", err)
+	}
+}
