@@ -51,7 +51,10 @@ func TestEncodeKey(t *testing.T) {
 		{"page up", key.CodePageUp, -1, 0, false, "\x1b[5~"},
 		{"shift page down", key.CodePageDown, -1, shift, false, "\x1b[6;2~"},
 		{"shift alone", key.CodeLeftShift, -1, shift, false, ""},
-		{"ctrl unknown rune", key.CodeUnknown, 'é', ctrl, false, ""},
+		{"ctrl without a C0 byte", key.CodeUnknown, 'é', ctrl, false, "é"},
+		{"keypad enter", key.CodeKeypadEnter, -1, 0, false, "\r"},
+		{"keypad digit", key.CodeKeypad1, '1', 0, false, "1"},
+		{"no character", key.CodeMute, -1, 0, false, ""},
 	}
 	for _, tt := range tests {
 		e := key.Event{Code: tt.code, Rune: tt.r, Modifiers: tt.mods, Direction: key.DirPress}
@@ -71,7 +74,7 @@ func TestEncodePaste(t *testing.T) {
 		{"plain", "ls -l\n", false, "ls -l\r"},
 		{"crlf", "a\r\nb", false, "a\rb"},
 		{"bracketed", "echo hi\n", true, "\x1b[200~echo hi\r\x1b[201~"},
-		{"bracket escape removed", "x\x1b[201~rm", true, "\x1b[200~x[201~rm\x1b[201~"},
+		{"bracket end removed", "x\x1b[201~rm", true, "\x1b[200~xrm\x1b[201~"},
 	}
 	for _, tt := range tests {
 		if got := string(encodePaste([]byte(tt.text), tt.bracketed)); got != tt.want {
