@@ -17,9 +17,10 @@ import (
 // rows, clipped to r, which may add up to one byte of pixels at either
 // side. Both frames must have the same geometry.
 //
-// Rows are compared with bytes.Equal, the standard library's vectorized
-// comparison; only rows that differ are scanned 64 bits at a time for
-// their first and last changed byte.
+// Blocks of rows are compared with bytes.Equal, the standard library's
+// vectorized comparison, and halved while they differ; only rows that
+// differ are scanned 64 bits at a time for their first and last changed
+// byte.
 func Diff(dst []image.Rectangle, a, b *Frame, r image.Rectangle) []image.Rectangle {
 	if a.Width != b.Width || a.Height != b.Height || a.Depth != b.Depth {
 		panic("display: Diff between frames of different geometry")
@@ -30,33 +31,73 @@ func Diff(dst []image.Rectangle, a, b *Frame, r image.Rectangle) []image.Rectang
 	}
 	b0 := r.Min.X * a.Depth / 8
 	b1 := (r.Max.X*a.Depth + 7) / 8
+	group := 1
 	if r.Min.X == 0 && r.Max.X == a.Width {
-		// The rows of r are contiguous, so one comparison settles the
-		// common case of a region that did not change. Padding bytes
-		// at the row ends take part, which can only cost speed.
-		lo, hi := r.Min.Y*a.Stride, r.Max.Y*a.Stride
-		if bytes.Equal(a.Pix[lo:hi], b.Pix[lo:hi]) {
-			return dst
-		}
+		// The rows of r are contiguous, so groups of rows are compared
+		// in one call, which settles unchanged areas at memory speed.
+		// Padding bytes at the row ends take part, which can only cost
+		// speed.
+		group = max(diffGroupBytes/a.Stride, 1)
 	}
 
-	band := image.Rectangle{}
-	for y := r.Min.Y; y < r.Max.Y; y++ {
-		o := y * a.Stride
-		ra, rb := a.Pix[o+b0:o+b1], b.Pix[o+b0:o+b1]
+	d := differ{a: a, b: b, r: r, b0: b0, b1: b1, dst: dst}
+	for y := r.Min.Y; y < r.Max.Y; y += group {
+		d.rows(y, min(y+group, r.Max.Y), group > 1)
+	}
+	dst = d.dst
+	band := d.band
+	return appendBand(dst, &band)
+}
+
+// differ holds the state of one Diff call.
+type differ struct {
+	a, b   *Frame
+	r      image.Rectangle
+	b0, b1 int // the bytes of each row that r covers
+	dst    []image.Rectangle
+	band   image.Rectangle
+}
+
+// rows diffs rows y0 to y1. When whole is true the rows are contiguous
+// in memory: the block is compared in one call, and a block that
+// differs is halved until it is a few rows high.
+func (d *differ) rows(y0, y1 int, whole bool) {
+	s := d.a.Stride
+	if whole && y1-y0 > 1 {
+		if bytes.Equal(d.a.Pix[y0*s:y1*s], d.b.Pix[y0*s:y1*s]) {
+			d.dst = appendBand(d.dst, &d.band)
+			return
+		}
+		if y1-y0 > 4 {
+			mid := (y0 + y1) / 2
+			d.rows(y0, mid, true)
+			d.rows(mid, y1, true)
+			return
+		}
+	}
+	for y := y0; y < y1; y++ {
+		o := y * s
+		ra, rb := d.a.Pix[o+d.b0:o+d.b1], d.b.Pix[o+d.b0:o+d.b1]
 		if bytes.Equal(ra, rb) {
-			if !band.Empty() {
-				dst = append(dst, band)
-				band = image.Rectangle{}
-			}
+			d.dst = appendBand(d.dst, &d.band)
 			continue
 		}
 		first, last := firstDiff(ra, rb), lastDiff(ra, rb)
-		row := image.Rect((b0+first)*8/a.Depth, y, (b0+last+1)*8/a.Depth, y+1)
-		band = band.Union(row.Intersect(r))
+		ppb := 8 / d.a.Depth
+		row := image.Rect((d.b0+first)*ppb, y, (d.b0+last+1)*ppb, y+1)
+		d.band = d.band.Union(row.Intersect(d.r))
 	}
+}
+
+// diffGroupBytes is the size of the blocks of whole rows that Diff
+// compares in one call before it looks at single rows.
+const diffGroupBytes = 4096
+
+// appendBand appends a band that is not empty to dst and clears it.
+func appendBand(dst []image.Rectangle, band *image.Rectangle) []image.Rectangle {
 	if !band.Empty() {
-		dst = append(dst, band)
+		dst = append(dst, *band)
+		*band = image.Rectangle{}
 	}
 	return dst
 }

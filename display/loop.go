@@ -224,11 +224,13 @@ func (l *Loop) Step(ctx context.Context) (time.Time, error) {
 }
 
 // noteBusy passes the panel's own idea of when it is ready to the
-// scheduler.
+// scheduler. Panels that report no end time are polled.
 func (l *Loop) noteBusy(now time.Time) {
 	if b, ok := l.panel.(interface{ BusyUntil() time.Time }); ok {
-		l.sched.SetBusyUntil(b.BusyUntil())
-		return
+		if t := b.BusyUntil(); !t.IsZero() {
+			l.sched.SetBusyUntil(t)
+			return
+		}
 	}
 	if l.panel.Busy() {
 		l.sched.SetBusyUntil(now.Add(pollInterval))

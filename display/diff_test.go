@@ -1,0 +1,160 @@
+package display
+
+import (
+	"bytes"
+	"image"
+	"math/rand/v2"
+	"testing"
+	"time"
+)
+
+func TestDiffUnchangedFrameIsEmpty(t *testing.T) {
+	for _, depth := range []int{1, 2, 4, 8} {
+		a := NewFrame(203, 17, depth)
+		a.FillRect(image.Rect(5, 5, 40, 9), 0)
+		if got := Diff(nil, a, a.Clone(), a.Bounds()); len(got) != 0 {
+			t.Errorf("depth %d: Diff of equal frames = %v, want none", depth, got)
+		}
+	}
+}
+
+func TestDiffTable(t *testing.T) {
+	tests := []struct {
+		name  string
+		depth int
+		hint  image.Rectangle
+		paint []image.Rectangle
+		want  []image.Rectangle
+	}{
+		{"one glyph 1bpp", 1, image.Rect(0, 0, 200, 40), []image.Rectangle{image.Rect(17, 3, 22, 9)},
+			[]image.Rectangle{image.Rect(16, 3, 24, 9)}},
+		{"two bands split by a clean row", 4, image.Rect(0, 0, 200, 40),
+			[]image.Rectangle{image.Rect(10, 2, 12, 4), image.Rect(100, 5, 101, 6)},
+			[]image.Rectangle{image.Rect(10, 2, 12, 4), image.Rect(100, 5, 102, 6)}},
+		{"hint trims the change", 8, image.Rect(0, 0, 50, 10), []image.Rectangle{image.Rect(40, 0, 60, 2)},
+			[]image.Rectangle{image.Rect(40, 0, 50, 2)}},
+		{"change outside hint", 4, image.Rect(0, 0, 50, 10), []image.Rectangle{image.Rect(60, 0, 70, 2)}, nil},
+		{"last word of a row", 1, image.Rect(0, 0, 203, 40), []image.Rectangle{image.Rect(200, 39, 203, 40)},
+			[]image.Rectangle{image.Rect(200, 39, 203, 40)}},
+		{"band spans rows of different widths", 2, image.Rect(0, 0, 203, 40),
+			[]image.Rectangle{image.Rect(8, 10, 12, 11), image.Rect(100, 11, 110, 12)},
+			[]image.Rectangle{image.Rect(8, 10, 112, 12)}},
+	}
+	for _, tt := range tests {
+		a := NewFrame(203, 40, tt.depth)
+		b := a.Clone()
+		for _, r := range tt.paint {
+			b.FillRect(r, 0)
+		}
+		got := Diff(nil, a, b, tt.hint)
+		if !sameRects(got, tt.want) {
+			t.Errorf("%s: Diff = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+func sameRects(a, b []image.Rectangle) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// TestDiffCoversEveryChange checks Diff against a pixel-by-pixel
+// comparison on random frames, hints and depths.
+func TestDiffCoversEveryChange(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for round := 0; round < 300; round++ {
+		depth := []int{1, 2, 4, 8}[rng.IntN(4)]
+		w, h := 1+rng.IntN(150), 1+rng.IntN(30)
+		a := NewFrame(w, h, depth)
+		b := a.Clone()
+		for i := rng.IntN(6); i > 0; i-- {
+			b.SetGray(rng.IntN(w), rng.IntN(h), uint8(rng.IntN(256)))
+		}
+		x0, y0 := rng.IntN(w+4)-2, rng.IntN(h+4)-2
+		hint := image.Rect(x0, y0, x0+rng.IntN(w+4), y0+rng.IntN(h+4))
+		got := Diff(nil, a, b, hint)
+		for y := 0; y < h; y++ {
+			for x := 0; x < w; x++ {
+				p := image.Pt(x, y)
+				inside := p.In(hint)
+				changed := a.GrayAt(x, y) != b.GrayAt(x, y)
+				if inside && changed && !rectsContain(got, p) {
+					t.Fatalf("round %d: changed pixel %v in hint %v not in %v", round, p, hint, got)
+				}
+			}
+		}
+		for _, r := range got {
+			if !r.In(hint.Intersect(a.Bounds())) {
+				t.Fatalf("round %d: band %v leaves hint %v", round, r, hint)
+			}
+			if !Differs(a, b, r) {
+				t.Fatalf("round %d: band %v has no change", round, r)
+			}
+		}
+	}
+}
+
+func rectsContain(rs []image.Rectangle, p image.Point) bool {
+	for _, r := range rs {
+		if p.In(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// BenchmarkDiff diffs whole frames and reports the speed as a fraction
+// of bytes.Equal over the same buffers in the same run, the
+// memory-speed limit: 1 means as fast as bytes.Equal.
+func BenchmarkDiff(b *testing.B) {
+	cases := []struct {
+		name          string
+		w, h, depth   int
+		changedGlyphs int
+	}{
+		{"1872x1404x4/unchanged", 1872, 1404, 4, 0},
+		{"1872x1404x4/typing", 1872, 1404, 4, 3},
+		{"800x480x1/unchanged", 800, 480, 1, 0},
+		{"800x480x1/typing", 800, 480, 1, 3},
+	}
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
+			a := NewFrame(c.w, c.h, c.depth)
+			rng := rand.New(rand.NewPCG(3, 4))
+			for i := range a.Pix {
+				a.Pix[i] = byte(rng.Uint32())
+			}
+			other := a.Clone()
+			for i := 0; i < c.changedGlyphs; i++ {
+				x, y := rng.IntN(c.w-16), rng.IntN(c.h-32)
+				other.FillRect(image.Rect(x, y, x+8, y+16), 0)
+			}
+			b.SetBytes(int64(len(a.Pix)))
+			var rects []image.Rectangle
+			start := time.Now()
+			for b.Loop() {
+				rects = Diff(rects[:0], a, other, a.Bounds())
+			}
+			diffTime := time.Since(start)
+			n := b.N
+
+			equal := a.Clone()
+			sink := false
+			start = time.Now()
+			for i := 0; i < n; i++ {
+				sink = sink != bytes.Equal(a.Pix, equal.Pix)
+			}
+			limit := time.Since(start)
+			b.ReportMetric(float64(limit)/float64(diffTime), "of-limit")
+			b.ReportMetric(float64(len(rects)), "bands")
+			_ = sink
+		})
+	}
+}
