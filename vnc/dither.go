@@ -1,0 +1,57 @@
+package vnc
+
+// Dither selects how gray levels become the panel's levels.
+type Dither uint8
+
+const (
+	// DitherOrdered uses an 8x8 Bayer matrix keyed to panel coordinates:
+	// a pixel's output depends only on its gray level and its position,
+	// so an unchanged area stays unchanged under any partial update.
+	DitherOrdered Dither = iota
+	// DitherNone rounds each pixel to the nearest level, which keeps
+	// text edges crisp and loses gradients.
+	DitherNone
+)
+
+// bayer8 is the 8x8 Bayer threshold matrix, values 0 to 63.
+var bayer8 = [8][8]uint8{
+	{0, 32, 8, 40, 2, 34, 10, 42},
+	{48, 16, 56, 24, 50, 18, 58, 26},
+	{12, 44, 4, 36, 14, 46, 6, 38},
+	{60, 28, 52, 20, 62, 30, 54, 22},
+	{3, 35, 11, 43, 1, 33, 9, 41},
+	{51, 19, 59, 27, 49, 17, 57, 25},
+	{15, 47, 7, 39, 13, 45, 5, 37},
+	{63, 31, 55, 23, 61, 29, 53, 21},
+}
+
+// quantizer maps 8-bit gray to a panel level at a panel position.
+type quantizer struct {
+	levels int // 2^depth
+	dither Dither
+}
+
+// level returns the panel level, 0 (black) to levels-1 (white), of gray
+// g at panel pixel (x, y). Black and white map to black and white
+// everywhere.
+func (q quantizer) level(g uint8, x, y int) uint8 {
+	if q.levels == 256 {
+		return g
+	}
+	top := q.levels - 1
+	scaled := int(g) * top // 0 .. 255*top
+	base, rem := scaled/255, scaled%255
+	if q.dither == DitherNone {
+		if rem*2 >= 255 {
+			base++
+		}
+		return uint8(base)
+	}
+	// Round up when the remainder, as a fraction of a level, exceeds the
+	// threshold (t+0.5)/64.
+	t := int(bayer8[y&7][x&7])
+	if rem*128 > (2*t+1)*255 {
+		base++
+	}
+	return uint8(base)
+}
