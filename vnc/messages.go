@@ -71,10 +71,18 @@ func (*ColorMap) Type() uint8 { return rfb.SetColorMapEntriesMsg }
 
 // Read is never called on these values; the readers below stand in for
 // them in go-vnc's message table.
-func (*Update) Read(*govnc.ClientConn, io.Reader) (govnc.ServerMessage, error)   { return nil, errNotReader }
-func (*CutText) Read(*govnc.ClientConn, io.Reader) (govnc.ServerMessage, error)  { return nil, errNotReader }
-func (*Bell) Read(*govnc.ClientConn, io.Reader) (govnc.ServerMessage, error)     { return nil, errNotReader }
-func (*ColorMap) Read(*govnc.ClientConn, io.Reader) (govnc.ServerMessage, error) { return nil, errNotReader }
+func (*Update) Read(*govnc.ClientConn, io.Reader) (govnc.ServerMessage, error) {
+	return nil, errNotReader
+}
+func (*CutText) Read(*govnc.ClientConn, io.Reader) (govnc.ServerMessage, error) {
+	return nil, errNotReader
+}
+func (*Bell) Read(*govnc.ClientConn, io.Reader) (govnc.ServerMessage, error) {
+	return nil, errNotReader
+}
+func (*ColorMap) Read(*govnc.ClientConn, io.Reader) (govnc.ServerMessage, error) {
+	return nil, errNotReader
+}
 
 var errNotReader = fmt.Errorf("vnc: decoded message used as a reader")
 
