@@ -1,6 +1,7 @@
 package evdev
 
 import (
+	"encoding/binary"
 	"io"
 	"os"
 	"path/filepath"
@@ -264,5 +265,25 @@ func waitFor(t *testing.T, cond func() bool) {
 			t.Fatal("condition not met in 5 s")
 		}
 		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func TestDecodeEventsLayout(t *testing.T) {
+	// struct input_event: a timeval (two longs), then __u16 type,
+	// __u16 code and __s32 value, in native byte order.
+	long := eventSize/2 - 4
+	b := make([]byte, 2*eventSize+3) // a torn third record is dropped
+	put := func(i int, typ, code uint16, value int32) {
+		o := i*eventSize + 2*long
+		binary.NativeEndian.PutUint16(b[o:], typ)
+		binary.NativeEndian.PutUint16(b[o+2:], code)
+		binary.NativeEndian.PutUint32(b[o+4:], uint32(value))
+	}
+	put(0, evKey, 30, keyPressed)
+	put(1, evKey, 30, -1)
+	got := decodeEvents(b)
+	want := []Event{{evKey, 30, keyPressed}, {evKey, 30, -1}}
+	if len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
+		t.Errorf("decoded %+v, want %+v", got, want)
 	}
 }
