@@ -1,0 +1,204 @@
+package image
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+
+	"github.com/einkterm/einkterm/deploy"
+	"github.com/einkterm/einkterm/deploy/config"
+)
+
+// Paths that Build writes in the root file system.
+const (
+	BinaryPath   = "/usr/local/bin/einkterm"
+	UnitPath     = "/etc/systemd/system/" + deploy.UnitName
+	UnitLinkPath = "/etc/systemd/system/multi-user.target.wants/" + deploy.UnitName
+	WiFiPath     = "/etc/NetworkManager/system-connections/einkterm-wifi.nmconnection"
+	KeysPath     = "/root/.ssh/authorized_keys"
+)
+
+// Options says what Build writes into which image.
+type Options struct {
+	Base  string // the board's image, which is never modified
+	Out   string // the image to write; replaced only when Build succeeds
+	Board string // "rpi" or "bbb"
+
+	// Binary is the einkterm executable for the image's CPU. Empty means
+	// this program when it matches, else dist/einkterm-linux-ARCH from
+	// make dist.
+	Binary string
+	// Config is an einkterm.toml to install; empty means the shipped
+	// example. It must parse without problems.
+	Config string
+
+	WiFiSSID    string // network name; empty writes no Wi-Fi setup
+	WiFiPSKFile string // file holding the WPA passphrase (8 to 63 characters)
+	SSHKey      string // public key file for root's authorized_keys; empty writes none
+
+	Tools  Tools
+	Logger *slog.Logger // nil logs nothing
+}
+
+// Build copies o.Base to o.Out and writes into the copy: the einkterm
+// binary, its systemd unit and the link that enables it, SPI turned on
+// in the boot configuration, the config file on the boot partition, and
+// the optional Wi-Fi network and SSH key.
+func Build(ctx context.Context, o Options) (err error) {
+	log := o.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if err := o.check(); err != nil {
+		return err
+	}
+	if err := o.Tools.find(); err != nil {
+		return err
+	}
+	cfgData, err := o.configData()
+	if err != nil {
+		return err
+	}
+
+	layout, err := detect(o.Base, o.Board)
+	if err != nil {
+		return err
+	}
+	log.Info("image layout", "boot", layout.Boot, "root", layout.Root)
+
+	tmpDir, err := os.MkdirTemp(filepath.Dir(o.Out), ".einkterm-image-")
+	if err != nil {
+		return fmt.Errorf("image: %w", err)
+	}
+	defer os.RemoveAll(tmpDir)
+	if err := checkPath(tmpDir); err != nil {
+		return err
+	}
+	work := filepath.Join(tmpDir, "out.img")
+	if err := copyFile(o.Base, work); err != nil {
+		return err
+	}
+
+	w := &writer{o: o, log: log, layout: layout, tmp: tmpDir,
+		root: &extFS{tools: &o.Tools, image: work, offset: layout.Root.Offset(), tmp: tmpDir}}
+	if layout.Boot != nil {
+		w.boot = &fatFS{tools: &o.Tools, image: work, offset: layout.Boot.Offset(), tmp: tmpDir}
+	}
+	if err := w.writeAll(ctx, cfgData); err != nil {
+		return err
+	}
+	if err := os.Rename(work, o.Out); err != nil {
+		return fmt.Errorf("image: %w", err)
+	}
+	log.Info("image written", "out", o.Out)
+	return nil
+}
+
+func (o *Options) check() error {
+	if !slices.Contains(Boards, o.Board) {
+		return fmt.Errorf("image: unknown board %q: use %s", o.Board, strings.Join(Boards, " or "))
+	}
+	if o.Base == "" || o.Out == "" {
+		return errors.New("image: --base and --out are both needed")
+	}
+	base, err := os.Stat(o.Base)
+	if err != nil {
+		return fmt.Errorf("image: base image: %w", err)
+	}
+	if out, err := os.Stat(o.Out); err == nil && os.SameFile(base, out) {
+		return fmt.Errorf("image: --out %s is the base image: name a new file, the base is never modified", o.Out)
+	}
+	if (o.WiFiSSID == "") != (o.WiFiPSKFile == "") {
+		return errors.New("image: --wifi-ssid and --wifi-psk-file go together: give both or neither")
+	}
+	return nil
+}
+
+// configData returns the config file to install, checked.
+func (o *Options) configData() ([]byte, error) {
+	data := deploy.ExampleConfig
+	name := "the shipped example"
+	if o.Config != "" {
+		var err error
+		if data, err = os.ReadFile(o.Config); err != nil {
+			return nil, fmt.Errorf("image: %w", err)
+		}
+		name = o.Config
+	}
+	if o.WiFiSSID != "" {
+		var err error
+		data, err = setWiFiHint(data, o.WiFiSSID)
+		if err != nil {
+			return nil, err
+		}
+	}
+	if _, errs := config.Parse(name, data); len(errs) > 0 {
+		return nil, fmt.Errorf("image: the config to install has problems, fix them first:\n%w", errs)
+	}
+	return data, nil
+}
+
+func setWiFiHint(data []byte, ssid string) ([]byte, error) {
+	text, err := config.SetValues(string(data), config.Assignment{Key: "wifi.ssid", Value: ssid})
+	return []byte(text), err
+}
+
+func detect(path, board string) (Layout, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return Layout{}, fmt.Errorf("image: %w", err)
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return Layout{}, fmt.Errorf("image: %w", err)
+	}
+	return DetectLayout(f, info.Size(), board)
+}
+
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return fmt.Errorf("image: %w", err)
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return fmt.Errorf("image: %w", err)
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return fmt.Errorf("image: copying %s: %w", src, err)
+	}
+	return out.Close()
+}
+
+// binaryFor returns the einkterm binary for the image's CPU.
+func (o *Options) binaryFor(arch string) ([]byte, string, error) {
+	path := o.Binary
+	if path == "" {
+		path = filepath.Join("dist", distName(arch, o.Board))
+		if self, err := os.Executable(); err == nil && runtime.GOARCH == arch && runtime.GOOS == "linux" {
+			path = self
+		}
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, path, fmt.Errorf("image: einkterm binary for %s: %w: run make dist or pass --binary", arch, err)
+	}
+	got, err := elfArch(data)
+	if err != nil {
+		return nil, path, fmt.Errorf("image: --binary %s: %v: pass an einkterm built for linux/%s", path, err, arch)
+	}
+	if got != arch {
+		return nil, path, fmt.Errorf("image: --binary %s is for %s but the image runs %s: use dist/%s", path, got, arch, distName(arch, o.Board))
+	}
+	return data, path, nil
+}
