@@ -74,7 +74,6 @@ func checkE2fsck(t *testing.T, img synthImage) {
 	mustRun(t, "", e2fsck, "-f", "-n", img.path+"?offset="+strconv.FormatInt(img.root, 10))
 }
 
-
 func TestBuildRaspberryPi(t *testing.T) {
 	img := rpiImage(t, piConfigTxt)
 	before := fileHash(t, img.path)
