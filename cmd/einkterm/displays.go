@@ -65,6 +65,9 @@ func displayUsage() string {
 
 // open returns the panel that the flags name.
 func (d *displayFlags) open(e *env, log *slog.Logger) (display.Panel, error) {
+	if e.panel != nil {
+		return e.panel, nil
+	}
 	info, err := display.LookupProfile(d.panel)
 	if err != nil {
 		return nil, err

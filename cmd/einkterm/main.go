@@ -20,6 +20,8 @@ import (
 	"os/signal"
 	"sort"
 	"syscall"
+
+	"github.com/einkterm/einkterm/display"
 )
 
 // version and commit are stamped by the Makefile with -ldflags -X.
@@ -51,6 +53,10 @@ type env struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	getenv         func(string) string
+
+	// panel, when set, is the panel every command shows on instead of
+	// the one --display names: einkterm serve passes its RFB server.
+	panel display.Panel
 }
 
 // exitError carries a process exit status, such as the remote command's.

@@ -74,6 +74,9 @@ func runSession(ctx context.Context, cfg sessionConfig, start startRemote) (int,
 	loopDone := make(chan error, 1)
 	go func() { loopDone <- loop.Run(loopCtx) }()
 
+	if a, ok := p.(sessionAware); ok {
+		a.AttachSession(t, loop)
+	}
 	view := newTermView(t, loop, p)
 	renderCtx, stopRender := context.WithCancel(loopCtx)
 	renderDone := make(chan struct{})
@@ -111,6 +114,12 @@ func runSession(ctx context.Context, cfg sessionConfig, start startRemote) (int,
 	}
 	cfg.log.Info("session ended", "status", status)
 	return status, err
+}
+
+// sessionAware is implemented by panels that encode keys themselves and
+// so need the terminal's key modes, or that offer a full-refresh chord.
+type sessionAware interface {
+	AttachSession(t *term.Terminal, loop *display.Loop)
 }
 
 // waitRemote waits for the remote to exit, or closes it when ctx ends.
