@@ -61,6 +61,10 @@ type Sim struct {
 	closed    bool
 	appCursor bool
 	bracketed bool
+
+	// set by AttachSession
+	modes       terminalModes
+	fullRefresh func()
 }
 
 var (
@@ -144,7 +148,7 @@ func (s *Sim) Refresh(f *display.Frame, r image.Rectangle, m display.Mode) error
 	if err != nil {
 		return err
 	}
-	s.log.Debug("refresh", "rect", u.Rect, "mode", m, "flash", u.Spec.Flash,
+	s.log.Debug("sim refresh", "rect", u.Rect, "mode", m, "flash", u.Spec.Flash,
 		"bytes", u.Bytes, "busy", u.End.Sub(u.Start))
 	s.win.show(u)
 	return nil
@@ -269,9 +273,17 @@ func (s *Sim) Shown() []ShownPhase { return s.win.shown() }
 
 // typed encodes a key press from the window for the session.
 func (s *Sim) typed(e key.Event) {
-	s.mu.Lock()
-	app := s.appCursor
-	s.mu.Unlock()
+	if isFullRefreshChord(e) {
+		s.mu.Lock()
+		full := s.fullRefresh
+		s.mu.Unlock()
+		if full != nil {
+			s.log.Info("full refresh requested from the keyboard")
+			full()
+			return
+		}
+	}
+	app, _ := s.keyModes()
 	if b := encodeKey(e, app); len(b) > 0 {
 		s.input.push(b)
 	}
@@ -286,9 +298,7 @@ func (s *Sim) paste(selection string) {
 			s.log.Warn("paste failed", "selection", selection, "err", err)
 			return
 		}
-		s.mu.Lock()
-		bracketed := s.bracketed
-		s.mu.Unlock()
+		_, bracketed := s.keyModes()
 		if b := encodePaste(text, bracketed); len(b) > 0 {
 			s.input.push(b)
 		}

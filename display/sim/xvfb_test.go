@@ -1,115 +1,38 @@
 package sim
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"fmt"
 	"image"
-	"image/png"
-	"os"
 	"os/exec"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/jezek/xgb"
 	"github.com/jezek/xgb/xproto"
 
-	"github.com/einkterm/einkterm/deploy/peertest"
 	"github.com/einkterm/einkterm/display"
+	"github.com/einkterm/einkterm/display/sim/simtest"
+	"github.com/einkterm/einkterm/term"
 )
 
 // The window tests share one Xvfb: shiny's X11 driver never closes its
 // connection, and once the server is gone its event goroutine spins, so
 // the server stops only after the last window test.
 func TestWindowOnXvfb(t *testing.T) {
-	disp := startXvfb(t)
+	disp := simtest.StartXvfb(t)
 	t.Setenv("DISPLAY", disp)
 
 	t.Run("shows frames at zoom", testShowsFrames)
 	t.Run("flash only when flashing", testFlashOnlyWhenFlashing)
 	t.Run("keys reach input", testKeysReachInput)
+	t.Run("attached session modes and chord", testAttachSession)
 	t.Run("outline toggle", testOutlineToggle)
 	t.Run("paste from selections", testPaste)
 	t.Run("window close ends input", testCloseEndsInput)
 	t.Run("window manager close ends input", testDeleteWindowEndsInput)
-}
-
-// startXvfb starts Xvfb on a free display number from 100 up, so that
-// no desktop's display is touched, and returns its name, such as ":117".
-func startXvfb(t *testing.T) string {
-	t.Helper()
-	bin := peertest.Require(t, "Xvfb", "xvfb")
-	peertest.Require(t, "xdotool", "xdotool")
-	peertest.Require(t, "import", "imagemagick")
-
-	first := 100 + os.Getpid()%400
-	for n := first; n < first+20; n++ {
-		if _, err := os.Stat(fmt.Sprintf("/tmp/.X%d-lock", n)); err == nil {
-			continue
-		}
-		if disp, ok := tryXvfb(t, bin, n); ok {
-			return disp
-		}
-	}
-	t.Fatalf("Xvfb did not start on any display from :%d to :%d", first, first+19)
-	return ""
-}
-
-// tryXvfb starts Xvfb on display n and waits until it is ready, which
-// it reports by writing the display number to file descriptor 3.
-func tryXvfb(t *testing.T, bin string, n int) (string, bool) {
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	// The read end stays open while Xvfb runs: Xvfb exits when it
-	// cannot write the display number and its newline.
-	t.Cleanup(func() { r.Close() })
-	cmd := exec.Command(bin, fmt.Sprintf(":%d", n), "-displayfd", "3",
-		"-screen", "0", "1280x800x24", "-nolisten", "tcp", "-noreset")
-	cmd.ExtraFiles = []*os.File{w}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start Xvfb: %v", err)
-	}
-	w.Close()
-	ready := make(chan bool, 1)
-	go func() {
-		line, _ := bufio.NewReader(r).ReadString('\n')
-		ready <- strings.TrimSpace(line) == strconv.Itoa(n)
-	}()
-	ok := false
-	select {
-	case ok = <-ready:
-	case <-time.After(10 * time.Second):
-	}
-	if !ok {
-		cmd.Process.Kill()
-		cmd.Wait()
-		t.Logf("Xvfb :%d did not start:\n%s", n, stderr.String())
-		return "", false
-	}
-	t.Cleanup(func() {
-		// SIGTERM lets Xvfb remove its socket and lock file.
-		cmd.Process.Signal(syscall.SIGTERM)
-		done := make(chan struct{})
-		go func() { cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(5 * time.Second):
-			cmd.Process.Kill()
-			<-done
-		}
-		if t.Failed() {
-			t.Logf("Xvfb :%d output:\n%s", n, stderr.String())
-		}
-	})
-	return fmt.Sprintf(":%d", n), true
 }
 
 // openSim opens a simulator for info and closes it at the end of t.
@@ -130,20 +53,6 @@ func run(t *testing.T, name string, args ...string) string {
 		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
 	}
 	return string(out)
-}
-
-// screenshot takes a picture of the whole screen with ImageMagick.
-func screenshot(t *testing.T) image.Image {
-	t.Helper()
-	out, err := exec.Command("import", "-window", "root", "png:-").Output()
-	if err != nil {
-		t.Fatalf("import -window root: %v", err)
-	}
-	img, err := png.Decode(bytes.NewReader(out))
-	if err != nil {
-		t.Fatalf("decode screenshot: %v", err)
-	}
-	return img
 }
 
 // windowOrigin returns the window's top-left corner on the screen.
@@ -221,7 +130,7 @@ func testShowsFrames(t *testing.T) {
 		t.Fatal(err)
 	}
 	drawn(t, s)
-	shot := screenshot(t)
+	shot := simtest.Screenshot(t)
 	origin := windowOrigin(t, s)
 	if n := compareWindow(t, shot, origin, s.Zoom(), f.Gray(), info.Bounds()); n > 0 {
 		t.Errorf("%d panel pixels differ from the GC16 frame", n)
@@ -236,7 +145,7 @@ func testShowsFrames(t *testing.T) {
 		t.Fatal(err)
 	}
 	drawn(t, s)
-	shot = screenshot(t)
+	shot = simtest.Screenshot(t)
 	want := s.Visible(info.Bounds())
 	if n := compareWindow(t, shot, origin, s.Zoom(), want, info.Bounds()); n > 0 {
 		t.Errorf("%d panel pixels differ from the modelled panel after A2", n)
@@ -277,7 +186,7 @@ func testFlashOnlyWhenFlashing(t *testing.T) {
 	if !s.Busy() {
 		t.Error("not busy right after a 1 s refresh")
 	}
-	shot := screenshot(t)
+	shot := simtest.Screenshot(t)
 	if d := time.Since(start); d < 900*time.Millisecond {
 		if n := compareWindow(t, shot, origin, 2, white, box); n > 0 {
 			t.Errorf("%d pixels changed before the partial refresh ended", n)
@@ -292,7 +201,7 @@ func testFlashOnlyWhenFlashing(t *testing.T) {
 		t.Errorf("Wait returned after %v, want the 1 s refresh time", d)
 	}
 	drawn(t, s)
-	shot = screenshot(t)
+	shot = simtest.Screenshot(t)
 	if n := compareWindow(t, shot, origin, 2, s.Visible(info.Bounds()), box); n > 0 {
 		t.Errorf("%d pixels differ from the model after the partial", n)
 	}
@@ -303,7 +212,7 @@ func testFlashOnlyWhenFlashing(t *testing.T) {
 		t.Fatal(err)
 	}
 	time.Sleep(200 * time.Millisecond)
-	shot = screenshot(t)
+	shot = simtest.Screenshot(t)
 	black := image.NewGray(info.Bounds())
 	if d := time.Since(start); d < 900*time.Millisecond {
 		if n := compareWindow(t, shot, origin, 2, black, info.Bounds()); n > 0 {
@@ -313,7 +222,7 @@ func testFlashOnlyWhenFlashing(t *testing.T) {
 		t.Logf("screenshot took until +%v, past the black phase; not checked", d)
 	}
 	drawn(t, s)
-	shot = screenshot(t)
+	shot = simtest.Screenshot(t)
 	if n := compareWindow(t, shot, origin, 2, f.Gray(), info.Bounds()); n > 0 {
 		t.Errorf("%d pixels differ from the frame after the full refresh", n)
 	}
@@ -378,6 +287,50 @@ func testKeysReachInput(t *testing.T) {
 	}
 }
 
+func testAttachSession(t *testing.T) {
+	info, _ := display.LookupProfile("240x160")
+	s := openSim(t, info, Options{Zoom: 2})
+	focus(t, s)
+	tm, err := term.New(term.Options{Width: info.Width, Height: info.Height, Depth: info.Depth})
+	if err != nil {
+		t.Fatal(err)
+	}
+	loop := display.NewLoop(s, display.LoopOptions{})
+	s.AttachSession(tm, loop)
+
+	// The terminal's modes, not SetAppCursor, decide what keys send.
+	s.SetAppCursor(true)
+	run(t, "xdotool", "key", "Up")
+	if got := readInput(t, s, 3, 5*time.Second); got != "\x1b[A" {
+		t.Errorf("Up in normal cursor mode sent %q, want ESC [ A", got)
+	}
+	tm.Write([]byte("\x1b[?1h"))
+	run(t, "xdotool", "key", "Up")
+	if got := readInput(t, s, 3, 5*time.Second); got != "\x1bOA" {
+		t.Errorf("Up after DECCKM set sent %q, want ESC O A", got)
+	}
+
+	// Ctrl+Shift+R asks the loop for a flashing refresh and sends nothing.
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- loop.Run(ctx) }()
+	run(t, "xdotool", "key", "ctrl+shift+r", "x")
+	if got := readInput(t, s, 1, 5*time.Second); got != "x" {
+		t.Errorf("after the chord the input is %q, want only x", got)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for s.Stats().Flashes == 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if st := s.Stats(); st.Flashes != 1 {
+		t.Errorf("flashes after the chord = %d, want 1 (stats %+v)", st.Flashes, st)
+	}
+}
+
 func testOutlineToggle(t *testing.T) {
 	info, _ := display.LookupProfile("240x160")
 	s := openSim(t, info, Options{Zoom: 2})
@@ -393,7 +346,7 @@ func testOutlineToggle(t *testing.T) {
 		t.Fatal(err)
 	}
 	drawn(t, s)
-	shot := screenshot(t)
+	shot := simtest.Screenshot(t)
 	red, _, _, _ := shot.At(origin.X+r.Min.X*2, origin.Y+r.Min.Y*2+20).RGBA()
 	_, green, _, _ := shot.At(origin.X+r.Min.X*2, origin.Y+r.Min.Y*2+20).RGBA()
 	if red>>8 != 230 || green>>8 != 0 {
@@ -407,7 +360,7 @@ func testOutlineToggle(t *testing.T) {
 
 	// The outline goes away after its moment.
 	time.Sleep(overlayTime + 300*time.Millisecond)
-	shot = screenshot(t)
+	shot = simtest.Screenshot(t)
 	if n := compareWindow(t, shot, origin, 2, s.Visible(info.Bounds()), r); n > 0 {
 		t.Errorf("%d pixels still differ from the panel after the outline expired", n)
 	}
