@@ -107,4 +107,3 @@ func Screenshot(t *testing.T) image.Image {
 	}
 	return img
 }
-
