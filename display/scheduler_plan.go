@@ -61,8 +61,10 @@ func (s *Scheduler) planPartial(now time.Time, dirty []Dirty) []Refresh {
 	for _, r := range merged {
 		ref := Refresh{Region: r}
 		if s.cleanable && s.exceedsHard(r.Rect, dirty) {
-			ref = Refresh{Region{AlignRect(r.Rect, s.info, s.clean), s.clean}, true}
-			s.cleaned(now, ref.Rect)
+			// Cleaning whole tiles resets their count.
+			c := AlignRect(s.tilesOf(r.Rect), s.info, s.clean)
+			ref = Refresh{Region{c, s.clean}, true}
+			s.cleaned(now, c)
 		} else {
 			s.countPartial(r.Rect, dirty)
 		}
@@ -166,6 +168,13 @@ func (s *Scheduler) countPartial(r image.Rectangle, dirty []Dirty) {
 			s.grid.tiles[i].partials++
 		}
 	}
+}
+
+// tilesOf returns the union of the tiles that r touches.
+func (s *Scheduler) tilesOf(r image.Rectangle) image.Rectangle {
+	c0, c1, r0, r1 := s.grid.span(r)
+	n := s.grid.size
+	return image.Rect(c0*n, r0*n, c1*n, r1*n).Intersect(s.info.Bounds())
 }
 
 // cleaned resets the ghosting of the tiles that lie inside r.

@@ -1,0 +1,345 @@
+package display
+
+import (
+	"fmt"
+	"image"
+	"strings"
+	"testing"
+	"time"
+)
+
+// schedWorld drives a Scheduler as a loop would: damage becomes dirty,
+// and the regions that a plan refreshes stop being dirty.
+type schedWorld struct {
+	t     *testing.T
+	s     *Scheduler
+	t0    time.Time
+	dirty []Dirty
+	log   []string // every plan action, as "at: action"
+}
+
+func newSchedWorld(t *testing.T, info Info, opts SchedulerOptions) *schedWorld {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	return &schedWorld{t: t, s: NewScheduler(info, opts, t0), t0: t0}
+}
+
+// damage reports a change of r at time at; gray counts its gray pixels.
+func (w *schedWorld) damage(at time.Duration, r image.Rectangle, gray int) {
+	w.s.Damage(w.t0.Add(at), r)
+	w.dirty = append(w.dirty, Dirty{Rect: r, Gray: gray})
+}
+
+// plan runs Plan at time at and returns its actions as text.
+func (w *schedWorld) plan(at time.Duration) (string, time.Duration) {
+	p := w.s.Plan(w.t0.Add(at), w.dirty)
+	var acts []string
+	if p.Wake {
+		acts = append(acts, "wake")
+	}
+	for _, r := range p.Refreshes {
+		kind := ""
+		if r.Clean {
+			kind = "clean "
+		}
+		acts = append(acts, fmt.Sprintf("%s%v %v", kind, r.Mode, r.Rect))
+		kept := w.dirty[:0]
+		for _, d := range w.dirty {
+			if !d.Rect.In(r.Rect) {
+				kept = append(kept, d)
+			}
+		}
+		w.dirty = kept
+	}
+	if p.Sleep {
+		acts = append(acts, "sleep")
+	}
+	next := time.Duration(-1)
+	if !p.Next.IsZero() {
+		next = p.Next.Sub(w.t0)
+	}
+	out := strings.Join(acts, "; ")
+	if out != "" {
+		w.log = append(w.log, fmt.Sprintf("%v: %s", at, out))
+	}
+	return out, next
+}
+
+// run plans at every wake-up the scheduler asks for until end, and at
+// the times in extra, returning the log.
+func (w *schedWorld) runUntil(from, end time.Duration) {
+	at := from
+	for at <= end {
+		_, next := w.plan(at)
+		if next < 0 || next > end {
+			return
+		}
+		at = next
+	}
+}
+
+// it10 is the 10.3" IT8951 panel: A2 120 ms, 4 px alignment.
+var it10 = Profiles["it8951-10in3"]
+
+// a2Cost is the modelled time of an A2 refresh of r on it10.
+func a2Cost(r image.Rectangle) time.Duration { return it10.Cost(r, ModeA2) }
+
+type schedStep struct {
+	at     time.Duration
+	input  bool
+	damage image.Rectangle
+	gray   int
+	full   bool
+	want   string        // the plan's actions; "" for none
+	next   time.Duration // the plan's Next; 0 skips the check
+}
+
+func runSteps(t *testing.T, info Info, opts SchedulerOptions, steps []schedStep) {
+	t.Helper()
+	w := newSchedWorld(t, info, opts)
+	for i, st := range steps {
+		if st.input {
+			w.s.Input(w.t0.Add(st.at))
+		}
+		if !st.damage.Empty() {
+			w.damage(st.at, st.damage, st.gray)
+		}
+		if st.full {
+			w.s.RequestFull()
+		}
+		got, next := w.plan(st.at)
+		if got != st.want {
+			t.Errorf("step %d at %v: plan %q, want %q", i, st.at, got, st.want)
+		}
+		if st.next != 0 && next != st.next {
+			t.Errorf("step %d at %v: next %v, want %v", i, st.at, next, st.next)
+		}
+	}
+}
+
+var (
+	cell1 = image.Rect(100, 100, 108, 116) // one glyph cell
+	cell2 = image.Rect(108, 100, 116, 116) // the next cell
+	far   = image.Rect(1700, 1300, 1708, 1316)
+)
+
+func TestSchedulerTiming(t *testing.T) {
+	busy1 := a2Cost(cell1)
+	pair := image.Rect(108, 100, 124, 116)
+	tests := []struct {
+		name  string
+		steps []schedStep
+	}{
+		{"first change goes out at once", []schedStep{
+			{at: 0, damage: cell1, want: "A2 (100,100)-(108,116)"},
+		}},
+		{"changes while busy go out together when ready", []schedStep{
+			{at: 0, input: true, damage: cell1, want: "A2 (100,100)-(108,116)", next: busy1},
+			{at: 20 * time.Millisecond, input: true, damage: cell2, want: "", next: busy1},
+			{at: 40 * time.Millisecond, input: true, damage: image.Rect(116, 100, 124, 116), want: "", next: busy1},
+			{at: busy1, want: "A2 " + pair.String()},
+		}},
+		{"output without input waits for the rate limit", []schedStep{
+			{at: 0, damage: cell1, want: "A2 (100,100)-(108,116)"},
+			{at: 200 * time.Millisecond, damage: cell2, want: "", next: 500 * time.Millisecond},
+			{at: 500 * time.Millisecond, want: "A2 (108,100)-(116,116)"},
+		}},
+		{"input lifts the rate limit", []schedStep{
+			{at: 0, damage: cell1, want: "A2 (100,100)-(108,116)"},
+			{at: 200 * time.Millisecond, input: true, damage: cell2, want: "A2 (108,100)-(116,116)"},
+		}},
+		{"gray content uses GL16, text A2", []schedStep{
+			{at: 0, damage: image.Rect(0, 0, 64, 64), gray: 3000, want: "GL16 (0,0)-(64,64)"},
+			{at: time.Second, damage: image.Rect(0, 200, 64, 216), gray: 100, want: "A2 (0,200)-(64,216)"},
+		}},
+		{"forced full refresh", []schedStep{
+			{at: 0, full: true, want: "clean GC16 (0,0)-(1872,1404)"},
+		}},
+		{"sleep after idle, wake on change", []schedStep{
+			{at: 0, damage: cell1, want: "A2 (100,100)-(108,116)"},
+			{at: time.Second, want: "", next: busy1 + 2*time.Minute},
+			{at: busy1 + 2*time.Minute, want: "sleep", next: -1},
+			{at: 5 * time.Minute, damage: cell2, want: "wake; A2 (108,100)-(116,116)"},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			runSteps(t, it10, SchedulerOptions{}, tt.steps)
+		})
+	}
+}
+
+func TestSchedulerOneRegionAtATime(t *testing.T) {
+	w := newSchedWorld(t, it10, SchedulerOptions{})
+	w.damage(0, cell1, 0)
+	w.damage(0, far, 0)
+	got, next := w.plan(0)
+	if strings.Count(got, "A2") != 1 {
+		t.Fatalf("plan %q, want one refresh on a panel without concurrent regions", got)
+	}
+	got2, _ := w.plan(next)
+	if strings.Count(got2, "A2") != 1 || got2 == got {
+		t.Errorf("second plan %q after %q, want the other region", got2, got)
+	}
+}
+
+func TestSchedulerConcurrentSendsAll(t *testing.T) {
+	info := it10
+	info.Concurrent = true
+	w := newSchedWorld(t, info, SchedulerOptions{})
+	w.damage(0, cell1, 0)
+	w.damage(0, far, 0)
+	got, _ := w.plan(0)
+	if strings.Count(got, "A2") != 2 {
+		t.Errorf("plan %q, want both regions at once on a concurrent panel", got)
+	}
+}
+
+func TestSchedulerEchoFirstAfterInput(t *testing.T) {
+	w := newSchedWorld(t, it10, SchedulerOptions{})
+	w.damage(0, far, 0)
+	w.plan(0) // far goes out at once and keeps the panel busy
+	w.damage(10*time.Millisecond, far.Add(image.Pt(0, -50)), 0)
+	w.s.Input(w.t0.Add(50 * time.Millisecond))
+	w.damage(50*time.Millisecond, cell1, 0)
+	got, _ := w.plan(time.Second)
+	if want := "A2 " + cell1.String(); got != want {
+		t.Errorf("plan %q, want the echo %q first", got, want)
+	}
+}
+
+func TestSchedulerNoStarvation(t *testing.T) {
+	// A region stays dirty while newer echoes keep coming; it must go
+	// out within MaxDelay plus one refresh.
+	w := newSchedWorld(t, it10, SchedulerOptions{})
+	old := image.Rect(1000, 1000, 1100, 1016)
+	w.damage(0, far, 0)
+	w.plan(0)
+	w.damage(time.Millisecond, old, 0)
+	sentAt := time.Duration(-1)
+	for at := 100 * time.Millisecond; at < 5*time.Second; at += 100 * time.Millisecond {
+		w.s.Input(w.t0.Add(at))
+		x := 8 * int(at/(100*time.Millisecond))
+		w.damage(at, image.Rect(x, 0, x+8, 16), 0)
+		got, _ := w.plan(at)
+		if strings.Contains(got, "(1000,1000)") {
+			sentAt = at
+			break
+		}
+	}
+	if sentAt < 0 || sentAt > 2*time.Second+200*time.Millisecond {
+		t.Errorf("old region sent at %v, want within MaxDelay (2 s) plus a refresh", sentAt)
+	}
+}
+
+func TestSchedulerFloodIsRateLimited(t *testing.T) {
+	w := newSchedWorld(t, it10, SchedulerOptions{})
+	var starts []time.Duration
+	for at := time.Duration(0); at < 3*time.Second; at += 20 * time.Millisecond {
+		y := int(at/(20*time.Millisecond)) % 80 * 16
+		w.damage(at, image.Rect(0, y, 1872, y+16), 0)
+		if got, _ := w.plan(at); got != "" {
+			starts = append(starts, at)
+		}
+	}
+	// The flood stops; the last change must still go out.
+	w.runUntil(3*time.Second, 10*time.Second)
+	if len(w.dirty) != 0 {
+		t.Errorf("after the flood %d areas are still dirty: %v", len(w.dirty), w.dirty)
+	}
+	if n := len(starts); n > 7 {
+		t.Errorf("%d refreshes in a 3 s flood, want at most 7 (one per 500 ms)", n)
+	}
+	for i := 1; i < len(starts); i++ {
+		if gap := starts[i] - starts[i-1]; gap < 500*time.Millisecond {
+			t.Errorf("refreshes at %v and %v are %v apart, want at least 500 ms", starts[i-1], starts[i], gap)
+		}
+	}
+}
+
+func TestSchedulerCleansInIdlePause(t *testing.T) {
+	opts := SchedulerOptions{SoftPartials: 5, HardPartials: 50, SleepAfter: -1}
+	w := newSchedWorld(t, it10, opts)
+	var last time.Duration
+	for i := 0; i < 12; i++ {
+		at := time.Duration(i) * 300 * time.Millisecond
+		w.s.Input(w.t0.Add(at))
+		w.damage(at, cell1, 0)
+		got, _ := w.plan(at)
+		if strings.Contains(got, "clean") {
+			t.Fatalf("clean while typing at %v: %q", at, got)
+		}
+		last = at
+	}
+	got, next := w.plan(last + time.Second)
+	if got != "" {
+		t.Errorf("plan %q one second after typing, want nothing", got)
+	}
+	if want := last + 3*time.Second; next != want {
+		t.Errorf("next %v, want the end of the idle pause %v", next, want)
+	}
+	got, _ = w.plan(next)
+	if !strings.HasPrefix(got, "clean GC16") || !strings.Contains(got, "(96,96)-(128,128)") {
+		t.Errorf("plan %q after the idle pause, want a GC16 clean of the typed tile (96,96)-(128,128)", got)
+	}
+}
+
+func TestSchedulerHardLimitCleansWhileTyping(t *testing.T) {
+	opts := SchedulerOptions{SoftPartials: 3, HardPartials: 4, SleepAfter: -1}
+	w := newSchedWorld(t, it10, opts)
+	var kinds []string
+	for i := 0; i < 10; i++ {
+		at := time.Duration(i) * 600 * time.Millisecond
+		w.s.Input(w.t0.Add(at))
+		w.damage(at, cell1, 0)
+		got, _ := w.plan(at)
+		kinds = append(kinds, strings.Fields(got)[0])
+	}
+	want := "A2 A2 A2 A2 clean A2 A2 A2 A2 clean"
+	if got := strings.Join(kinds, " "); got != want {
+		t.Errorf("refresh kinds %q, want %q", got, want)
+	}
+}
+
+func TestSchedulerLongCleanOfUntouchedAreas(t *testing.T) {
+	opts := SchedulerOptions{SleepAfter: -1}
+	w := newSchedWorld(t, it10, opts)
+	got, next := w.plan(time.Second)
+	if got != "" || next != time.Hour {
+		t.Fatalf("plan %q next %v on a fresh panel, want nothing until 1h", got, next)
+	}
+	got, _ = w.plan(time.Hour)
+	if got != "clean GC16 (0,0)-(1872,1404)" {
+		t.Errorf("plan %q after an hour, want a clean of the whole panel", got)
+	}
+}
+
+func TestSchedulerNoFlashesOnLCD(t *testing.T) {
+	lcd := it10
+	lcd.Flashes = false
+	opts := SchedulerOptions{SoftPartials: 2, HardPartials: 3, SleepAfter: -1}
+	w := newSchedWorld(t, lcd, opts)
+	for i := 0; i < 10; i++ {
+		at := time.Duration(i) * time.Second
+		w.damage(at, cell1, 0)
+		w.plan(at)
+	}
+	w.runUntil(10*time.Second, 3*time.Hour)
+	w.s.RequestFull()
+	w.plan(4 * time.Hour)
+	for _, l := range w.log {
+		if strings.Contains(l, "clean") {
+			t.Errorf("cleaning refresh on a panel that does not flash: %s", l)
+		}
+	}
+	if last := w.log[len(w.log)-1]; !strings.Contains(last, "(0,0)-(1872,1404)") {
+		t.Errorf("RequestFull on an LCD gave %q, want a refresh of the whole panel", last)
+	}
+}
+
+func TestSchedulerSmallSPIPanel(t *testing.T) {
+	small := Profiles["2in13"]
+	runSteps(t, small, SchedulerOptions{}, []schedStep{
+		{at: 0, damage: image.Rect(3, 3, 5, 5), want: "partial (0,3)-(8,5)"},
+		{at: time.Second, full: true, want: "clean full (0,0)-(122,250)"},
+	})
+}
