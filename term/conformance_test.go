@@ -13,7 +13,7 @@ import (
 var updateConformance = flag.Bool("update-conformance", false,
 	"rewrite CONFORMANCE.md from the conformance table")
 
-// Conformance screens are 10 columns by 5 rows of 7x13 cells.
+// Conformance screens are 10 columns by 5 rows of 8x16 cells.
 const confCols, confRows = 10, 5
 
 // fill writes a distinct letter over each row: aaaaaaaaaa, bbbbbbbbbb...
@@ -256,7 +256,7 @@ var conformanceCases = []conformanceCase{
 func runCase(t *testing.T, tc conformanceCase) []string {
 	t.Helper()
 	var replies bytes.Buffer
-	term, err := New(Options{Width: confCols * 7, Height: confRows * 13, Depth: 1, Replies: &replies})
+	term, err := New(Options{Width: confCols * 8, Height: confRows * 16, Depth: 1, FontSize: 16, Replies: &replies})
 	if err != nil {
 		t.Fatal(err)
 	}

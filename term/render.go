@@ -95,19 +95,13 @@ func (t *Terminal) Render(f *display.Frame) []display.Damage {
 	}
 	cw, ch := t.font.width, t.font.height
 	for y := 0; y < rows; y++ {
-		lo, hi := -1, -1
-		for x := 0; x < cols; x++ {
-			i := y*cols + x
-			if !full && cells[i] == rs.cells[i] {
-				continue
-			}
-			t.drawCell(f, x*cw, y*ch, cells[i])
-			if lo < 0 {
-				lo = x
-			}
-			hi = x + 1
+		line := cells[y*cols : (y+1)*cols]
+		var old []drawnCell
+		if !full {
+			old = rs.cells[y*cols : (y+1)*cols]
 		}
-		if lo >= 0 && !full {
+		lo, hi := t.renderLine(f, y, line, old)
+		if lo < hi && !full {
 			r := image.Rect(lo*cw, y*ch, hi*cw, (y+1)*ch).Intersect(f.Bounds())
 			if !r.Empty() {
 				damage = append(damage, display.Damage{Rect: r})
@@ -120,60 +114,99 @@ func (t *Terminal) Render(f *display.Frame) []display.Damage {
 	return damage
 }
 
-// drawCell paints one cell whose top left corner is (x0, y0).
-func (t *Terminal) drawCell(f *display.Frame, x0, y0 int, c drawnCell) {
-	fnt := t.font
+// renderLine draws the cells of row y that differ from old (all when
+// old is nil) and returns the span of columns drawn.
+func (t *Terminal) renderLine(f *display.Frame, y int, line, old []drawnCell) (lo, hi int) {
+	lo, hi = len(line), 0
+	cw, ch := t.font.width, t.font.height
+	for x := 0; x < len(line); x++ {
+		n := 1
+		if line[x].width == 2 && x+1 < len(line) {
+			n = 2
+		}
+		if line[x].width == 0 && x > 0 && line[x-1].width == 2 {
+			continue // drawn with the wide character before it
+		}
+		if old != nil && line[x] == old[x] && (n == 1 || line[x+1] == old[x+1]) {
+			continue
+		}
+		t.drawCell(f, x*cw, y*ch, line[x], n)
+		lo, hi = min(lo, x), max(hi, x+n)
+	}
+	return lo, hi
+}
+
+// drawCell paints a character n cells wide whose top left corner is
+// (x0, y0).
+func (t *Terminal) drawCell(f *display.Frame, x0, y0 int, c drawnCell, n int) {
+	fs := t.font
 	fg, bg := c.fg, c.bg
 	if c.cursor == cursorBlock {
 		fg, bg = bg, fg
 	}
-	glyph := fnt.glyph(c.r)
-	if glyph == nil && c.r != ' ' {
-		glyph = missingGlyph(fnt.width, fnt.height)
+	w := fs.width * n
+	bold := c.attr&AttrBold != 0
+	var g glyphEntry
+	if c.r != ' ' && c.width != 0 && c.attr&AttrInvisible == 0 {
+		g = fs.glyph(c.r, bold, n)
 	}
-	mask := uint64(1)<<fnt.width - 1
-	for y := 0; y < fnt.height; y++ {
+	marks := t.markRows(c, n)
+
+	mask := uint64(1)<<w - 1
+	for y := 0; y < fs.height; y++ {
 		var bits uint64
-		if y < len(glyph) && c.attr&AttrInvisible == 0 {
-			bits = glyph[y]
+		if y < len(g.rows) {
+			bits = g.rows[y]
+			if g.synthBold {
+				bits |= bits << 1
+			}
 		}
-		if c.attr&AttrBold != 0 {
-			bits |= bits << 1
+		for _, m := range marks {
+			bits |= m[y]
 		}
-		if c.attr&AttrUnderline != 0 && y == fnt.ascent+1 {
+		if c.attr&AttrUnderline != 0 && y == min(fs.ascent+1, fs.height-1) {
 			bits = mask
 		}
-		if c.cursor == cursorUnderline && y >= fnt.height-2 {
+		if c.attr&AttrStrike != 0 && y == fs.ascent*2/3 {
+			bits = mask
+		}
+		if c.cursor == cursorUnderline && y >= fs.height-2 {
 			bits ^= mask
 		}
 		if c.cursor == cursorBar {
 			bits ^= 3
 		}
-		bits &= mask
-		for x := 0; x < fnt.width; x++ {
-			v := bg
-			if bits&(1<<x) != 0 {
-				v = fg
-			}
-			f.SetGray(x0+x, y0+y, v)
-		}
+		drawRow(f, x0, y0+y, w, bits&mask, fg, bg)
 	}
 }
 
-// missingGlyph returns a hollow box for characters the font lacks.
-func missingGlyph(w, h int) []uint64 {
-	rows := make([]uint64, h)
-	top, bottom := h/6, h-h/6-1
-	left, right := 1, w-2
-	for y := top; y <= bottom; y++ {
-		rows[y] = 1<<left | 1<<right
-		if y == top || y == bottom {
-			for x := left; x <= right; x++ {
-				rows[y] |= 1 << x
-			}
+// markRows returns the bitmaps of a cell's combining marks, which are
+// drawn over its character. Joiners and variation selectors draw
+// nothing.
+func (t *Terminal) markRows(c drawnCell, n int) [][]uint64 {
+	var out [][]uint64
+	for _, m := range c.comb {
+		if m == 0x200d || (m >= 0xfe00 && m <= 0xfe0f) || !isCombining(m) {
+			continue
+		}
+		g := t.font.glyph(m, false, n)
+		if len(g.rows) == t.font.height {
+			out = append(out, g.rows)
 		}
 	}
-	return rows
+	return out
+}
+
+// drawRow paints w pixels of row y from x0: fg where bits is set, bg
+// elsewhere.
+func drawRow(f *display.Frame, x0, y, w int, bits uint64, fg, bg uint8) {
+	for x := 0; x < w; x++ {
+		v := bg
+		if bits&(1<<x) != 0 {
+			v = fg
+		}
+		f.SetGray(x0+x, y, v)
+	}
 }
 
 // cellLevels returns the gray levels of a cell's text and background on

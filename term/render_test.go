@@ -22,11 +22,11 @@ func countLevel(f *display.Frame, r image.Rectangle, v uint8) int {
 
 func TestRenderDepths(t *testing.T) {
 	for _, depth := range []int{1, 2, 4, 8} {
-		term, err := New(Options{Width: 70, Height: 39, Depth: depth})
+		term, err := New(Options{Width: 80, Height: 48, Depth: depth, FontSize: 16})
 		if err != nil {
 			t.Fatal(err)
 		}
-		f := display.NewFrame(70, 39, depth)
+		f := display.NewFrame(80, 48, depth)
 		cw := term.CellSize()
 		cell := func(col, row int) image.Rectangle {
 			return image.Rect(col*cw.X, row*cw.Y, (col+1)*cw.X, (row+1)*cw.Y)
@@ -65,7 +65,7 @@ func TestRenderDepths(t *testing.T) {
 
 func TestRenderCursor(t *testing.T) {
 	term := newTest(t, nil)
-	f := display.NewFrame(140, 65, 1)
+	f := display.NewFrame(160, 80, 1)
 	cw := term.CellSize()
 	term.Render(f)
 	first := image.Rect(0, 0, cw.X, cw.Y)

@@ -15,9 +15,20 @@ type Options struct {
 	// bits per pixel (1, 2, 4 or 8), as in display.Frame.
 	Width, Height, Depth int
 
-	// FontSize is the cell height in pixels. Zero picks a readable
-	// default for the panel.
+	// FontSize is the cell height in pixels. Zero picks it from DPI.
+	// The bundled Terminus Font comes in heights from 12 to 32 pixels
+	// and integer enlargements of them; the nearest is used.
 	FontSize int
+
+	// DPI is the panel's resolution in pixels per inch, used when
+	// FontSize is zero to give text of about 9 points. Zero means a
+	// 16-pixel cell.
+	DPI int
+
+	// FontFile is a TTF or OTF font to use in place of the bundled
+	// one, and BoldFontFile its bold face. Empty means bundled; with
+	// no bold face, bold text is drawn twice, one pixel apart.
+	FontFile, BoldFontFile string
 
 	// Replies receives the terminal's answers to device queries (DA,
 	// DSR, CPR): the session's input to the remote side. Nil discards
@@ -34,7 +45,7 @@ type Terminal struct {
 	mu      sync.Mutex // guards everything below but the render state
 	opts    Options
 	emu     emulator
-	font    *bitmapFont
+	font    *fontSet
 	scan    scanner
 	pending []byte // bytes scanned but not yet given to the emulator
 	replies []byte
@@ -68,7 +79,11 @@ func New(opts Options) (*Terminal, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	t := &Terminal{opts: opts, font: basicFont(fontScale(opts.FontSize))}
+	fs, err := newFontSet(opts)
+	if err != nil {
+		return nil, err
+	}
+	t := &Terminal{opts: opts, font: fs}
 	cols, rows := t.gridSize(opts.Width, opts.Height)
 	if cols < 1 || rows < 1 {
 		return nil, fmt.Errorf("term: frame %dx%d is smaller than one %dx%d cell: use a smaller font",
@@ -103,13 +118,29 @@ func (t *Terminal) Close() error {
 	return nil
 }
 
-// fontScale returns the integer enlargement of the 13-pixel font that
-// comes nearest to size.
-func fontScale(size int) int {
+// newFontSet loads the fonts that opts ask for.
+func newFontSet(opts Options) (*fontSet, error) {
+	size := opts.FontSize
 	if size <= 0 {
-		return 1
+		size = cellHeightForDPI(opts.DPI)
 	}
-	return max(1, (size+6)/13)
+	if opts.FontFile == "" {
+		return newBundledFontSet(size)
+	}
+	regular, err := loadTTF(opts.FontFile, size)
+	if err != nil {
+		return nil, err
+	}
+	fs := &fontSet{width: regular.width, height: regular.height,
+		ascent: regular.ascent, scale: 1, regular: regular}
+	if opts.BoldFontFile != "" {
+		bold, err := loadTTF(opts.BoldFontFile, size)
+		if err != nil {
+			return nil, err
+		}
+		fs.bold = bold
+	}
+	return fs, fs.loadFallback()
 }
 
 func (t *Terminal) gridSize(width, height int) (cols, rows int) {

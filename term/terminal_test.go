@@ -6,10 +6,10 @@ import (
 	"testing"
 )
 
-// newTest returns a 20x5 terminal with the 7x13 font.
+// newTest returns a 20x5 terminal with 8x16 cells.
 func newTest(t *testing.T, replies *bytes.Buffer) *Terminal {
 	t.Helper()
-	opts := Options{Width: 20 * 7, Height: 5 * 13, Depth: 1}
+	opts := Options{Width: 20 * 8, Height: 5 * 16, Depth: 1, FontSize: 16}
 	if replies != nil {
 		opts.Replies = replies
 	}
@@ -111,6 +111,7 @@ func TestNewRejectsBadOptions(t *testing.T) {
 		{Width: 100, Height: 100, Depth: 3},
 		{Width: 0, Height: 100, Depth: 1},
 		{Width: 3, Height: 3, Depth: 1},
+		{Width: 100, Height: 100, Depth: 1, FontFile: "testdata/missing.ttf"},
 	} {
 		if _, err := New(o); err == nil {
 			t.Errorf("New(%+v) succeeded", o)
@@ -120,7 +121,7 @@ func TestNewRejectsBadOptions(t *testing.T) {
 
 func TestResize(t *testing.T) {
 	term := newTest(t, nil)
-	cols, rows := term.Resize(10*7, 3*13+5)
+	cols, rows := term.Resize(10*8, 3*16+5)
 	if cols != 10 || rows != 3 {
 		t.Fatalf("Resize = %d,%d, want 10,3", cols, rows)
 	}

@@ -17,8 +17,8 @@ import (
 // unless EVDEV_EXIT_HELPER is set. It opens a keyboard, reports "ready"
 // and then dies as asked.
 func TestExitHelper(t *testing.T) {
-	how := os.Getenv("EVDEV_EXIT_HELPER")
-	if how == "" {
+	exit := os.Getenv("EVDEV_EXIT_HELPER")
+	if exit == "" {
 		t.Skip("helper process for the exit tests")
 	}
 	ready := os.Getenv("EVDEV_EXIT_READY")
@@ -40,7 +40,7 @@ func TestExitHelper(t *testing.T) {
 	}
 	defer k.Close()
 	os.WriteFile(ready, []byte("ready\n"), 0o600)
-	switch how {
+	switch exit {
 	case "panic":
 		panic("helper panics with the keyboard grabbed")
 	case "panic-goroutine":
@@ -52,13 +52,13 @@ func TestExitHelper(t *testing.T) {
 	}
 }
 
-// runExitHelper starts the helper, sends SIGTERM when how is
+// runExitHelper starts the helper, sends SIGTERM when exit is
 // "sigterm", and waits for it to end.
-func runExitHelper(t *testing.T, how string, env ...string) {
+func runExitHelper(t *testing.T, exit string, env ...string) {
 	t.Helper()
 	ready := filepath.Join(t.TempDir(), "ready")
 	cmd := exec.Command(os.Args[0], "-test.run=^TestExitHelper$", "-test.count=1")
-	cmd.Env = append(os.Environ(), append(env, "EVDEV_EXIT_HELPER="+how, "EVDEV_EXIT_READY="+ready)...)
+	cmd.Env = append(os.Environ(), append(env, "EVDEV_EXIT_HELPER="+exit, "EVDEV_EXIT_READY="+ready)...)
 	if err := cmd.Start(); err != nil {
 		if errors.Is(err, syscall.ENOEXEC) {
 			t.Skipf("cannot run the test binary as a child (qemu-user without binfmt_misc): %v", err)
@@ -77,22 +77,22 @@ func runExitHelper(t *testing.T, how string, env ...string) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	if how == "sigterm" {
+	if exit == "sigterm" {
 		if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 			t.Fatal(err)
 		}
 	}
 	err := cmd.Wait()
-	if how != "sigterm" && err == nil {
-		t.Errorf("helper exited cleanly after %s", how)
+	if exit != "sigterm" && err == nil {
+		t.Errorf("helper exited cleanly after %s", exit)
 	}
 }
 
 func TestGrabReleasedOnPanicAndSIGTERM(t *testing.T) {
-	for _, how := range []string{"panic", "sigterm"} {
-		t.Run(how, func(t *testing.T) {
+	for _, exit := range []string{"panic", "sigterm"} {
+		t.Run(exit, func(t *testing.T) {
 			log := filepath.Join(t.TempDir(), "grab.log")
-			runExitHelper(t, how, "EVDEV_EXIT_LOG="+log)
+			runExitHelper(t, exit, "EVDEV_EXIT_LOG="+log)
 			b, err := os.ReadFile(log)
 			if err != nil {
 				t.Fatal(err)

@@ -172,11 +172,11 @@ func TestUinputKeyboard(t *testing.T) {
 
 func TestUinputGrabReleasedOnExit(t *testing.T) {
 	v := newVirtualKeyboard(t)
-	for _, how := range []string{"panic", "panic-goroutine", "sigterm"} {
-		t.Run(how, func(t *testing.T) {
-			runExitHelper(t, how, "EVDEV_EXIT_DEVICE="+v.path)
+	for _, exit := range []string{"panic", "panic-goroutine", "sigterm"} {
+		t.Run(exit, func(t *testing.T) {
+			runExitHelper(t, exit, "EVDEV_EXIT_DEVICE="+v.path)
 			if grabbedByOther(t, v.path) {
-				t.Errorf("grab held after the helper's %s", how)
+				t.Errorf("grab held after the helper's %s", exit)
 			}
 		})
 	}
