@@ -33,8 +33,8 @@ func (c fileConsole) Restore() error  { return c.add("restore") }
 // TestExitHelper is the child process of TestConsoleRestoredOnExit; it
 // does nothing unless FB_EXIT_HELPER is set.
 func TestExitHelper(t *testing.T) {
-	how := os.Getenv("FB_EXIT_HELPER")
-	if how == "" {
+	exit := os.Getenv("FB_EXIT_HELPER")
+	if exit == "" {
 		t.Skip("helper process for TestConsoleRestoredOnExit")
 	}
 	log := os.Getenv("FB_EXIT_LOG")
@@ -48,7 +48,7 @@ func TestExitHelper(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer p.Close()
-	switch how {
+	switch exit {
 	case "panic":
 		panic("helper panics with the panel open")
 	case "sigterm":
@@ -58,11 +58,11 @@ func TestExitHelper(t *testing.T) {
 }
 
 func TestConsoleRestoredOnExit(t *testing.T) {
-	for _, how := range []string{"panic", "sigterm"} {
-		t.Run(how, func(t *testing.T) {
+	for _, exit := range []string{"panic", "sigterm"} {
+		t.Run(exit, func(t *testing.T) {
 			log := filepath.Join(t.TempDir(), "console.log")
 			cmd := exec.Command(os.Args[0], "-test.run=^TestExitHelper$", "-test.count=1")
-			cmd.Env = append(os.Environ(), "FB_EXIT_HELPER="+how, "FB_EXIT_LOG="+log)
+			cmd.Env = append(os.Environ(), "FB_EXIT_HELPER="+exit, "FB_EXIT_LOG="+log)
 			if err := cmd.Start(); err != nil {
 				if errors.Is(err, syscall.ENOEXEC) {
 					// Under qemu-user without binfmt_misc the
@@ -71,14 +71,14 @@ func TestConsoleRestoredOnExit(t *testing.T) {
 				}
 				t.Fatal(err)
 			}
-			if how == "sigterm" {
+			if exit == "sigterm" {
 				waitForLine(t, log, "ready")
 				if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 					t.Fatal(err)
 				}
 			}
 			err := cmd.Wait()
-			if how == "panic" && err == nil {
+			if exit == "panic" && err == nil {
 				t.Error("helper did not fail after its panic")
 			}
 			b, _ := os.ReadFile(log)

@@ -183,17 +183,21 @@ func (s *Surface) convertRow(dst, pix []byte, idx, step, n int) {
 	}
 }
 
+// convert16 and convert32 are the unrotated fast paths; each step
+// reslices dst so the compiler drops the bounds checks.
 func convert16(dst, src []byte, lut *[256]uint32) {
 	dst = dst[:2*len(src)]
-	for i, v := range src {
-		binary.NativeEndian.PutUint16(dst[2*i:], uint16(lut[v]))
+	for _, v := range src {
+		binary.NativeEndian.PutUint16(dst, uint16(lut[v]))
+		dst = dst[2:]
 	}
 }
 
 func convert32(dst, src []byte, lut *[256]uint32) {
 	dst = dst[:4*len(src)]
-	for i, v := range src {
-		binary.NativeEndian.PutUint32(dst[4*i:], lut[v])
+	for _, v := range src {
+		binary.NativeEndian.PutUint32(dst, lut[v])
+		dst = dst[4:]
 	}
 }
 
