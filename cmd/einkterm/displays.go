@@ -18,6 +18,10 @@ type displayKind struct {
 	name  string
 	usage string // one line for help, such as "record:DIR[?frames=1]"
 	open  func(arg string, query url.Values, o displayOptions) (display.Panel, error)
+
+	// rotates is true for kinds whose panels apply o.Rotation themselves;
+	// the others are wrapped with display.Rotate.
+	rotates bool
 }
 
 var displayKinds = map[string]displayKind{}
@@ -91,12 +95,36 @@ func (d *displayFlags) open(e *env, log *slog.Logger) (display.Panel, error) {
 	if !ok {
 		return nil, fmt.Errorf("unknown --display %q: use one of %s", spec, displayUsage())
 	}
-	return kind.open(arg, query, displayOptions{
+	p, err := kind.open(arg, query, displayOptions{
 		Panel:    info,
 		Rotation: d.rotation,
 		Logger:   log,
 		Getenv:   e.getenv,
 	})
+	if err != nil {
+		return nil, err
+	}
+	if kind.rotates {
+		return p, nil
+	}
+	return display.Rotate(p, d.rotation), nil
+}
+
+// panelAs returns p, or the first panel it wraps, that implements T.
+// Wrappers such as display.Rotate expose what they wrap with Unwrap.
+func panelAs[T any](p display.Panel) (T, bool) {
+	for p != nil {
+		if t, ok := p.(T); ok {
+			return t, true
+		}
+		u, ok := p.(interface{ Unwrap() display.Panel })
+		if !ok {
+			break
+		}
+		p = u.Unwrap()
+	}
+	var zero T
+	return zero, false
 }
 
 // defaultDisplay is the simulator window when a desktop is there and the

@@ -16,11 +16,15 @@ func init() {
 		name:  "fb",
 		usage: "fb:/dev/fbN[?console=/dev/ttyN|none]",
 		open:  openFB,
+
+		rotates: true,
 	})
 	registerDisplay(displayKind{
 		name:  "mxcfb",
 		usage: "mxcfb:/dev/fbN[?family=kobo|kindle&force=1&wait=5s]",
 		open:  openMXCFB,
+
+		rotates: true,
 	})
 }
 

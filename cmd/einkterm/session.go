@@ -74,7 +74,7 @@ func runSession(ctx context.Context, cfg sessionConfig, start startRemote) (int,
 	loopDone := make(chan error, 1)
 	go func() { loopDone <- loop.Run(loopCtx) }()
 
-	if a, ok := p.(sessionAware); ok {
+	if a, ok := panelAs[sessionAware](p); ok {
 		a.AttachSession(t, loop)
 	}
 	view := newTermView(t, loop, p)
