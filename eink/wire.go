@@ -38,6 +38,10 @@ func Connect(port spi.Port, hz physic.Frequency) (spi.Conn, error) {
 	return c, nil
 }
 
+// ErrIO is wrapped by errors of SPI transfers and pin writes, which a
+// loose cable or a reset controller may cause and a retry may cure.
+var ErrIO = errors.New("panel I/O failed")
+
 // Wire sends command and data bytes to a controller that tells them
 // apart by a DC pin: low for a command byte, high for data. Data longer
 // than the host's transfer limit goes out in several transfers.
@@ -66,7 +70,7 @@ func (w *Wire) Bytes() int64 { return w.bytes }
 // Command sends command byte c followed by its data bytes.
 func (w *Wire) Command(c byte, data ...byte) error {
 	if err := w.dc.Out(gpio.Low); err != nil {
-		return fmt.Errorf("eink: DC pin %s: %w", w.dc, err)
+		return fmt.Errorf("eink: DC pin %s: %w: %w", w.dc, ErrIO, err)
 	}
 	if err := w.tx([]byte{c}); err != nil {
 		return err
@@ -80,14 +84,14 @@ func (w *Wire) Command(c byte, data ...byte) error {
 // Data sends p as data bytes, split at the transfer limit.
 func (w *Wire) Data(p []byte) error {
 	if err := w.dc.Out(gpio.High); err != nil {
-		return fmt.Errorf("eink: DC pin %s: %w", w.dc, err)
+		return fmt.Errorf("eink: DC pin %s: %w: %w", w.dc, ErrIO, err)
 	}
 	return Chunks(p, w.max, w.tx)
 }
 
 func (w *Wire) tx(p []byte) error {
 	if err := w.conn.Tx(p, nil); err != nil {
-		return fmt.Errorf("eink: SPI write of %d bytes: %w", len(p), err)
+		return fmt.Errorf("eink: SPI write of %d bytes: %w: %w", len(p), ErrIO, err)
 	}
 	w.bytes += int64(len(p))
 	return nil

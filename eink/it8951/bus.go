@@ -52,7 +52,7 @@ func (b *bus) packet(pre uint16, payload []byte, r []byte) {
 	w[0], w[1] = byte(pre>>8), byte(pre)
 	copy(w[2:], payload)
 	if err := b.conn.Tx(w, r); err != nil {
-		b.err = fmt.Errorf("it8951: SPI transfer of %d bytes: %w", len(w), err)
+		b.err = fmt.Errorf("it8951: SPI transfer of %d bytes: %w: %w", len(w), eink.ErrIO, err)
 		return
 	}
 	*b.bytes += int64(len(w))
