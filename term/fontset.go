@@ -53,7 +53,8 @@ func cellHeightForDPI(dpi int) int {
 }
 
 // chooseTerminus returns the bundled height and integer scale whose
-// product is nearest to size, preferring no scaling.
+// product is nearest to size. Each step of enlargement counts as 4
+// pixels of difference, because enlarged bitmaps look coarse.
 func chooseTerminus(size int) (height, scale int) {
 	best := math.MaxInt
 	for s := 1; s <= 4; s++ {
@@ -62,6 +63,7 @@ func chooseTerminus(size int) (height, scale int) {
 			if d < 0 {
 				d = -d
 			}
+			d += 4 * (s - 1)
 			if d < best {
 				best, height, scale = d, h, s
 			}

@@ -44,19 +44,27 @@ func loadTTF(path string, size int) (*ttfFace, error) {
 	line := float64(m.Ascent+m.Descent) / 64
 	points := 100 * float64(size) / line
 
-	face, err := opentype.NewFace(f, &opentype.FaceOptions{
-		Size: points, DPI: 72, Hinting: font.HintingFull,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("term: font file %s: %w", path, err)
+	// Hinting rounds the metrics, so shrink until the line fits.
+	var face font.Face
+	for range 4 {
+		face, err = opentype.NewFace(f, &opentype.FaceOptions{
+			Size: points, DPI: 72, Hinting: font.HintingFull,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("term: font file %s: %w", path, err)
+		}
+		m = face.Metrics()
+		if (m.Ascent + m.Descent).Round() <= size {
+			break
+		}
+		points *= 0.97
 	}
-	m = face.Metrics()
 	adv, ok := face.GlyphAdvance('M')
 	if !ok {
 		return nil, fmt.Errorf("term: font file %s has no 'M': use a font for Latin text", path)
 	}
-	t := &ttfFace{font: f, face: face, ascent: m.Ascent.Ceil(), width: adv.Round()}
-	t.height = t.ascent + m.Descent.Ceil()
+	t := &ttfFace{font: f, face: face, ascent: m.Ascent.Round(),
+		width: adv.Round(), height: (m.Ascent + m.Descent).Round()}
 	if t.width < 1 || t.height < 1 || t.width > 32 {
 		return nil, fmt.Errorf("term: font file %s gives %dx%d cells: use a size from 6 to 48",
 			path, t.width, t.height)

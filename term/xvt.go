@@ -94,7 +94,7 @@ func (e *xvtEmulator) Cell(col, row int) Cell {
 	r, n := utf8.DecodeRuneInString(c.Content)
 	out.Rune = r
 	if n < len(c.Content) {
-		out.Comb = c.Content[n:]
+		out.Comb = truncateUTF8(c.Content[n:], maxMarkBytes)
 	}
 	if c.Content == "" {
 		out.Rune = ' '
@@ -174,8 +174,26 @@ func (e *xvtEmulator) appendMarks(marks string) bool {
 	if col < 0 || c == nil || c.Content == "" || c.Content == " " {
 		return false
 	}
+	if len(c.Content)+len(marks) > maxMarkBytes {
+		return true // drop marks beyond the limit
+	}
 	nc := *c
 	nc.Content += marks
 	e.vt.SetCell(col, row, &nc)
 	return true
+}
+
+// maxMarkBytes bounds the combining marks kept on one cell, so a stream
+// of marks cannot grow a cell without limit.
+const maxMarkBytes = 32
+
+// truncateUTF8 cuts s to at most n bytes at a character boundary.
+func truncateUTF8(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
