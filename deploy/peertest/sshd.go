@@ -31,6 +31,9 @@ type SSHD struct {
 // SSHDOptions adds settings to the server's config.
 type SSHDOptions struct {
 	// Extra lines for sshd_config, such as "PasswordAuthentication yes".
+	// They come before the fixture's own lines, so they override them:
+	// sshd takes the first value given for a keyword ("UsePAM yes"
+	// turns PAM on). A Match block must not be among them.
 	Extra []string
 
 	// Port to listen on; zero picks a free one.
@@ -38,6 +41,10 @@ type SSHDOptions struct {
 
 	// HostKey reuses an existing host key file; empty makes a new one.
 	HostKey string
+
+	// ClientKey reuses an existing client key file, authorized for
+	// root; empty makes a new one.
+	ClientKey string
 }
 
 // StartSSHD starts sshd and stops it in t.Cleanup. It needs root and the
@@ -64,8 +71,11 @@ func StartSSHD(t testing.TB, opts SSHDOptions) *SSHD {
 		s.HostKey = filepath.Join(dir, "host_ed25519")
 		runKeygen(t, keygen, s.HostKey)
 	}
-	s.ClientKey = filepath.Join(dir, "client_ed25519")
-	runKeygen(t, keygen, s.ClientKey)
+	s.ClientKey = opts.ClientKey
+	if s.ClientKey == "" {
+		s.ClientKey = filepath.Join(dir, "client_ed25519")
+		runKeygen(t, keygen, s.ClientKey)
+	}
 	pub, err := os.ReadFile(s.HostKey + ".pub")
 	if err != nil {
 		t.Fatal(err)
@@ -83,7 +93,8 @@ func StartSSHD(t testing.TB, opts SSHDOptions) *SSHD {
 	writeFile(t, authorized, string(clientPub), 0o600)
 
 	s.Config = filepath.Join(dir, "sshd_config")
-	conf := []string{
+	conf := append([]string{}, opts.Extra...)
+	conf = append(conf,
 		"ListenAddress 127.0.0.1",
 		"Port " + strconv.Itoa(s.Port),
 		"HostKey " + s.HostKey,
@@ -96,8 +107,7 @@ func StartSSHD(t testing.TB, opts SSHDOptions) *SSHD {
 		"PrintMotd no",
 		"PrintLastLog no",
 		"LogLevel VERBOSE",
-	}
-	conf = append(conf, opts.Extra...)
+	)
 	writeFile(t, s.Config, strings.Join(conf, "\n")+"\n", 0o600)
 	if out, err := exec.Command(sshd, "-t", "-f", s.Config).CombinedOutput(); err != nil {
 		t.Fatalf("sshd -t rejected the test config: %v\n%s", err, out)
@@ -119,14 +129,61 @@ func (s *SSHD) Addr() string {
 	return net.JoinHostPort("127.0.0.1", strconv.Itoa(s.Port))
 }
 
-// Stop kills the server and its sessions; it may be called twice.
+// Stop kills the server and its sessions; it may be called twice. Each
+// connection's sshd runs in a session of its own (sshd calls setsid), so
+// killing the listener's process group leaves it alive: Stop kills the
+// listener's descendants by their parent pids first. A daemon that left
+// the tree, such as a tmux server, lives on.
 func (s *SSHD) Stop() {
 	if s.cmd == nil || s.cmd.Process == nil {
 		return
 	}
-	syscall.Kill(-s.cmd.Process.Pid, syscall.SIGKILL)
+	pid := s.cmd.Process.Pid
+	syscall.Kill(pid, syscall.SIGSTOP)
+	for _, p := range descendants(pid) {
+		syscall.Kill(p, syscall.SIGKILL)
+	}
+	syscall.Kill(-pid, syscall.SIGKILL)
 	s.cmd.Wait()
 	s.cmd = nil
+}
+
+// descendants returns the pids below pid in the process tree.
+func descendants(pid int) []int {
+	var all []int
+	next := []int{pid}
+	for len(next) > 0 {
+		p := next[0]
+		next = next[1:]
+		kids := childPids(p)
+		all = append(all, kids...)
+		next = append(next, kids...)
+	}
+	return all
+}
+
+// childPids returns the pids whose parent is pid, read from /proc.
+func childPids(pid int) []int {
+	entries, _ := os.ReadDir("/proc")
+	var kids []int
+	for _, e := range entries {
+		n, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
+		if err != nil {
+			continue
+		}
+		// The fields after the parenthesised command name are state
+		// and parent pid.
+		rest := stat[bytes.LastIndexByte(stat, ')')+1:]
+		f := strings.Fields(string(rest))
+		if len(f) > 1 && f[1] == strconv.Itoa(pid) {
+			kids = append(kids, n)
+		}
+	}
+	return kids
 }
 
 // Log returns what sshd wrote to standard error so far.

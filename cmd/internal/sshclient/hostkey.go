@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/knownhosts"
@@ -39,10 +41,72 @@ Connection refused. If the change is expected, remove that line and connect agai
 		e.Host, e.Fingerprint, e.File, e.Line)
 }
 
+// HostKeyPolicy is what to do with a host key that known_hosts does not
+// confirm, as OpenSSH's StrictHostKeyChecking.
+type HostKeyPolicy int
+
+const (
+	// HostKeyAsk asks about an unknown host and records the key when
+	// the user accepts it; a changed key is rejected.
+	HostKeyAsk HostKeyPolicy = iota
+
+	// HostKeyStrict rejects unknown hosts and changed keys.
+	HostKeyStrict
+
+	// HostKeyAcceptNew records an unknown host's key without asking;
+	// a changed key is rejected.
+	HostKeyAcceptNew
+
+	// HostKeyOff records an unknown host's key without asking and
+	// lets a changed key through with a warning, but then turns off
+	// password and keyboard-interactive authentication.
+	HostKeyOff
+)
+
+// ParseHostKeyPolicy parses a StrictHostKeyChecking value: yes, ask,
+// accept-new, no or off.
+func ParseHostKeyPolicy(s string) (HostKeyPolicy, error) {
+	switch strings.ToLower(s) {
+	case "ask", "":
+		return HostKeyAsk, nil
+	case "yes", "true":
+		return HostKeyStrict, nil
+	case "accept-new":
+		return HostKeyAcceptNew, nil
+	case "no", "off", "false":
+		return HostKeyOff, nil
+	}
+	return 0, fmt.Errorf("sshclient: invalid StrictHostKeyChecking %q: use yes, ask, accept-new or no", s)
+}
+
+// HostKeyError is returned when a host key is rejected for a reason other
+// than a change: it is unknown and the policy or the user rejects it, or
+// it is revoked.
+type HostKeyError struct {
+	Host   string
+	Reason string
+}
+
+func (e *HostKeyError) Error() string {
+	return fmt.Sprintf("sshclient: host key for %s rejected: %s", e.Host, e.Reason)
+}
+
 // hostKeys checks host keys against a known_hosts file.
 type hostKeys struct {
 	file   string
 	prompt Prompter
+	policy HostKeyPolicy
+	hash   bool
+	log    *slog.Logger
+
+	mu      sync.Mutex
+	changed bool // a changed key was let through under HostKeyOff
+}
+
+func (h *hostKeys) mismatch() bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.changed
 }
 
 // callback returns the ssh.HostKeyCallback for the file. A missing file
@@ -69,27 +133,69 @@ func (h *hostKeys) check(known ssh.HostKeyCallback) ssh.HostKeyCallback {
 		}
 		var revoked *knownhosts.RevokedError
 		if errors.As(err, &revoked) {
-			return fmt.Errorf("sshclient: host key of %s is marked @revoked in %s:%d: connection refused",
-				host, revoked.Revoked.Filename, revoked.Revoked.Line)
+			return &HostKeyError{Host: host, Reason: fmt.Sprintf(
+				"the key is marked @revoked in %s:%d", revoked.Revoked.Filename, revoked.Revoked.Line)}
 		}
 		var keyErr *knownhosts.KeyError
 		if err != nil && !errors.As(err, &keyErr) {
 			return fmt.Errorf("sshclient: checking host key: %w", err)
 		}
-		if keyErr != nil {
-			for _, want := range keyErr.Want {
-				if want.Key.Type() == key.Type() {
-					return &ChangedKeyError{
-						Host:        host,
-						Fingerprint: ssh.FingerprintSHA256(key),
-						File:        want.Filename,
-						Line:        want.Line,
-					}
-				}
+		if changed := changedKey(host, key, keyErr); changed != nil {
+			return h.changedKey(changed)
+		}
+		return h.unknown(host, remote, key)
+	}
+}
+
+// changedKey returns the error for a host whose recorded key of the same
+// type differs from key, or nil when no key of that type is recorded.
+func changedKey(host string, key ssh.PublicKey, keyErr *knownhosts.KeyError) *ChangedKeyError {
+	if keyErr == nil {
+		return nil
+	}
+	for _, want := range keyErr.Want {
+		if want.Key.Type() == key.Type() {
+			return &ChangedKeyError{
+				Host:        host,
+				Fingerprint: ssh.FingerprintSHA256(key),
+				File:        want.Filename,
+				Line:        want.Line,
 			}
 		}
-		return h.askUnknown(host, remote, key)
 	}
+	return nil
+}
+
+func (h *hostKeys) changedKey(e *ChangedKeyError) error {
+	if h.policy != HostKeyOff {
+		return e
+	}
+	h.mu.Lock()
+	h.changed = true
+	h.mu.Unlock()
+	h.log.Warn("host key changed; continuing because StrictHostKeyChecking is off, with password authentication disabled",
+		"host", e.Host, "fingerprint", e.Fingerprint, "recorded", fmt.Sprintf("%s:%d", e.File, e.Line))
+	return nil
+}
+
+func (h *hostKeys) unknown(host string, remote net.Addr, key ssh.PublicKey) error {
+	switch h.policy {
+	case HostKeyStrict:
+		return &HostKeyError{Host: host, Reason: fmt.Sprintf(
+			"it is not in %s and StrictHostKeyChecking is yes (fingerprint %s)", h.file, ssh.FingerprintSHA256(key))}
+	case HostKeyAcceptNew, HostKeyOff:
+		h.log.Info("recording new host key", "host", host, "fingerprint", ssh.FingerprintSHA256(key), "file", h.file)
+		return h.record(host, key)
+	}
+	return h.askUnknown(host, remote, key)
+}
+
+func (h *hostKeys) record(host string, key ssh.PublicKey) error {
+	name := knownhosts.Normalize(host)
+	if h.hash {
+		name = knownhosts.HashHostname(name)
+	}
+	return appendLineAtomic(h.file, knownhosts.Line([]string{name}, key))
 }
 
 func (h *hostKeys) askUnknown(host string, remote net.Addr, key ssh.PublicKey) error {
@@ -98,18 +204,17 @@ func (h *hostKeys) askUnknown(host string, remote net.Addr, key ssh.PublicKey) e
 		"Are you sure you want to continue connecting (yes/no)? ",
 		host, keyName(key), ssh.FingerprintSHA256(key))
 	if h.prompt == nil {
-		return fmt.Errorf("sshclient: host %s is not in %s and there is no terminal to confirm it (fingerprint %s)",
-			host, h.file, ssh.FingerprintSHA256(key))
+		return &HostKeyError{Host: host, Reason: fmt.Sprintf(
+			"it is not in %s and there is no terminal to confirm it (fingerprint %s)", h.file, ssh.FingerprintSHA256(key))}
 	}
 	ok, err := h.prompt.Confirm(q)
 	if err != nil {
 		return fmt.Errorf("sshclient: confirming host key: %w", err)
 	}
 	if !ok {
-		return fmt.Errorf("sshclient: host key for %s not accepted", host)
+		return &HostKeyError{Host: host, Reason: "not accepted by the user"}
 	}
-	line := knownhosts.Line([]string{knownhosts.Normalize(host)}, key)
-	return appendLineAtomic(h.file, line)
+	return h.record(host, key)
 }
 
 // preferredAlgorithms returns the key types known_hosts already has for

@@ -10,7 +10,7 @@ import (
 
 // Session is a remote program on a pty over an SSH connection.
 type Session struct {
-	client *ssh.Client
+	client *Client
 	sess   *ssh.Session
 	stdin  io.WriteCloser
 	stdout io.Reader
@@ -26,7 +26,7 @@ type PtyOptions struct {
 
 // StartSession opens a session on client with a pty and starts the
 // command or the shell. Closing the session closes the client too.
-func StartSession(client *ssh.Client, o PtyOptions) (*Session, error) {
+func StartSession(client *Client, o PtyOptions) (*Session, error) {
 	sess, err := client.NewSession()
 	if err != nil {
 		return nil, fmt.Errorf("sshclient: opening session: %w", err)
@@ -98,11 +98,18 @@ func (s *Session) Wait() (int, error) {
 		}
 		return exit.ExitStatus(), nil
 	case errors.As(err, &missing):
-		return 255, fmt.Errorf("sshclient: connection closed without an exit status")
+		return 255, ErrNoExitStatus
 	default:
 		return 255, fmt.Errorf("sshclient: session: %w", err)
 	}
 }
+
+// ErrNoExitStatus is returned by Wait when the session ended without an
+// exit status: the server closed the channel, or the link failed.
+var ErrNoExitStatus = errors.New("sshclient: session ended without an exit status")
+
+// Client returns the connection the session runs on.
+func (s *Session) Client() *Client { return s.client }
 
 // Close ends the session and the connection.
 func (s *Session) Close() error {

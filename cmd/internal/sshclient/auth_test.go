@@ -1,0 +1,162 @@
+package sshclient
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/einkterm/einkterm/deploy/peertest"
+)
+
+func TestDialKeyFile(t *testing.T) {
+	s := peertest.StartSSHD(t, peertest.SSHDOptions{})
+	log, buf := debugLogger()
+	cfg := keyConfig(s)
+	cfg.Logger = log
+	c := dial(t, cfg)
+	if got := run(t, c, "echo key-login"); got != "key-login\n" {
+		t.Errorf("output %q, want key-login", got)
+	}
+	if !strings.Contains(buf.String(), "method=\"publickey "+s.ClientKey+"\"") {
+		t.Errorf("log does not name the key file as the method:\n%s", buf)
+	}
+}
+
+func TestDialAgent(t *testing.T) {
+	s := peertest.StartSSHD(t, peertest.SSHDOptions{})
+	cfg := keyConfig(s)
+	cfg.IdentityFiles = []string{s.ClientKey + ".missing"}
+	cfg.NoAgent = false
+	cfg.AgentSocket = startAgent(t, s.ClientKey)
+	log, buf := debugLogger()
+	cfg.Logger = log
+	c := dial(t, cfg)
+	if got := run(t, c, "echo agent-login"); got != "agent-login\n" {
+		t.Errorf("output %q, want agent-login", got)
+	}
+	if !strings.Contains(buf.String(), "method=agent") {
+		t.Errorf("log does not name the agent as the method:\n%s", buf)
+	}
+}
+
+func TestDialPassphraseKey(t *testing.T) {
+	const pass = "correct horse battery"
+	key := keygen(t, pass)
+	s := peertest.StartSSHD(t, peertest.SSHDOptions{ClientKey: key})
+	cfg := keyConfig(s)
+	prompt := &scriptedPrompt{secrets: []string{"wrong passphrase", pass}}
+	cfg.Prompt = prompt
+	cfg.Keys = &KeyCache{}
+	log, buf := debugLogger()
+	cfg.Logger = log
+	c := dial(t, cfg)
+	if got := run(t, c, "echo unlocked"); got != "unlocked\n" {
+		t.Errorf("output %q, want unlocked", got)
+	}
+	if n := strings.Count(prompt.questions(), "Enter passphrase for key '"+key+"'"); n != 2 {
+		t.Errorf("asked for the passphrase %d times, want 2 (one wrong try):\n%s", n, prompt.questions())
+	}
+
+	// A second login, as a reconnect makes, uses the decrypted key and
+	// asks nothing.
+	cfg.Prompt = nil
+	c2 := dial(t, cfg)
+	if got := run(t, c2, "echo again"); got != "again\n" {
+		t.Errorf("second login output %q", got)
+	}
+	if strings.Contains(buf.String(), pass) || strings.Contains(buf.String(), "wrong passphrase") {
+		t.Errorf("a passphrase reached the debug log:\n%s", buf)
+	}
+}
+
+func TestDialPassword(t *testing.T) {
+	user, password := passwordUser(t)
+	s := peertest.StartSSHD(t, peertest.SSHDOptions{Extra: []string{
+		"PasswordAuthentication yes",
+		"KbdInteractiveAuthentication no",
+	}})
+	cfg := keyConfig(s)
+	cfg.User = user
+	cfg.IdentityFiles = []string{s.ClientKey + ".missing"}
+	prompt := &scriptedPrompt{secrets: []string{password}}
+	cfg.Prompt = prompt
+	log, buf := debugLogger()
+	cfg.Logger = log
+	c := dial(t, cfg)
+	if got := run(t, c, "id -un"); got != user+"\n" {
+		t.Errorf("logged in as %q, want %s", got, user)
+	}
+	if !strings.Contains(prompt.questions(), user+"@127.0.0.1's password: ") {
+		t.Errorf("password prompt missing:\n%s", prompt.questions())
+	}
+	if strings.Contains(buf.String(), password) {
+		t.Errorf("the password reached the debug log:\n%s", buf)
+	}
+}
+
+func TestDialKeyboardInteractive(t *testing.T) {
+	user, password := passwordUser(t)
+	// OpenSSH 9.2 on Linux answers keyboard-interactive only through
+	// PAM; with UsePAM no it lists the method but has no device for it.
+	s := peertest.StartSSHD(t, peertest.SSHDOptions{Extra: []string{
+		"UsePAM yes",
+		"PasswordAuthentication no",
+		"KbdInteractiveAuthentication yes",
+		"AuthenticationMethods keyboard-interactive",
+	}})
+	cfg := keyConfig(s)
+	cfg.User = user
+	prompt := &scriptedPrompt{secrets: []string{password}}
+	cfg.Prompt = prompt
+	log, buf := debugLogger()
+	cfg.Logger = log
+	c, err := Dial(context.Background(), cfg)
+	if err != nil {
+		t.Fatalf("dial: %v\nsshd:\n%s", err, s.Log())
+	}
+	defer c.Close()
+	if got := run(t, c, "id -un"); got != user+"\n" {
+		t.Errorf("logged in as %q, want %s", got, user)
+	}
+	if !strings.Contains(buf.String(), "method=keyboard-interactive") {
+		t.Errorf("log does not name keyboard-interactive:\n%s", buf)
+	}
+	if !strings.Contains(prompt.questions(), "assword") {
+		t.Errorf("the server's question was not asked:\n%s", prompt.questions())
+	}
+	if strings.Contains(buf.String(), password) {
+		t.Errorf("the password reached the debug log:\n%s", buf)
+	}
+}
+
+func TestDialAllMethodsFail(t *testing.T) {
+	// Without PAM, OpenSSH 9.2 lists keyboard-interactive but fails it
+	// at once: the error must still name it.
+	s := peertest.StartSSHD(t, peertest.SSHDOptions{Extra: []string{
+		"PasswordAuthentication yes",
+		"KbdInteractiveAuthentication yes",
+		"MaxAuthTries 20",
+	}})
+	cfg := keyConfig(s)
+	cfg.IdentityFiles = []string{keygen(t, "")} // not authorized
+	cfg.NoAgent = false
+	cfg.AgentSocket = startAgent(t, keygen(t, ""))
+	const secret = "not-the-password-456"
+	cfg.Prompt = &scriptedPrompt{secrets: []string{secret, secret, secret}}
+	log, buf := debugLogger()
+	cfg.Logger = log
+	_, err := Dial(context.Background(), cfg)
+	var auth *AuthError
+	if !errors.As(err, &auth) {
+		t.Fatalf("error %v, want *AuthError", err)
+	}
+	for _, m := range []string{"agent", "publickey " + cfg.IdentityFiles[0], "keyboard-interactive", "password"} {
+		if !strings.Contains(auth.Tried, m) {
+			t.Errorf("error %q does not name %q", err, m)
+		}
+	}
+	if strings.Contains(buf.String(), secret) || strings.Contains(err.Error(), secret) {
+		t.Errorf("the password reached the log or the error:\n%s", buf)
+	}
+}
