@@ -87,7 +87,7 @@ func TestParseBrokenFiles(t *testing.T) {
 	}, {
 		name: "unknown board",
 		text: "board = \"pi\"\n",
-		want: []problem{{line: 1, key: "board", err: "unknown board", fixHave: []string{"auto, rpi, bbb, none"}}},
+		want: []problem{{line: 1, key: "board", err: "unknown board", fixHave: []string{"auto, none, bbb, bbg, pi-zero-2w, pi-zero-w, pi3, pi4, pi5"}}},
 	}, {
 		name: "rotation not a right angle",
 		text: "\n\nrotation = 45\n",

@@ -12,7 +12,8 @@ type Config struct {
 	// Panel is a profile name from display.ProfileNames, or WxH.
 	Panel string `toml:"panel"`
 	// Board is the single-board computer the panel is wired to: "auto"
-	// (detect), "rpi", "bbb", or "none" for desktops and e-readers.
+	// (detect), a name from BoardNames such as "pi4" or "bbb", or "none"
+	// for desktops and e-readers.
 	Board string `toml:"board"`
 	// Rotation is in degrees clockwise: 0, 90, 180 or 270.
 	Rotation int `toml:"rotation"`

@@ -58,7 +58,7 @@ func leafKeys(v reflect.Value, prefix string) []string {
 func TestParseGoodFile(t *testing.T) {
 	const text = `
 panel = "7in5"
-board = "rpi"
+board = "pi-zero-2w"
 rotation = 90
 font = { name = "/usr/share/fonts/x.ttf", size = 20 }
 
@@ -90,7 +90,7 @@ full_refresh = "Ctrl+Shift+F5"
 		t.Errorf("unexpected problem: %v", e)
 	}
 	want := Default()
-	want.Panel, want.Board, want.Rotation = "7in5", "rpi", 90
+	want.Panel, want.Board, want.Rotation = "7in5", "pi-zero-2w", 90
 	want.Font = Font{Name: "/usr/share/fonts/x.ttf", Size: 20}
 	want.Session.Start = "ssh"
 	want.Session.SSH = SSH{Host: "pi.example", User: "ann", Port: 2222}

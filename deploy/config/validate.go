@@ -6,15 +6,22 @@ import (
 	"strings"
 	"time"
 
+	"github.com/einkterm/einkterm/boards"
 	"github.com/einkterm/einkterm/display"
 )
 
 // Accepted values of the settings that take a name.
 var (
-	Boards        = []string{"auto", "rpi", "bbb", "none"}
 	SessionStarts = []string{"menu", "ssh", "shell", "vnc"}
 	Rotations     = []int{0, 90, 180, 270}
 )
+
+// BoardNames returns the accepted values of board: "auto" (detect from
+// the device tree), "none" (no SPI panel), and the names of package
+// boards, such as "pi4" and "bbb".
+func BoardNames() []string {
+	return append([]string{"auto", "none"}, boards.Names(boards.Boards)...)
+}
 
 // checker collects the problems of one file and puts back the default
 // of every setting found invalid.
@@ -52,9 +59,9 @@ func (c *checker) checkDisplay(cfg *Config, def Config) {
 				", or WxH from 16x16 to 8192x8192")
 		cfg.Panel = def.Panel
 	}
-	if !slices.Contains(Boards, cfg.Board) {
+	if !slices.Contains(BoardNames(), cfg.Board) {
 		c.fail("board", fmt.Sprintf("unknown board %q", cfg.Board),
-			"use one of "+strings.Join(Boards, ", "))
+			"use one of "+strings.Join(BoardNames(), ", "))
 		cfg.Board = def.Board
 	}
 	if !slices.Contains(Rotations, cfg.Rotation) {
