@@ -36,8 +36,10 @@ type VT struct {
 	file *os.File
 
 	mu       sync.Mutex
-	saved    int  // the KD mode found at open
-	switched bool // Graphics ran and Restore has not
+	saved    int    // the KD mode found at open
+	switched bool   // Graphics ran and Restore has not
+	guard    *guard // restores the console if this process dies; may be nil
+	warn     func(error)
 }
 
 var _ Console = (*VT)(nil)
@@ -75,9 +77,19 @@ func openVT(path string) (*VT, error) {
 }
 
 // Graphics switches the console to KD_GRAPHICS and hides the cursor.
+// It first starts a console guard, a child process that restores the
+// console should this process end without running Restore; when the
+// guard cannot start, the switch goes on without it.
 func (v *VT) Graphics() error {
 	v.mu.Lock()
 	defer v.mu.Unlock()
+	if v.guard == nil {
+		g, err := startGuard(v.file, v.saved)
+		if err != nil && v.warn != nil {
+			v.warn(err)
+		}
+		v.guard = g
+	}
 	if _, err := v.file.WriteString(hideCursor); err != nil {
 		return fmt.Errorf("fb: hide cursor on %s: %w", v.file.Name(), err)
 	}
@@ -106,8 +118,15 @@ func (v *VT) Restore() error {
 	return err
 }
 
-// Close restores the console and closes it.
+// Close restores the console, stops the guard and closes the console.
 func (v *VT) Close() error {
 	err := v.Restore()
+	v.mu.Lock()
+	g := v.guard
+	v.guard = nil
+	v.mu.Unlock()
+	if g != nil {
+		err = errors.Join(err, g.stop())
+	}
 	return errors.Join(err, v.file.Close())
 }

@@ -43,7 +43,17 @@ func TestExitHelper(t *testing.T) {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
 	defer stop()
 	geo := Geometry{Width: 8, Height: 8, Stride: 8, Format: Gray8}
-	p, err := New(newFileDevice(t, geo, false), fileConsole{log}, Options{})
+	var con Console = fileConsole{log}
+	if path := os.Getenv("FB_EXIT_CONSOLE"); path != "" {
+		// A VT on a plain file: KDSETMODE fails there, but the cursor
+		// escapes and the console guard run as on a real console.
+		f, err := os.OpenFile(path, os.O_RDWR|os.O_APPEND, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		con = &VT{file: f, saved: kdText}
+	}
+	p, err := New(newFileDevice(t, geo, false), con, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,6 +64,10 @@ func TestExitHelper(t *testing.T) {
 	case "sigterm":
 		fileConsole{log}.add("ready")
 		<-ctx.Done()
+	case "panic-goroutine":
+		// No deferred call runs; only the console guard restores.
+		go panic("helper panics in another goroutine")
+		select {}
 	}
 }
 
@@ -72,7 +86,7 @@ func TestConsoleRestoredOnExit(t *testing.T) {
 				t.Fatal(err)
 			}
 			if exit == "sigterm" {
-				waitForLine(t, log, "ready")
+				waitForLine(t, log, "ready\n")
 				if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 					t.Fatal(err)
 				}
@@ -90,16 +104,34 @@ func TestConsoleRestoredOnExit(t *testing.T) {
 	}
 }
 
-// waitForLine polls path until it holds line, failing after 10 s.
-func waitForLine(t *testing.T, path, line string) {
+// waitForLine polls path until it holds text, failing after 10 s.
+func waitForLine(t *testing.T, path, text string) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
 		b, _ := os.ReadFile(path)
-		if strings.Contains(string(b), line+"\n") {
+		if strings.Contains(string(b), text) {
 			return
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	t.Fatalf("%s never held %q", path, line)
+	b, _ := os.ReadFile(path)
+	t.Fatalf("%s holds %q, never %q", path, b, text)
+}
+
+func TestConsoleGuardRestoresAfterCrash(t *testing.T) {
+	console := filepath.Join(t.TempDir(), "tty")
+	if err := os.WriteFile(console, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestExitHelper$", "-test.count=1")
+	cmd.Env = append(os.Environ(), "FB_EXIT_HELPER=panic-goroutine",
+		"FB_EXIT_LOG="+filepath.Join(t.TempDir(), "log"), "FB_EXIT_CONSOLE="+console)
+	if err := cmd.Run(); err == nil {
+		t.Fatal("helper exited cleanly after its panic")
+	} else if errors.Is(err, syscall.ENOEXEC) {
+		t.Skipf("cannot run the test binary as a child: %v", err)
+	}
+	// The guard writes after the helper is gone; wait for it.
+	waitForLine(t, console, hideCursor+showCursor)
 }

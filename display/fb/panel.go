@@ -84,6 +84,9 @@ func openConsole(opts Options) (Console, error) {
 	}
 	vt, err := OpenVT(opts.Console)
 	if err == nil {
+		vt.warn = func(err error) {
+			logger(opts).Warn("fb: no console guard; a crash would leave the console in graphics mode", "err", err)
+		}
 		return vt, nil
 	}
 	if opts.Console == "" {
