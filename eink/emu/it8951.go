@@ -87,8 +87,9 @@ func NewIT8951(clock *Clock, w, h int, lut string) *IT8951 {
 	return e
 }
 
-// Port returns a Port that feeds this emulator.
-func (e *IT8951) Port() *Port { return &Port{Dev: e} }
+// Port returns a Port that feeds this emulator and advances its clock
+// by the time of each transfer.
+func (e *IT8951) Port() *Port { return &Port{Dev: e, Clock: e.Clock} }
 
 // Size returns the panel size in pixels.
 func (e *IT8951) Size() (int, int) { return e.Width, e.Height }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"periph.io/x/conn/v3"
 	"periph.io/x/conn/v3/physic"
@@ -29,6 +30,10 @@ type Port struct {
 
 	// ConnectErr, when set, is returned by Connect.
 	ConnectErr error
+
+	// Clock, when set, advances by each transfer's time on the wire at
+	// the clock frequency of Connect, so emulated times include SPI.
+	Clock *Clock
 
 	mu    sync.Mutex
 	Freq  physic.Frequency // the clock of the last Connect
@@ -94,7 +99,11 @@ func (c *portConn) Tx(w, r []byte) error {
 	}
 	c.p.mu.Lock()
 	c.p.Sizes = append(c.p.Sizes, n)
+	freq := c.p.Freq
 	c.p.mu.Unlock()
+	if c.p.Clock != nil && freq > 0 {
+		c.p.Clock.Advance(time.Duration(int64(n) * 8 * int64(time.Second) / int64(freq/physic.Hertz)))
+	}
 	return c.p.Dev.Tx(w, r)
 }
 

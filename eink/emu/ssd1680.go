@@ -69,8 +69,9 @@ func NewSSD1680(clock *Clock) *SSD1680 {
 	return e
 }
 
-// Port returns a Port that feeds this emulator.
-func (e *SSD1680) Port() *Port { return &Port{Dev: e} }
+// Port returns a Port that feeds this emulator and advances its clock
+// by the time of each transfer.
+func (e *SSD1680) Port() *Port { return &Port{Dev: e, Clock: e.Clock} }
 
 // Size returns the panel size in native pixels.
 func (e *SSD1680) Size() (int, int) { return ssdWidth, ssdHeight }

@@ -69,8 +69,9 @@ func NewUC8179(clock *Clock) *UC8179 {
 	return e
 }
 
-// Port returns a Port that feeds this emulator.
-func (e *UC8179) Port() *Port { return &Port{Dev: e} }
+// Port returns a Port that feeds this emulator and advances its clock
+// by the time of each transfer.
+func (e *UC8179) Port() *Port { return &Port{Dev: e, Clock: e.Clock} }
 
 // Size returns the panel size in native pixels.
 func (e *UC8179) Size() (int, int) { return ucWidth, ucHeight }

@@ -6,6 +6,8 @@ import (
 	"image"
 	"time"
 
+	"periph.io/x/conn/v3/physic"
+
 	"github.com/einkterm/einkterm/display"
 	"github.com/einkterm/einkterm/eink"
 )
@@ -27,7 +29,7 @@ func newInfo(o Opts, dev deviceInfo, align32 bool) display.Info {
 		name = fmt.Sprintf("it8951-%dx%d", dev.Width, dev.Height)
 	}
 	w, h := o.Rotation.Size(dev.Width, dev.Height)
-	perByte := time.Duration(8 * float64(time.Second) / float64(o.Hz/1))
+	perByte := time.Duration(8 * float64(time.Second) / float64(o.Hz/physic.Hertz))
 	align := 16 / o.Depth
 	if o.Depth == 1 {
 		align = 16
