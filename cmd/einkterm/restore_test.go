@@ -18,13 +18,13 @@ import (
 )
 
 var (
-	buildOnce sync.Once
-	binary    string
-	buildErr  error
+	buildOnce  sync.Once
+	binaryPath string
+	buildErr   error
 )
 
 // buildEinkterm builds the command once per test run.
-func buildEinkterm(t *testing.T) string {
+func buildEinkterm(t testing.TB) string {
 	t.Helper()
 	buildOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "einkterm-bin-")
@@ -32,17 +32,17 @@ func buildEinkterm(t *testing.T) string {
 			buildErr = err
 			return
 		}
-		binary = filepath.Join(dir, "einkterm")
-		out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput()
+		binaryPath = filepath.Join(dir, "einkterm")
+		out, err := exec.Command("go", "build", "-o", binaryPath, ".").CombinedOutput()
 		if err != nil {
 			buildErr = err
-			binary = string(out)
+			binaryPath = string(out)
 		}
 	})
 	if buildErr != nil {
-		t.Fatalf("go build: %v\n%s", buildErr, binary)
+		t.Fatalf("go build: %v\n%s", buildErr, binaryPath)
 	}
-	return binary
+	return binaryPath
 }
 
 // ttyRun is einkterm running with a pseudo-terminal as its keyboard.

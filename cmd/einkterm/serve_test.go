@@ -136,7 +136,7 @@ func TestServeTigerVNCViewerTypes(t *testing.T) {
 
 	out := filepath.Join(t.TempDir(), "typed.txt")
 	port := startServe(t, "shell", "--", "sh", "-c", "read line; echo \"$line\" > "+out+"; sleep 60")
-	disp := startXvfb(t, xvfb)
+	disp := startXvfb(t, xvfb, "1280x800x24")
 	v := exec.Command(viewer, "-display", disp, fmt.Sprintf("127.0.0.1::%d", port))
 	var vlog bytes.Buffer
 	v.Stdout, v.Stderr = &vlog, &vlog
@@ -208,8 +208,9 @@ func TestServePasswordFileChecks(t *testing.T) {
 	}
 }
 
-// startXvfb starts Xvfb on a free display number and returns ":N".
-func startXvfb(t *testing.T, xvfb string) string {
+// startXvfb starts Xvfb with one screen of the given WxHxDepth on a
+// free display number and returns ":N".
+func startXvfb(t testing.TB, xvfb, screen string) string {
 	t.Helper()
 	for n := 70 + os.Getpid()%200; n < 400; n++ {
 		if _, err := os.Stat(fmt.Sprintf("/tmp/.X11-unix/X%d", n)); err == nil {
@@ -219,7 +220,7 @@ func startXvfb(t *testing.T, xvfb string) string {
 			continue
 		}
 		disp := fmt.Sprintf(":%d", n)
-		cmd := exec.Command(xvfb, disp, "-screen", "0", "1280x800x24", "-nolisten", "tcp", "-noreset")
+		cmd := exec.Command(xvfb, disp, "-screen", "0", screen, "-nolisten", "tcp", "-noreset")
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
