@@ -257,16 +257,32 @@ func (w *window) play() {
 		case <-w.stop:
 			return
 		}
+		// The status line shows the panel busy from the start.
+		if !w.sleepUntil(u.Start) {
+			return
+		}
+		w.sw.Send(statusEvent{})
 		for i, p := range u.Phases {
-			if d := p.At.Sub(w.clock.Now()); d > 0 {
-				select {
-				case <-w.clock.After(d):
-				case <-w.stop:
-					return
-				}
+			if !w.sleepUntil(p.At) {
+				return
 			}
 			w.sw.Send(phaseEvent{u: u, phase: i})
 		}
+	}
+}
+
+// sleepUntil waits until time t on the clock, and returns false when
+// the window closes first.
+func (w *window) sleepUntil(t time.Time) bool {
+	d := t.Sub(w.clock.Now())
+	if d <= 0 {
+		return true
+	}
+	select {
+	case <-w.clock.After(d):
+		return true
+	case <-w.stop:
+		return false
 	}
 }
 

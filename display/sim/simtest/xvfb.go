@@ -94,7 +94,8 @@ func tryXvfb(t *testing.T, bin string, n int) (string, bool) {
 	return fmt.Sprintf(":%d", n), true
 }
 
-// Screenshot takes a picture of the whole screen with ImageMagick.
+// Screenshot takes a picture of the whole screen of $DISPLAY with
+// ImageMagick.
 func Screenshot(t *testing.T) image.Image {
 	t.Helper()
 	out, err := exec.Command("import", "-window", "root", "png:-").Output()
