@@ -90,11 +90,15 @@ type Panel struct {
 	log     *slog.Logger
 	clock   display.Clock
 
+	// waitMu serializes waits, so that Busy and Refresh need not wait
+	// for a blocked wait ioctl; it guards wait and noWait.
+	waitMu sync.Mutex
+	wait   *waitCall // the wait form in use; nil until found
+	noWait bool      // the driver took no wait form; waits are modelled
+
 	mu       sync.Mutex
-	layouts  []layout  // layouts still to try; the first is in use once found
-	found    bool      // layouts[0] has been accepted by the driver
-	wait     *waitCall // the wait form in use; nil until found
-	noWait   bool      // the driver took no wait form; waits are modelled
+	layouts  []layout // layouts still to try; the first is in use once found
+	found    bool     // layouts[0] has been accepted by the driver
 	marker   uint32
 	inflight []inflight
 	closed   bool
@@ -231,13 +235,15 @@ func (p *Panel) Refresh(f *display.Frame, r image.Rectangle, m display.Mode) err
 		return fmt.Errorf("mxcfb: refresh region %v is empty or outside panel %v", r, p.info.Bounds())
 	}
 	r = growToMin(r, p.info.Bounds())
+	for p.running() >= p.opts.MaxConcurrent {
+		if err := p.waitOldest(context.Background()); err != nil {
+			return err
+		}
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.closed {
 		return errors.New("mxcfb: refresh on a closed panel")
-	}
-	for len(p.inflight) >= p.opts.MaxConcurrent {
-		p.waitOldest(context.Background())
 	}
 	dr, err := p.surface.Draw(f, r)
 	if err != nil {
@@ -318,9 +324,7 @@ func (p *Panel) sendLayout(u update) error {
 // Wait blocks until every update sent has completed. A wait that takes
 // longer than WaitTimeout is logged and counted as done.
 func (p *Panel) Wait(ctx context.Context) error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	for len(p.inflight) > 0 {
+	for p.running() > 0 {
 		if err := p.waitOldest(ctx); err != nil {
 			return err
 		}
@@ -328,20 +332,41 @@ func (p *Panel) Wait(ctx context.Context) error {
 	return nil
 }
 
+// running returns the number of updates sent and not waited for.
+func (p *Panel) running() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.inflight)
+}
+
 // waitOldest waits for the oldest running update and drops it from the
 // list. It returns an error only when ctx ends.
 func (p *Panel) waitOldest(ctx context.Context) error {
+	p.waitMu.Lock()
+	defer p.waitMu.Unlock()
+	p.mu.Lock()
+	if len(p.inflight) == 0 {
+		p.mu.Unlock()
+		return nil
+	}
 	u := p.inflight[0]
+	p.mu.Unlock()
+
 	if err := p.waitMarker(ctx, u); err != nil {
 		return err
 	}
-	p.inflight = p.inflight[1:]
+
+	p.mu.Lock()
+	if len(p.inflight) > 0 && p.inflight[0].marker == u.marker {
+		p.inflight = p.inflight[1:]
+	}
+	p.mu.Unlock()
 	return nil
 }
 
 // waitMarker waits for update u with the driver's wait ioctl, trying
 // each known form until the driver takes one. When it takes none, the
-// modelled end time is waited for instead.
+// modelled end time is waited for instead. The caller holds waitMu.
 func (p *Panel) waitMarker(ctx context.Context, u inflight) error {
 	if p.noWait {
 		return p.sleepUntil(ctx, u.until)

@@ -431,3 +431,35 @@ func TestRefreshRegionsCollapses(t *testing.T) {
 		t.Errorf("merged update %+v, want (0,0) 24x24", u[1])
 	}
 }
+
+func TestBusyDuringBlockedWait(t *testing.T) {
+	dev := newFake(epdcGeometry, layoutV1NTX.request(), waitCalls[0].request)
+	p, err := New(dev, Options{Family: "kobo"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocked := make(chan struct{})
+	dev.mu.Lock()
+	dev.hang = true
+	dev.onHang = func() { close(blocked) }
+	dev.mu.Unlock()
+	p.clock = stoppedClock{}
+	f := display.NewFrame(64, 48, 8)
+	p.Refresh(f, image.Rect(0, 0, 8, 8), display.ModeGC16)
+	done := make(chan error, 1)
+	go func() { done <- p.Wait(context.Background()) }()
+	<-blocked
+
+	// The wait ioctl is blocked in the driver; Busy must still answer.
+	if !p.Busy() {
+		t.Error("Busy = false while a GC16 update runs")
+	}
+	close(dev.release)
+	if err := <-done; err != nil {
+		t.Errorf("Wait = %v", err)
+	}
+	if p.running() != 0 {
+		t.Errorf("%d updates still listed after Wait", p.running())
+	}
+	p.Close()
+}
