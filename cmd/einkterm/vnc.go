@@ -1,0 +1,284 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/einkterm/einkterm/display"
+	"github.com/einkterm/einkterm/vnc"
+)
+
+func init() {
+	register(command{
+		name:    "vnc",
+		summary: "show a remote desktop over VNC on the panel and send it keys",
+		run:     runVNC,
+	})
+}
+
+type vncFlags struct {
+	displayFlags
+	logLevel  string
+	logFile   string
+	passwd    string
+	via       string
+	encodings string
+	scale     string
+	dither    string
+	exclusive bool
+	reconnect time.Duration
+}
+
+func (f *vncFlags) add(fs *flag.FlagSet) {
+	f.displayFlags.add(fs)
+	fs.StringVar(&f.logLevel, "log-level", "warn", "log level: debug, info, warn or error")
+	fs.StringVar(&f.logFile, "log", "", "log to this file instead of standard error")
+	fs.StringVar(&f.passwd, "passwd", "", "VNC password file made by vncpasswd -f or x11vnc -storepasswd "+
+		"(otherwise $"+vncPasswordEnv+", otherwise a prompt on the terminal)")
+	fs.StringVar(&f.via, "via", "", "reach the server through an SSH tunnel to `[user@]host[:port]`; "+
+		"the VNC host is then resolved on that host")
+	fs.StringVar(&f.encodings, "encodings", "zrle,copyrect,raw", "pixel encodings to offer, best first: zrle, copyrect, raw")
+	fs.StringVar(&f.scale, "scale", "fit", "fit: scale the desktop to the panel; 1:1: show it pixel for pixel in a viewport moved with Ctrl-] and the arrows")
+	fs.StringVar(&f.dither, "dither", "ordered", "ordered: 8x8 Bayer dither for gray; none: nearest level, crisper text")
+	fs.BoolVar(&f.exclusive, "exclusive", false, "ask the server to disconnect its other viewers")
+	fs.DurationVar(&f.reconnect, "reconnect", 0, "when the connection drops, retry for this long before exiting (0: exit at once)")
+}
+
+func (f *vncFlags) logger(e *env) (*slog.Logger, func(), error) {
+	s := sessionFlags{logLevel: f.logLevel, logFile: f.logFile}
+	return s.logger(e)
+}
+
+func (f *vncFlags) viewOptions() (vnc.ViewOptions, error) {
+	var o vnc.ViewOptions
+	switch f.scale {
+	case "fit":
+		o.Scale = vnc.ScaleFit
+	case "1:1", "none":
+		o.Scale = vnc.ScaleNone
+	default:
+		return o, fmt.Errorf("invalid --scale %q: use fit or 1:1", f.scale)
+	}
+	switch f.dither {
+	case "ordered":
+		o.Dither = vnc.DitherOrdered
+	case "none":
+		o.Dither = vnc.DitherNone
+	default:
+		return o, fmt.Errorf("invalid --dither %q: use ordered or none", f.dither)
+	}
+	return o, nil
+}
+
+func runVNC(ctx context.Context, e *env, args []string) error {
+	var f vncFlags
+	fs := newFlagSet(e, "vnc", "host[:display] | host::port")
+	f.add(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return errUsage
+	}
+	addr, err := vncAddress(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	encs, err := parseEncodings(f.encodings)
+	if err != nil {
+		return err
+	}
+	vopts, err := f.viewOptions()
+	if err != nil {
+		return err
+	}
+	log, closeLog, err := f.logger(e)
+	if err != nil {
+		return err
+	}
+	defer closeLog()
+
+	in, err := openInput(e)
+	if err != nil {
+		return err
+	}
+	defer in.restore()
+	dial, closeDial, err := f.dialer(ctx, e, in, log)
+	if err != nil {
+		return err
+	}
+	defer closeDial()
+
+	panel, err := f.open(e, log)
+	if err != nil {
+		return err
+	}
+	defer panel.Close()
+	announceDisplay(e, f.display, panel)
+
+	s := &vncSession{
+		e: e, f: &f, addr: addr, dial: dial, panel: panel, log: log,
+		opts: vnc.Options{
+			Password:  f.passwordSource(e, in),
+			Exclusive: f.exclusive,
+			Encodings: encs,
+			Logger:    log,
+		},
+		vopts: vopts,
+	}
+	return s.run(ctx, in.r)
+}
+
+// vncSession is one run of the vnc command: a panel and its refresh
+// loop that outlive each connection when --reconnect is set.
+type vncSession struct {
+	e     *env
+	f     *vncFlags
+	addr  string
+	dial  func(ctx context.Context, addr string) (net.Conn, error)
+	panel display.Panel
+	log   *slog.Logger
+	opts  vnc.Options
+	vopts vnc.ViewOptions
+
+	loop   *display.Loop
+	viewer atomic.Pointer[vnc.Viewer]
+}
+
+func (s *vncSession) run(ctx context.Context, keys io.Reader) error {
+	s.loop = display.NewLoop(s.panel, display.LoopOptions{Logger: s.log})
+	loopCtx, stopLoop := context.WithCancel(context.WithoutCancel(ctx))
+	loopDone := make(chan error, 1)
+	go func() { loopDone <- s.loop.Run(loopCtx) }()
+	go s.forwardKeys(keys)
+	if kb, ok := s.panel.(display.Keyboard); ok {
+		go s.forwardKeyboard(kb)
+	}
+
+	err := s.connectLoop(ctx)
+	stopLoop()
+	if lerr := <-loopDone; lerr != nil && err == nil {
+		err = lerr
+	}
+	return err
+}
+
+// connectLoop connects and shows the desktop until the user quits, ctx
+// ends, or the connection drops and --reconnect does not bring it back.
+func (s *vncSession) connectLoop(ctx context.Context) error {
+	var lost error
+	var deadline time.Time
+	for attempt := 0; ; attempt++ {
+		err := s.connectOnce(ctx)
+		switch {
+		case err == nil, errors.Is(err, vnc.ErrQuit), ctx.Err() != nil:
+			return nil
+		case lost == nil && attempt == 0 && !isLost(err):
+			return err // the first connection failed: nothing to retry
+		}
+		if isLost(err) {
+			lost, deadline = err, time.Now().Add(s.f.reconnect)
+			attempt = 0
+		}
+		if s.f.reconnect <= 0 || time.Now().After(deadline) {
+			if lost != nil && lost != err {
+				return fmt.Errorf("%w (reconnecting failed: %v)", lost, err)
+			}
+			return err
+		}
+		wait := min(time.Second<<min(attempt, 4), time.Until(deadline))
+		fmt.Fprintf(s.e.stderr, "einkterm vnc: %v; reconnecting in %v\r\n", err, wait.Round(time.Second))
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(wait):
+		}
+	}
+}
+
+// errLost marks a connection that was up and then dropped.
+type errLost struct{ err error }
+
+func (e errLost) Error() string { return e.err.Error() }
+func (e errLost) Unwrap() error { return e.err }
+
+func isLost(err error) bool {
+	var l errLost
+	return errors.As(err, &l)
+}
+
+func (s *vncSession) connectOnce(ctx context.Context) error {
+	nc, err := s.dial(ctx, s.addr)
+	if err != nil {
+		return err
+	}
+	c, err := vnc.Connect(nc, s.opts)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	v, err := vnc.NewViewer(c, s.panel.Info(), s.loop, vnc.ViewerOptions{
+		View:        s.vopts,
+		Ready:       s.panel.Wait,
+		FullRefresh: s.loop.RequestFull,
+		Logger:      s.log,
+	})
+	if err != nil {
+		return err
+	}
+	s.viewer.Store(v)
+	defer s.viewer.Store(nil)
+	s.log.Info("vnc: showing desktop", "name", c.Name(), "addr", s.addr)
+	err = v.Run(ctx)
+	st := v.Stats()
+	s.log.Info("vnc: viewer stopped", "updates", st.Updates, "requests", st.Requests,
+		"bytes", c.BytesRead(), "err", err)
+	if err != nil && strings.Contains(err.Error(), "connection to the server lost") {
+		return errLost{err}
+	}
+	return err
+}
+
+// forwardKeys sends typed bytes to the current viewer. Bytes typed while
+// no viewer is connected are dropped.
+func (s *vncSession) forwardKeys(r io.Reader) {
+	buf := make([]byte, 256)
+	for {
+		n, err := r.Read(buf)
+		if n > 0 {
+			s.typed(buf[:n])
+		}
+		if err != nil {
+			if !errors.Is(err, io.EOF) {
+				s.log.Warn("vnc: reading keyboard failed", "err", err)
+			}
+			return
+		}
+	}
+}
+
+func (s *vncSession) forwardKeyboard(kb display.Keyboard) {
+	for b := range kb.Input() {
+		s.typed(b)
+	}
+}
+
+func (s *vncSession) typed(b []byte) {
+	noteInput(s.panel, s.loop)
+	v := s.viewer.Load()
+	if v == nil {
+		return
+	}
+	if err := v.Input(b); err != nil {
+		s.log.Debug("vnc: key not delivered", "err", err)
+	}
+}

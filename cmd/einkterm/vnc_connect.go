@@ -1,0 +1,147 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/term"
+
+	"github.com/einkterm/einkterm/cmd/internal/sshclient"
+	"github.com/einkterm/einkterm/vnc/rfb"
+)
+
+// vncPasswordEnv is the environment variable that may hold the VNC
+// password.
+const vncPasswordEnv = "EINKTERM_VNC_PASSWORD"
+
+// vncAddress turns a VNC server name as vncviewer takes it into a TCP
+// address: host:N is display N on port 5900+N, host::port is a port,
+// and a missing host is localhost.
+func vncAddress(s string) (string, error) {
+	host, rest := s, ""
+	if strings.HasPrefix(s, "[") {
+		i := strings.Index(s, "]")
+		if i < 0 {
+			return "", fmt.Errorf("invalid VNC server %q: missing ]", s)
+		}
+		host, rest = s[1:i], s[i+1:]
+	} else if i := strings.Index(s, ":"); i >= 0 {
+		host, rest = s[:i], s[i:]
+	} else {
+		rest = ""
+	}
+	if host == "" {
+		host = "localhost"
+	}
+	port := 5900
+	switch {
+	case rest == "":
+	case strings.HasPrefix(rest, "::"):
+		p, err := strconv.Atoi(rest[2:])
+		if err != nil || p < 1 || p > 65535 {
+			return "", fmt.Errorf("invalid port in VNC server %q: use host::PORT with PORT from 1 to 65535", s)
+		}
+		port = p
+	case strings.HasPrefix(rest, ":"):
+		d, err := strconv.Atoi(rest[1:])
+		if err != nil || d < 0 || d > 65535-5900 {
+			return "", fmt.Errorf("invalid display in VNC server %q: use host:N for display N, or host::PORT", s)
+		}
+		port += d
+	default:
+		return "", fmt.Errorf("invalid VNC server %q: use host[:display] or host::port", s)
+	}
+	return net.JoinHostPort(host, strconv.Itoa(port)), nil
+}
+
+func parseEncodings(s string) ([]int32, error) {
+	names := map[string]int32{"zrle": rfb.EncodingZRLE, "copyrect": rfb.EncodingCopyRect, "raw": rfb.EncodingRaw}
+	var encs []int32
+	for _, n := range strings.Split(s, ",") {
+		e, ok := names[strings.ToLower(strings.TrimSpace(n))]
+		if !ok {
+			return nil, fmt.Errorf("invalid --encodings %q: use a list of zrle, copyrect and raw", s)
+		}
+		encs = append(encs, e)
+	}
+	return encs, nil
+}
+
+// passwordSource returns where the VNC password comes from, asked only
+// when the server wants one: the --passwd file, the environment, or a
+// prompt on the terminal. A password is never taken from the command
+// line, where other users can read it.
+func (f *vncFlags) passwordSource(e *env, in *input) func() ([]byte, error) {
+	return func() ([]byte, error) {
+		if f.passwd != "" {
+			b, err := os.ReadFile(f.passwd)
+			if err != nil {
+				return nil, fmt.Errorf("reading --passwd file: %w", err)
+			}
+			return rfb.DeobfuscatePassword(b)
+		}
+		if pw := e.getenv(vncPasswordEnv); pw != "" {
+			return []byte(pw), nil
+		}
+		if !isTerminal(e.stdin) {
+			return nil, fmt.Errorf("the server requires a password: use --passwd FILE or set %s", vncPasswordEnv)
+		}
+		p := &linePrompter{in: in.r, out: e.stderr}
+		pw, err := p.Secret("VNC password: ")
+		return []byte(pw), err
+	}
+}
+
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// dialer returns how to reach the VNC server: directly, or through an
+// SSH connection to the --via host, which then resolves the address.
+func (f *vncFlags) dialer(ctx context.Context, e *env, in *input, log *slog.Logger) (
+	func(ctx context.Context, addr string) (net.Conn, error), func(), error) {
+	if f.via == "" {
+		return func(ctx context.Context, addr string) (net.Conn, error) {
+			d := net.Dialer{Timeout: 15 * time.Second}
+			c, err := d.DialContext(ctx, "tcp", addr)
+			if err != nil {
+				return nil, fmt.Errorf("connecting to the VNC server: %w", err)
+			}
+			return c, nil
+		}, func() {}, nil
+	}
+	var sf sshFlags
+	t := sshTarget{opts: map[string][]string{}}
+	alias, err := splitTarget(f.via, t.opts)
+	if err != nil {
+		return nil, nil, fmt.Errorf("invalid --via %q: %w", f.via, err)
+	}
+	t.alias = alias
+	resolved, _, err := sf.resolve(e, t, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	cfg := resolved.Config
+	cfg.Logger = log
+	cfg.Prompt = &linePrompter{in: in.r, out: e.stderr}
+	client, err := sshclient.Dial(ctx, cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	dial := func(ctx context.Context, addr string) (net.Conn, error) {
+		c, err := client.DialContext(ctx, "tcp", addr)
+		if err != nil {
+			return nil, fmt.Errorf("connecting to the VNC server %s through %s: %w", addr, f.via, err)
+		}
+		return c, nil
+	}
+	return dial, func() { client.Close() }, nil
+}
