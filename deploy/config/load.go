@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"regexp"
 	"sort"
@@ -25,13 +26,20 @@ const maxBadValues = 32
 // rejected whole, as OpenSSH rejects such private keys, and the defaults
 // are returned.
 func Load(path string) (Config, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return Default(), fmt.Errorf("config: %w", err)
 	}
-	info, err := os.Stat(path)
+	defer f.Close()
+	// The mode comes from the open file, so it is the mode of the bytes
+	// read even if the file is replaced meanwhile.
+	info, err := f.Stat()
 	if err != nil {
 		return Default(), fmt.Errorf("config: %w", err)
+	}
+	data, err := io.ReadAll(f)
+	if err != nil {
+		return Default(), fmt.Errorf("config: reading %s: %w", path, err)
 	}
 
 	cfg, errs := Parse(path, data)
@@ -42,6 +50,21 @@ func Load(path string) (Config, error) {
 		return cfg, errs
 	}
 	return cfg, nil
+}
+
+// LoadFound locates the config file as l.Locate does and loads it. When
+// no file exists it returns the defaults, the place where a saved file
+// would go, and no error.
+func LoadFound(l Locator, flagPath string) (Config, Place, error) {
+	place, err := l.Locate(flagPath)
+	if err != nil {
+		return Default(), place, err
+	}
+	if !place.Found {
+		return Default(), place, nil
+	}
+	cfg, err := Load(place.Path)
+	return cfg, place, err
 }
 
 // Parse decodes data, the contents of the config file named file, and

@@ -82,3 +82,27 @@ func TestLocateNoUserFolder(t *testing.T) {
 		t.Errorf("err = %v, want a hint naming %s", err, EnvVar)
 	}
 }
+
+func TestLoadFound(t *testing.T) {
+	dir := t.TempDir()
+	l := Locator{
+		Getenv:        func(string) string { return "" },
+		UserConfigDir: func() (string, error) { return dir, nil },
+		BootPaths:     []string{},
+	}
+	cfg, place, err := LoadFound(l, "")
+	if err != nil || place.Found || cfg.Panel != Default().Panel {
+		t.Fatalf("no file: cfg %+v place %+v err %v; want defaults", cfg, place, err)
+	}
+	if err := os.MkdirAll(filepath.Dir(place.Path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(place.Path, []byte("panel = \"2in13\"\nrotation = 7\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg, place, err = LoadFound(l, "")
+	var errs Errors
+	if !place.Found || cfg.Panel != "2in13" || !errors.As(err, &errs) || errs[0].Key != "rotation" {
+		t.Errorf("file: cfg %+v place %+v err %v; want the panel used and the rotation reported", cfg, place, err)
+	}
+}

@@ -263,6 +263,13 @@ func (m *Menu) Lines() []string {
 	return lines
 }
 
+// ANSI returns Lines as bytes for a terminal emulator: clear the screen,
+// home the cursor, and one line per row. Writing them to the session's
+// emulator draws the menu on the panel.
+func (m *Menu) ANSI() []byte {
+	return []byte("\x1b[H\x1b[2J" + strings.Join(m.Lines(), "\r\n"))
+}
+
 func mark(on bool) string {
 	if on {
 		return ">"

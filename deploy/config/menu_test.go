@@ -234,3 +234,10 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestMenuANSI(t *testing.T) {
+	got := string(NewMenu(Session{}).ANSI())
+	if !strings.HasPrefix(got, "\x1b[H\x1b[2Jeinkterm: choose what to start\r\n\r\n> 1  SSH") {
+		t.Errorf("ANSI() = %q", got)
+	}
+}

@@ -1,6 +1,12 @@
 package image
 
-import "testing"
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+)
 
 func TestEnableSPIPi(t *testing.T) {
 	tests := []struct{ name, in, want string }{
@@ -61,4 +67,32 @@ type readerAt []byte
 
 func (r readerAt) ReadAt(p []byte, off int64) (int, error) {
 	return copy(p, r[off:]), nil
+}
+
+func TestCopyFileSparse(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "src")
+	data := make([]byte, 5<<20+123)
+	copy(data[2<<20:], "middle")
+	copy(data[len(data)-3:], "end")
+	if err := os.WriteFile(src, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tail := range []int{0, 3} {
+		in := data[:len(data)-tail]
+		if err := os.WriteFile(src, in, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		dst := filepath.Join(dir, fmt.Sprintf("dst%d", tail))
+		if err := copyFile(src, dst); err != nil {
+			t.Fatal(err)
+		}
+		got, err := os.ReadFile(dst)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, in) {
+			t.Errorf("copy of %d bytes differs (got %d bytes)", len(in), len(got))
+		}
+	}
 }

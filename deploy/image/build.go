@@ -163,6 +163,9 @@ func detect(path, board string) (Layout, error) {
 	return DetectLayout(f, info.Size(), board)
 }
 
+// copyFile copies src to the new file dst, leaving holes where src
+// has runs of zero bytes, so the copy of a mostly empty image is small
+// and quick. The contents are the same either way.
 func copyFile(src, dst string) error {
 	in, err := os.Open(src)
 	if err != nil {
@@ -173,11 +176,52 @@ func copyFile(src, dst string) error {
 	if err != nil {
 		return fmt.Errorf("image: %w", err)
 	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
+	size, err := copySparse(out, in)
+	if err == nil {
+		err = out.Truncate(size) // sets the length after a final hole
+	}
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
 		return fmt.Errorf("image: copying %s: %w", src, err)
 	}
-	return out.Close()
+	return nil
+}
+
+func copySparse(out *os.File, in io.Reader) (int64, error) {
+	buf := make([]byte, 1<<20)
+	var size int64
+	for {
+		n, err := io.ReadFull(in, buf)
+		if n > 0 {
+			chunk := buf[:n]
+			if isZero(chunk) {
+				_, serr := out.Seek(int64(n), io.SeekCurrent)
+				if serr != nil {
+					return size, serr
+				}
+			} else if _, werr := out.Write(chunk); werr != nil {
+				return size, werr
+			}
+			size += int64(n)
+		}
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			return size, nil
+		}
+		if err != nil {
+			return size, err
+		}
+	}
+}
+
+func isZero(b []byte) bool {
+	for _, c := range b {
+		if c != 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // binaryFor returns the einkterm binary for the image's CPU.
