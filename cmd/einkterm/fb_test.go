@@ -25,3 +25,11 @@ func TestFramebufferDisplayErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestFramebufferKindsRotateThemselves(t *testing.T) {
+	for _, name := range []string{"fb", "mxcfb"} {
+		if !displayKinds[name].rotates {
+			t.Errorf("%s is wrapped with display.Rotate as well as rotating itself", name)
+		}
+	}
+}
