@@ -83,7 +83,7 @@ func (d *SysDevice) Geometry() (Geometry, error) {
 	var v varScreenInfo
 	var f fixScreenInfo
 	if err := d.ioctlPtr(ioctlGetVScreenInfo, unsafe.Pointer(&v)); err != nil {
-		return Geometry{}, fmt.Errorf("fb: FBIOGET_VSCREENINFO on %s: %w (is it a framebuffer device?)", d.Name(), err)
+		return Geometry{}, fmt.Errorf("fb: %s is not a framebuffer: FBIOGET_VSCREENINFO failed: %w", d.Name(), err)
 	}
 	if err := d.ioctlPtr(ioctlGetFScreenInfo, unsafe.Pointer(&f)); err != nil {
 		return Geometry{}, fmt.Errorf("fb: FBIOGET_FSCREENINFO on %s: %w", d.Name(), err)
