@@ -33,7 +33,7 @@ type Font struct {
 	Size int `toml:"size"`
 }
 
-// Session is what einkterm opens at start.
+// Session is the session that einkterm opens at start.
 type Session struct {
 	// Start is "menu", "ssh", "shell" or "vnc". The menu lets the user
 	// pick one of the others on the panel and saves the choice here.

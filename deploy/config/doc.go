@@ -7,10 +7,10 @@
 // os.UserConfigDir()/einkterm/einkterm.toml. The --config flag and the
 // EINKTERM_CONFIG variable name another file.
 //
-// A broken file never stops einkterm: Load returns the defaults for
+// A broken file never stops einkterm. Load returns the defaults for
 // every setting it could not use, together with an Errors value that
-// names the file, the line, the key and the accepted values, so that the
-// command can show the problems on the panel itself.
+// names the file, the line, the key and the accepted values. The command
+// shows these problems on the panel itself.
 //
 // Save writes atomically: a temporary file in the same folder is written,
 // synced and renamed over the old one, so a crash or a full card leaves

@@ -11,7 +11,7 @@ type Error struct {
 	Line int    // line number, from 1; 0 when no single line is at fault
 	Key  string // dotted key such as "refresh.idle_clean"; "" for syntax errors
 	Err  string // what is wrong
-	Fix  string // what to write instead, with the accepted values
+	Fix  string // the correction, with the accepted values
 }
 
 func (e *Error) Error() string {

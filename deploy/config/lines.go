@@ -12,10 +12,9 @@ type entry struct {
 }
 
 // scanEntries finds the line of every table header and key in a TOML
-// document, which the toml package does not export. It understands
-// headers, dotted and quoted keys, comments and multi-line strings; keys
-// inside inline tables and arrays of tables are attributed to the line
-// of their parent key.
+// document, which the toml package does not export. It handles headers,
+// dotted and quoted keys, comments and multi-line strings. Keys inside
+// inline tables and arrays of tables get the line of their parent key.
 func scanEntries(text string) []entry {
 	var (
 		out   []entry

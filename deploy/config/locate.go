@@ -19,7 +19,7 @@ const EnvVar = "EINKTERM_CONFIG"
 // Pi OS releases and BeagleBone Debian mount it.
 var BootPaths = []string{"/boot/firmware/" + FileName, "/boot/" + FileName}
 
-// Place says where the config file is or would be.
+// Place is the location of the config file, found or not.
 type Place struct {
 	Path string
 	// Found reports whether the file exists. When it does not, Path is
@@ -77,12 +77,12 @@ func (l Locator) Locate(flagPath string) (Place, error) {
 }
 
 func wrapMissing(err error, place Place) error {
-	how := "--config"
+	flagName := "--config"
 	if place.Source == "env" {
-		how = "$" + EnvVar
+		flagName = "$" + EnvVar
 	}
 	return fmt.Errorf("config: %s names %s: %w; create the file or fix the path",
-		how, place.Path, err)
+		flagName, place.Path, err)
 }
 
 func exists(p string) bool {

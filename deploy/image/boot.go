@@ -33,8 +33,8 @@ func setConfigLine(text, key, value string) string {
 }
 
 // enableSPIPi turns on the SPI0 bus in a Raspberry Pi config.txt. The
-// line goes in the [all] section: a conditional section such as [cm4]
-// above the end of the file would otherwise apply it to one model only.
+// line goes in the [all] section, because in a conditional section such
+// as [cm4] it would apply to one model only.
 func enableSPIPi(configTxt string) string {
 	if regexp.MustCompile(`(?m)^[ \t]*dtparam=spi=on[ \t]*$`).MatchString(sectionAll(configTxt)) {
 		return configTxt

@@ -25,7 +25,8 @@ const (
 	KeysPath     = "/root/.ssh/authorized_keys"
 )
 
-// Options says what Build writes into which image.
+// Options are the inputs of Build: the images, the board and the files
+// to install.
 type Options struct {
 	Base  string // the board's image, which is never modified
 	Out   string // the image to write; replaced only when Build succeeds
@@ -47,10 +48,10 @@ type Options struct {
 	Logger *slog.Logger // nil logs nothing
 }
 
-// Build copies o.Base to o.Out and writes into the copy: the einkterm
-// binary, its systemd unit and the link that enables it, SPI turned on
-// in the boot configuration, the config file on the boot partition, and
-// the optional Wi-Fi network and SSH key.
+// Build copies o.Base to o.Out and writes einkterm into the copy. It
+// installs the binary, the systemd unit and the link that enables it,
+// turns SPI on in the boot configuration and puts the config file on the
+// boot partition. The Wi-Fi network and SSH key are optional.
 func Build(ctx context.Context, o Options) (err error) {
 	log := o.Logger
 	if log == nil {

@@ -5,7 +5,7 @@ import (
 	"fmt"
 )
 
-// arch is a Go GOARCH value that matches an ELF machine.
+// elfArch returns the GOARCH of an ELF executable's machine.
 func elfArch(data []byte) (string, error) {
 	if len(data) < 20 || string(data[:4]) != elf.ELFMAG {
 		return "", fmt.Errorf("not an ELF executable")
@@ -27,8 +27,8 @@ func elfArch(data []byte) (string, error) {
 	return "", fmt.Errorf("ELF machine %v", machine)
 }
 
-// archProbes are programs every Debian root file system has; the first
-// one found tells the image's architecture. /usr/bin comes first because
+// archProbes are programs that every Debian root file system has. The
+// first one found gives the image's architecture. /usr/bin comes first because
 // /bin is a symbolic link to it on merged-/usr systems.
 var archProbes = []string{"/usr/bin/env", "/bin/ls", "/usr/bin/ls", "/bin/sh"}
 

@@ -291,7 +291,7 @@ func TestBuildRejects(t *testing.T) {
 			return img.path
 		},
 		board: "rpi",
-		want:  "no ext2/3/4 file system",
+		want:  "contains no ext2/3/4 file system",
 	}, {
 		name:  "binary for another CPU",
 		image: func(t *testing.T) string { return rpiImage(t, piConfigTxt).path },

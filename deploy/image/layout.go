@@ -7,10 +7,11 @@ import (
 	"io"
 )
 
-// Boards are the boards Build knows, by their --board names.
+// Boards are the accepted values of Options.Board.
 var Boards = []string{"rpi", "bbb"}
 
-// Layout is where a board's image keeps its file systems.
+// Layout is the pair of partitions that hold a board image's file
+// systems.
 type Layout struct {
 	// Boot is the FAT boot partition, or nil when the image has none
 	// (older BeagleBone Debian images boot from /boot on the root).
@@ -83,7 +84,7 @@ func checkFAT(r io.ReaderAt, p Partition) error {
 	fat16 := bytes.HasPrefix(bs[54:], []byte("FAT"))
 	fat32 := bytes.HasPrefix(bs[82:], []byte("FAT32"))
 	if bs[510] != 0x55 || bs[511] != 0xaa || !(fat16 || fat32) {
-		return fmt.Errorf("image: %v holds no FAT file system (no FAT boot sector): expected the FAT boot partition", p)
+		return fmt.Errorf("image: %v contains no FAT file system (FAT boot sector missing): expected the FAT boot partition", p)
 	}
 	return nil
 }
@@ -96,7 +97,7 @@ func checkExt4(r io.ReaderAt, p Partition) error {
 		return fmt.Errorf("image: cannot read the superblock of %v: %w", p, err)
 	}
 	if binary.LittleEndian.Uint16(sb[:]) != 0xef53 {
-		return fmt.Errorf("image: %v holds no ext2/3/4 file system (no 0xEF53 superblock magic): expected the ext4 root file system", p)
+		return fmt.Errorf("image: %v contains no ext2/3/4 file system (superblock magic 0xEF53 missing): expected the ext4 root file system", p)
 	}
 	return nil
 }

@@ -98,8 +98,8 @@ func (w *writer) enableSPI(ctx context.Context) error {
 }
 
 // writeConfig puts einkterm.toml on the boot partition, where any
-// computer can edit it, or in /boot of the root file system on images
-// without one; config.BootPaths finds both places.
+// computer can edit it. Images without one get it in /boot of the root
+// file system. config.BootPaths lists both places.
 func (w *writer) writeConfig(ctx context.Context, cfg []byte) error {
 	if w.boot != nil {
 		return w.boot.writeFile(ctx, config.FileName, cfg)
