@@ -68,8 +68,8 @@ func Open(path string, opts Options) (*Panel, error) {
 	p, err := New(dev, con, opts)
 	if err != nil {
 		dev.Close()
-		if con != nil {
-			con.Restore()
+		if c, ok := con.(interface{ Close() error }); ok {
+			c.Close()
 		}
 		return nil, err
 	}
@@ -105,7 +105,8 @@ func logger(opts Options) *slog.Logger {
 
 // New returns a panel on dev, switching con (which may be nil) to
 // graphics mode, and paints the screen white to match the white frame
-// the refresh loop starts from. Close closes dev.
+// the refresh loop starts from. The panel's Close closes dev and con;
+// when New fails, the caller closes them.
 func New(dev Device, con Console, opts Options) (*Panel, error) {
 	s, err := NewSurface(dev, opts.Rotation)
 	if err != nil {
@@ -134,7 +135,10 @@ func New(dev Device, con Console, opts Options) (*Panel, error) {
 		}
 	}
 	if err := s.Fill(255); err != nil {
-		p.Close()
+		if con != nil {
+			con.Restore()
+		}
+		s.Close()
 		return nil, err
 	}
 	return p, nil

@@ -137,7 +137,8 @@ func Open(path string, opts Options) (*Panel, error) {
 
 // New returns a panel on dev. It checks the driver's name, paints the
 // screen white with a full GC16 update, which also finds the update
-// layout the driver takes, and waits for it. Close closes dev.
+// layout the driver takes, and waits for it. The panel's Close closes
+// dev; when New fails, the caller closes it.
 func New(dev Device, opts Options) (*Panel, error) {
 	family, err := pickFamily(opts.Family)
 	if err != nil {
@@ -183,7 +184,7 @@ func New(dev Device, opts Options) (*Panel, error) {
 	p.log.Info("mxcfb: opened", "driver", geo.ID, "size", fmt.Sprintf("%dx%d", geo.Width, geo.Height),
 		"format", geo.Format.String(), "mmap", s.Mapped(), "family", family[0].name)
 	if err := p.clear(); err != nil {
-		p.Close()
+		s.Close()
 		return nil, err
 	}
 	return p, nil

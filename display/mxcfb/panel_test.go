@@ -102,8 +102,8 @@ func TestUnknownIoctlSet(t *testing.T) {
 			t.Errorf("error %q does not name layout %s", err, l.name)
 		}
 	}
-	if !dev.closed {
-		t.Error("device left open after the failure")
+	if dev.closed {
+		t.Error("New closed the device the caller owns")
 	}
 }
 
