@@ -106,3 +106,14 @@ full_refresh = "Ctrl+Shift+F5"
 		t.Errorf("got  %+v\nwant %+v", cfg, want)
 	}
 }
+
+// BenchmarkParseExample measures reading the shipped config, which runs
+// once per start of einkterm.
+func BenchmarkParseExample(b *testing.B) {
+	b.SetBytes(int64(len(deploy.ExampleConfig)))
+	for b.Loop() {
+		if _, errs := Parse("einkterm.toml", deploy.ExampleConfig); len(errs) > 0 {
+			b.Fatal(errs)
+		}
+	}
+}

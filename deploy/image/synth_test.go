@@ -45,7 +45,7 @@ func fakeELF(machine uint16, n int) []byte {
 }
 
 // rootTree writes the files of a small Debian root file system.
-func rootTree(t *testing.T, machine uint16, extra map[string]string) string {
+func rootTree(t testing.TB, machine uint16, extra map[string]string) string {
 	t.Helper()
 	dir := t.TempDir()
 	files := map[string]string{
@@ -78,7 +78,7 @@ type partSpec struct {
 
 // makeImage partitions a new image and formats its partitions: "c"
 // partitions get FAT32 with a config.txt, "83" ones ext4 from tree.
-func makeImage(t *testing.T, parts []partSpec, tree, configTxt string) synthImage {
+func makeImage(t testing.TB, parts []partSpec, tree, configTxt string) synthImage {
 	t.Helper()
 	sfdisk := peertest.Require(t, "sfdisk", "fdisk")
 	mkfsVfat := peertest.Require(t, "mkfs.vfat", "dosfstools")
@@ -127,7 +127,7 @@ func makeImage(t *testing.T, parts []partSpec, tree, configTxt string) synthImag
 	return img
 }
 
-func mustRun(t *testing.T, stdin, prog string, args ...string) []byte {
+func mustRun(t testing.TB, stdin, prog string, args ...string) []byte {
 	t.Helper()
 	cmd := exec.Command(prog, args...)
 	cmd.Stdin = strings.NewReader(stdin)
@@ -141,7 +141,7 @@ func mustRun(t *testing.T, stdin, prog string, args ...string) []byte {
 	return out
 }
 
-func rpiImage(t *testing.T, configTxt string) synthImage {
+func rpiImage(t testing.TB, configTxt string) synthImage {
 	tree := rootTree(t, 40, nil)
 	return makeImage(t, []partSpec{{"c", fatSectors}, {"83", rootSectors}}, tree, configTxt)
 }
@@ -162,7 +162,7 @@ const uEnvTxt = `uname_r=5.10.168-ti-r72
 cmdline=coherent_pool=1M net.ifnames=0 quiet
 `
 
-func bbbImage(t *testing.T, withFAT bool) synthImage {
+func bbbImage(t testing.TB, withFAT bool) synthImage {
 	tree := rootTree(t, 40, map[string]string{"boot/uEnv.txt": uEnvTxt})
 	parts := []partSpec{{"83", rootSectors}}
 	if withFAT {
@@ -172,7 +172,7 @@ func bbbImage(t *testing.T, withFAT bool) synthImage {
 }
 
 // fileHash returns the SHA-256 of a file, to show it did not change.
-func fileHash(t *testing.T, path string) [32]byte {
+func fileHash(t testing.TB, path string) [32]byte {
 	t.Helper()
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -195,7 +195,7 @@ var (
 	statLinkRE = regexp.MustCompile(`Fast link dest: "([^"]*)"`)
 )
 
-func (img synthImage) stat(t *testing.T, path string) (rootStat, bool) {
+func (img synthImage) stat(t testing.TB, path string) (rootStat, bool) {
 	t.Helper()
 	out, stderr := img.debugfsRun(t, "stat "+path)
 	if strings.Contains(stderr, "File not found") {
@@ -218,7 +218,7 @@ func (img synthImage) stat(t *testing.T, path string) (rootStat, bool) {
 	return s, true
 }
 
-func (img synthImage) cat(t *testing.T, path string) []byte {
+func (img synthImage) cat(t testing.TB, path string) []byte {
 	t.Helper()
 	out, stderr := img.debugfsRun(t, "cat "+path)
 	if strings.Contains(stderr, "not found") {
@@ -227,7 +227,7 @@ func (img synthImage) cat(t *testing.T, path string) []byte {
 	return []byte(out)
 }
 
-func (img synthImage) debugfsRun(t *testing.T, request string) (string, string) {
+func (img synthImage) debugfsRun(t testing.TB, request string) (string, string) {
 	t.Helper()
 	cmd := exec.Command(img.debugfs, "-R", request, fmt.Sprintf("%s?offset=%d", img.path, img.root))
 	var stdout, stderr bytes.Buffer
@@ -239,14 +239,14 @@ func (img synthImage) debugfsRun(t *testing.T, request string) (string, string) 
 }
 
 // fatFile reads a file from the FAT boot partition with mtools' mtype.
-func (img synthImage) fatFile(t *testing.T, name string) []byte {
+func (img synthImage) fatFile(t testing.TB, name string) []byte {
 	t.Helper()
 	mtype := peertest.Require(t, "mtype", "mtools")
 	return mustRun(t, "", mtype, "-i", fmt.Sprintf("%s@@%d", img.path, img.boot), "::"+name)
 }
 
 // fatNames lists the root folder of the FAT boot partition.
-func (img synthImage) fatNames(t *testing.T) []string {
+func (img synthImage) fatNames(t testing.TB) []string {
 	t.Helper()
 	mdir := peertest.Require(t, "mdir", "mtools")
 	out := mustRun(t, "", mdir, "-b", "-i", fmt.Sprintf("%s@@%d", img.path, img.boot), "::")
