@@ -22,6 +22,13 @@ import (
 // t.Cleanup. It returns the port once the server accepts connections.
 func startServe(t *testing.T, args ...string) int {
 	t.Helper()
+	port, _ := startServeProcess(t, args...)
+	return port
+}
+
+// startServeProcess is startServe that also returns the process id.
+func startServeProcess(t *testing.T, args ...string) (int, int) {
+	t.Helper()
 	port := peertest.FreePort(t)
 	full := append([]string{"serve", "--listen", "127.0.0.1:" + strconv.Itoa(port), "--panel", testPanel}, args...)
 	cmd := exec.Command(buildEinkterm(t), full...)
@@ -40,12 +47,12 @@ func startServe(t *testing.T, args ...string) int {
 	for time.Now().Before(deadline) {
 		if c, err := net.Dial("tcp", addr); err == nil {
 			c.Close()
-			return port
+			return port, cmd.Process.Pid
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
 	t.Fatalf("einkterm serve did not listen on %s; stderr:\n%s", addr, stderr.String())
-	return 0
+	return 0, 0
 }
 
 // snapshot takes a picture of a served session with vncsnapshot.
