@@ -22,6 +22,7 @@ peers:
 test: peers
 	$(GO) vet ./...
 	$(GO) test -count=1 -timeout 30m ./...
+	FUZZTIME=3s ./deploy/fuzz.sh
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
@@ -29,6 +30,10 @@ bench:
 lint:
 	@test -z "$$(gofmt -l .)" || { gofmt -l .; echo "run gofmt -w on the files above"; exit 1; }
 	$(GO) vet ./...
+
+# fuzz runs every fuzz target for FUZZTIME (default 1m here).
+fuzz:
+	FUZZTIME=$${FUZZTIME:-1m} ./deploy/fuzz.sh
 
 clean:
 	rm -rf bin dist
