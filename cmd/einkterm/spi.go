@@ -63,6 +63,8 @@ func init() {
 			open: func(board string, q url.Values, o displayOptions) (display.Panel, error) {
 				return openSPIDisplay(k, board, q, o)
 			},
+			// The drivers rotate frames into panel RAM themselves.
+			rotates: true,
 		})
 	}
 }
