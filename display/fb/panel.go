@@ -156,6 +156,9 @@ func (p *Panel) Refresh(f *display.Frame, r image.Rectangle, _ display.Mode) err
 	if r.Empty() || !r.In(p.info.Bounds()) {
 		return fmt.Errorf("fb: refresh region %v is empty or outside panel %v", r, p.info.Bounds())
 	}
+	if f.Depth != p.info.Depth {
+		return fmt.Errorf("fb: frame depth %d, want the panel's %d", f.Depth, p.info.Depth)
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.closed {

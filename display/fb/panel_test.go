@@ -318,3 +318,38 @@ func TestSleepBlanks(t *testing.T) {
 		t.Error("an LCD panel has a cleaning mode")
 	}
 }
+
+func TestDrawPackedFrames(t *testing.T) {
+	const devW, devH = 11, 6
+	for _, depth := range []int{1, 2, 4} {
+		for _, rot := range []int{0, 90, 180, 270} {
+			geo := Geometry{Width: devW, Height: devH, Stride: devW, Format: Gray8}
+			dev := newFileDevice(t, geo, false)
+			s, err := NewSurface(dev, rot)
+			if err != nil {
+				t.Fatal(err)
+			}
+			lw, lh := s.Size()
+			f := display.NewFrame(lw, lh, depth)
+			for y := range lh {
+				for x := range lw {
+					f.SetGray(x, y, uint8(x+3*y)&f.White())
+				}
+			}
+			if _, err := s.Draw(f, f.Bounds()); err != nil {
+				t.Fatal(err)
+			}
+			mem := dev.bytes(t)
+			for y := range devH {
+				for x := range devW {
+					lx, ly := logicalOf(rot, devW, devH, x, y)
+					want := uint8(int(f.GrayAt(lx, ly)) * 255 / int(f.White()))
+					if got := mem[y*devW+x]; got != want {
+						t.Fatalf("depth %d rot %d: device (%d,%d) = %d, want %d", depth, rot, x, y, got, want)
+					}
+				}
+			}
+			s.Close()
+		}
+	}
+}

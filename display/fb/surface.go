@@ -20,6 +20,7 @@ type Surface struct {
 	rotation int
 	mem      []byte // mapped memory, or nil when writing with pwrite
 	scratch  []byte // one device row for pwrite
+	gray     []byte // one device row of 8-bit gray unpacked from a packed frame
 	lut      [256]uint32
 }
 
@@ -38,7 +39,8 @@ func NewSurface(dev Device, rotation int) (*Surface, error) {
 	if err := geo.Validate(); err != nil {
 		return nil, fmt.Errorf("%w (driver %q)", err, geo.ID)
 	}
-	s := &Surface{dev: dev, geo: geo, rotation: rotation, lut: geo.Format.lut()}
+	s := &Surface{dev: dev, geo: geo, rotation: rotation, lut: geo.Format.lut(),
+		gray: make([]byte, geo.Width)}
 	mem, err := dev.Map(geo.MapLen())
 	if err == nil {
 		s.mem = mem
@@ -97,12 +99,13 @@ func (s *Surface) LogicalRect(r image.Rectangle) image.Rectangle {
 
 // Draw converts region r of frame f to the device layout and writes it.
 // It returns the device rectangle written, which is empty when r does
-// not touch the frame. The frame must be 8-bit gray of the logical size.
+// not touch the frame. The frame must have the logical size; any depth
+// works, and 8 bits per pixel is the fast path.
 func (s *Surface) Draw(f *display.Frame, r image.Rectangle) (image.Rectangle, error) {
 	lw, lh := s.Size()
-	if f.Depth != 8 || f.Width != lw || f.Height != lh {
-		return image.Rectangle{}, fmt.Errorf("fb: frame %dx%d at %d bpp does not fit the %dx%d 8 bpp surface",
-			f.Width, f.Height, f.Depth, lw, lh)
+	if f.Width != lw || f.Height != lh {
+		return image.Rectangle{}, fmt.Errorf("fb: frame %dx%d does not fit the %dx%d surface",
+			f.Width, f.Height, lw, lh)
 	}
 	r = r.Intersect(f.Bounds())
 	if r.Empty() {
@@ -120,7 +123,12 @@ func (s *Surface) Draw(f *display.Frame, r image.Rectangle) (image.Rectangle, er
 		} else {
 			dst = s.scratch[:n*bpp]
 		}
-		s.convertRow(dst, f.Pix, idx, step, n)
+		if f.Depth == 8 {
+			s.convertRow(dst, f.Pix, idx, step, n)
+		} else {
+			s.unpackRow(f, dr.Min.X, dy, n)
+			s.convertRow(dst, s.gray, 0, 1, n)
+		}
 		if s.mem == nil {
 			if _, err := s.dev.WriteAt(dst, int64(off)); err != nil {
 				return dr, fmt.Errorf("fb: write row %d: %w", dy, err)
@@ -144,6 +152,31 @@ func (s *Surface) source(stride, dx, dy int) (idx, step int) {
 		return dx*stride + (h - 1 - dy), stride
 	}
 	return dy*stride + dx, 1
+}
+
+// unpackRow fills s.gray with the 8-bit gray levels of the n pixels of
+// packed frame f that device pixels (dx, dy) onwards show.
+func (s *Surface) unpackRow(f *display.Frame, dx, dy, n int) {
+	w, h := s.geo.Width, s.geo.Height
+	lx, ly, sx, sy := dx, dy, 1, 0
+	switch s.rotation {
+	case 90:
+		lx, ly, sx, sy = dy, w-1-dx, 0, -1
+	case 180:
+		lx, ly, sx, sy = w-1-dx, h-1-dy, -1, 0
+	case 270:
+		lx, ly, sx, sy = h-1-dy, dx, 0, 1
+	}
+	depth := f.Depth
+	white := int(f.White())
+	mask := byte(white)
+	for i := range n {
+		bit := lx * depth
+		v := f.Pix[ly*f.Stride+bit/8] >> (8 - depth - bit%8) & mask
+		s.gray[i] = byte(int(v) * 255 / white)
+		lx += sx
+		ly += sy
+	}
 }
 
 // convertRow writes n device pixels to dst from pix, reading pix[idx],

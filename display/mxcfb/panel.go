@@ -77,6 +77,11 @@ var modes = []display.ModeSpec{
 	{Mode: display.ModeINIT, Flash: true, Levels: 2, Fixed: 2 * time.Second, PerByte: perByte},
 }
 
+// depth is the bits per pixel of the frames the panel takes: the EPDC
+// shows 16 gray levels (GC16), so 4 bits lose nothing, and the refresh
+// loop diffs half the bytes of an 8-bit frame.
+const depth = 4
+
 // minSide is the smallest region width and height sent: a 1xN region
 // soft-locks some EPDCs.
 const minSide = 2
@@ -174,7 +179,7 @@ func New(dev Device, opts Options) (*Panel, error) {
 		Name:       "mxcfb",
 		Width:      w,
 		Height:     h,
-		Depth:      8,
+		Depth:      depth,
 		Align:      display.Align{X: 1, Y: 1},
 		MinSize:    image.Pt(minSide, minSide),
 		Modes:      modes,
@@ -207,7 +212,7 @@ func pickFamily(name string) ([]layout, error) {
 
 // clear paints the panel white with a full GC16 update.
 func (p *Panel) clear() error {
-	f := display.NewFrame(p.info.Width, p.info.Height, 8)
+	f := display.NewFrame(p.info.Width, p.info.Height, depth)
 	if err := p.Refresh(f, f.Bounds(), display.ModeGC16); err != nil {
 		return err
 	}
@@ -234,6 +239,9 @@ func (p *Panel) Layout() string {
 func (p *Panel) Refresh(f *display.Frame, r image.Rectangle, m display.Mode) error {
 	if r.Empty() || !r.In(p.info.Bounds()) {
 		return fmt.Errorf("mxcfb: refresh region %v is empty or outside panel %v", r, p.info.Bounds())
+	}
+	if f.Depth != depth {
+		return fmt.Errorf("mxcfb: frame depth %d, want %d", f.Depth, depth)
 	}
 	r = growToMin(r, p.info.Bounds())
 	for p.running() >= p.opts.MaxConcurrent {

@@ -158,7 +158,7 @@ func TestModeMapping(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		f := display.NewFrame(64, 48, 8)
+		f := display.NewFrame(64, 48, 4)
 		if err := p.Refresh(f, image.Rect(8, 8, 16, 16), tt.mode); err != nil {
 			t.Fatal(err)
 		}
@@ -194,7 +194,7 @@ func TestRegionNeverBelow2x2(t *testing.T) {
 		{image.Rect(4, 4, 8, 8), image.Rect(4, 4, 8, 8)},
 	}
 	p, dev := newKobo(t, Options{})
-	f := display.NewFrame(64, 48, 8)
+	f := display.NewFrame(64, 48, 4)
 	for i, tt := range tests {
 		if err := p.Refresh(f, tt.in, display.ModeA2); err != nil {
 			t.Fatal(err)
@@ -209,7 +209,7 @@ func TestRegionNeverBelow2x2(t *testing.T) {
 
 func TestMarkersIncreaseAndSkipZero(t *testing.T) {
 	p, dev := newKobo(t, Options{})
-	f := display.NewFrame(64, 48, 8)
+	f := display.NewFrame(64, 48, 4)
 	r := image.Rect(0, 0, 8, 8)
 	p.Refresh(f, r, display.ModeDU)
 	p.Refresh(f, r, display.ModeDU)
@@ -230,7 +230,7 @@ func TestMarkersIncreaseAndSkipZero(t *testing.T) {
 
 func TestUpdateSequenceWithWaits(t *testing.T) {
 	p, dev := newKobo(t, Options{MaxConcurrent: 2})
-	f := display.NewFrame(64, 48, 8)
+	f := display.NewFrame(64, 48, 4)
 	for i := range 3 {
 		if err := p.Refresh(f, image.Rect(i*10, 0, i*10+4, 4), display.ModeA2); err != nil {
 			t.Fatal(err)
@@ -299,7 +299,7 @@ func TestWaitTimeoutIsLoggedNotFatal(t *testing.T) {
 		t.Fatalf("New = %v; a hanging wait must not fail", err)
 	}
 	defer p.Close()
-	f := display.NewFrame(64, 48, 8)
+	f := display.NewFrame(64, 48, 4)
 	if err := p.Refresh(f, image.Rect(0, 0, 8, 8), display.ModeA2); err != nil {
 		t.Fatal(err)
 	}
@@ -322,7 +322,7 @@ func TestWaitEndsWithContext(t *testing.T) {
 	dev.hang = true
 	dev.mu.Unlock()
 	p.clock = stoppedClock{}
-	f := display.NewFrame(64, 48, 8)
+	f := display.NewFrame(64, 48, 4)
 	p.Refresh(f, image.Rect(0, 0, 8, 8), display.ModeA2)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
@@ -341,7 +341,7 @@ func TestNoWaitFormFallsBackToModel(t *testing.T) {
 	}
 	defer p.Close()
 	before := len(dev.log())
-	f := display.NewFrame(64, 48, 8)
+	f := display.NewFrame(64, 48, 4)
 	p.Refresh(f, image.Rect(0, 0, 8, 8), display.ModeA2)
 	if err := p.Wait(context.Background()); err != nil {
 		t.Fatal(err)
@@ -364,7 +364,7 @@ func TestRotatedUpdateRegion(t *testing.T) {
 	if p.Info().Width != 48 || p.Info().Height != 64 {
 		t.Fatalf("rotated size %dx%d, want 48x64", p.Info().Width, p.Info().Height)
 	}
-	f := display.NewFrame(48, 64, 8)
+	f := display.NewFrame(48, 64, 4)
 	r := image.Rect(2, 5, 10, 9)
 	f.FillRect(r, 0)
 	if err := p.Refresh(f, r, display.ModeDU); err != nil {
@@ -418,7 +418,7 @@ func TestCollapse(t *testing.T) {
 
 func TestRefreshRegionsCollapses(t *testing.T) {
 	p, dev := newKobo(t, Options{MaxConcurrent: 1})
-	f := display.NewFrame(64, 48, 8)
+	f := display.NewFrame(64, 48, 4)
 	rs := []image.Rectangle{image.Rect(0, 0, 4, 4), image.Rect(20, 20, 24, 24)}
 	if err := p.RefreshRegions(f, rs, display.ModeA2); err != nil {
 		t.Fatal(err)
@@ -444,7 +444,7 @@ func TestBusyDuringBlockedWait(t *testing.T) {
 	dev.onHang = func() { close(blocked) }
 	dev.mu.Unlock()
 	p.clock = stoppedClock{}
-	f := display.NewFrame(64, 48, 8)
+	f := display.NewFrame(64, 48, 4)
 	p.Refresh(f, image.Rect(0, 0, 8, 8), display.ModeGC16)
 	done := make(chan error, 1)
 	go func() { done <- p.Wait(context.Background()) }()
@@ -462,4 +462,22 @@ func TestBusyDuringBlockedWait(t *testing.T) {
 		t.Errorf("%d updates still listed after Wait", p.running())
 	}
 	p.Close()
+}
+
+func TestRefreshRejectsBadFrames(t *testing.T) {
+	p, _ := newKobo(t, Options{})
+	tests := []struct {
+		name string
+		f    *display.Frame
+		r    image.Rectangle
+	}{
+		{"8-bit frame", display.NewFrame(64, 48, 8), image.Rect(0, 0, 4, 4)},
+		{"region outside", display.NewFrame(64, 48, 4), image.Rect(60, 0, 70, 4)},
+		{"empty region", display.NewFrame(64, 48, 4), image.Rectangle{}},
+	}
+	for _, tt := range tests {
+		if err := p.Refresh(tt.f, tt.r, display.ModeA2); err == nil {
+			t.Errorf("%s: Refresh returned no error", tt.name)
+		}
+	}
 }
