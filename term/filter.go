@@ -280,7 +280,7 @@ func (t *Terminal) handleCSI(seq []byte, final byte) {
 	if priv != 0 {
 		t.pending = append(t.pending, priv)
 	}
-	t.pending = appendParams(t.pending, params, final)
+	t.pending = appendParams(t.pending, params, final, t.countLimit(final))
 	t.pending = append(t.pending, inter...)
 	t.pending = append(t.pending, final)
 
@@ -320,25 +320,56 @@ func (t *Terminal) reply(p []byte) {
 	t.replies = append(t.replies, p...)
 }
 
-// paramInt returns parameter i, or 0 when it is missing or empty.
+// paramInt returns parameter i, or 0 when it is missing, empty or not
+// a number. Numbers above maxParam become maxParam.
 func paramInt(params [][]byte, i int) int {
-	if i >= len(params) {
+	if i >= len(params) || !isDigits(params[i]) {
 		return 0
 	}
-	n, err := strconv.Atoi(string(params[i]))
-	if err != nil || n < 0 {
-		return 0
+	n := 0
+	for _, c := range params[i] {
+		n = min(n*10+int(c-'0'), maxParam)
 	}
 	return n
+}
+
+// maxParam is the largest parameter value kept.
+const maxParam = 1 << 20
+
+func isDigits(p []byte) bool {
+	if len(p) == 0 {
+		return false
+	}
+	for _, c := range p {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // defaultOne lists the finals whose empty or zero parameters mean 1.
 const defaultOne = "@ABCDEFGHILMPSTXZ`adef"
 
+// countLimit returns the largest parameter passed on for final. Counts
+// and positions beyond the screen act like the screen's size, and the
+// emulator spends time in proportion to some of them (REP, ECH, CHT),
+// so they are cut there; other parameters are cut to 65535.
+func (t *Terminal) countLimit(final byte) int {
+	cols, rows := t.emu.Size()
+	switch {
+	case final == 'b': // REP
+		return cols * rows
+	case strings.IndexByte(defaultOne, final) >= 0 || final == 'r':
+		return max(cols, rows) + 1
+	}
+	return 65535
+}
+
 // appendParams writes params with empty ones made explicit, since
 // vt10x stops reading parameters at the first empty one (so ESC[;10H
-// would go to column 1).
-func appendParams(dst []byte, params [][]byte, final byte) []byte {
+// would go to column 1), and numbers above limit cut to limit.
+func appendParams(dst []byte, params [][]byte, final byte, limit int) []byte {
 	one := bytes.IndexByte([]byte(defaultOne), final) >= 0
 	if final == 'r' && len(params) == 2 && len(params[1]) == 0 {
 		params = params[:1]
@@ -351,12 +382,15 @@ func appendParams(dst []byte, params [][]byte, final byte) []byte {
 		case len(params) == 1 && len(p) == 0:
 			// A lone empty parameter stays empty: every default applies.
 		case one || final == 'r':
-			if paramInt(params, i) == 0 {
-				p = []byte("1")
+			n := paramInt(params, i)
+			if n == 0 {
+				n = 1
 			}
-			dst = append(dst, p...)
+			dst = strconv.AppendInt(dst, int64(min(n, limit)), 10)
 		case len(p) == 0:
 			dst = append(dst, '0')
+		case isDigits(p):
+			dst = strconv.AppendInt(dst, int64(min(paramInt(params, i), limit)), 10)
 		default:
 			dst = append(dst, p...)
 		}
