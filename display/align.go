@@ -6,10 +6,10 @@ import "image"
 // clips it to the panel and enforces the panel's minimum size.
 //
 // The allowed edges on each axis are the panel's two edges and every
-// multiple of the alignment counted from Info.AlignOrigin, so a region
+// multiple of the alignment counted from Info.AlignOrigin. So a region
 // may stop at the panel's right or bottom edge when the panel size is
-// not itself aligned (122 px wide SSD1680 panels), and at the left or
-// top edge when Rotate has moved the alignment grid. A region below
+// not itself aligned (122 px wide SSD1680 panels). It may also stop at
+// the left or top edge when Rotate has moved the alignment grid. A region below
 // MinSize grows right or down first and left or up at the panel's edge;
 // on a panel smaller than MinSize the result is the whole panel.
 //

@@ -18,7 +18,7 @@ import (
 // side. Both frames must have the same geometry.
 //
 // Blocks of rows are compared with bytes.Equal, the standard library's
-// vectorized comparison, and halved while they differ; only rows that
+// vectorized comparison, and halved while they differ. Only rows that
 // differ are scanned 64 bits at a time for their first and last changed
 // byte.
 func Diff(dst []image.Rectangle, a, b *Frame, r image.Rectangle) []image.Rectangle {

@@ -10,7 +10,7 @@ import (
 )
 
 // Loop carries frames from a source to a panel. The source draws into
-// its own frame and calls Submit with the damage; the loop diffs the
+// its own frame and calls Submit with the damage. The loop diffs the
 // damaged areas against what the panel shows and lets a Scheduler decide
 // what to refresh and when. Run drives it with the loop's Clock; Step
 // runs one decision, for callers that drive time themselves.
@@ -24,14 +24,14 @@ type Loop struct {
 
 	mu      sync.Mutex
 	pending *Frame            // the newest frame from the source
-	hints   []image.Rectangle // where pending may differ from shown
+	hints   []image.Rectangle // areas in which pending may differ from shown
 	scrolls []Damage          // scrolls not yet shown
 	sched   *Scheduler
 	stats   LoopStats
 	wake    chan struct{}
 
-	shown *Frame // pending as of the last refresh of each pixel
-	out   *Frame // what the panel was sent: shown, quantized where needed
+	shown *Frame // each pixel of pending as of its last refresh
+	out   *Frame // the frame sent to the panel: shown, quantized where needed
 }
 
 // LoopOptions configures a Loop.
@@ -60,8 +60,8 @@ type LoopStats struct {
 // their bounding box, which the diff trims again.
 const maxHints = 256
 
-// pollInterval is how often the loop asks a busy panel that cannot tell
-// when it will be ready.
+// pollInterval is how often the loop polls a busy panel that does not
+// report when it will be ready.
 const pollInterval = 10 * time.Millisecond
 
 // NewLoop returns a loop for panel p, starting from a white frame.
@@ -123,8 +123,8 @@ func (l *Loop) Submit(f *Frame, damage []Damage) {
 	l.signal()
 }
 
-// NoteInput tells the refresh policy that an input event, such as a
-// keystroke, reached the session: the echo that follows goes out at
+// NoteInput records for the refresh policy that an input event, such as
+// a keystroke, reached the session. The echo that follows goes out at
 // once, and cleaning refreshes wait for a pause.
 func (l *Loop) NoteInput() {
 	now := l.clock.Now()
@@ -134,7 +134,8 @@ func (l *Loop) NoteInput() {
 	l.signal()
 }
 
-// RequestFull asks for a flashing refresh of the whole panel.
+// RequestFull requests a flashing refresh of the whole panel, or a plain
+// one on panels that do not flash.
 func (l *Loop) RequestFull() {
 	l.mu.Lock()
 	l.sched.RequestFull()
@@ -151,7 +152,7 @@ func (l *Loop) signal() {
 
 // Run sends damage to the panel until ctx is done. Before it returns it
 // sends the last submitted frame and waits for the panel, so the panel
-// never keeps a stale picture; that final step is bounded by the panel's
+// never keeps a stale picture. That final step is bounded by the panel's
 // own Wait.
 func (l *Loop) Run(ctx context.Context) error {
 	for {
@@ -261,7 +262,7 @@ type send struct {
 // apply copies what the plan's refreshes show into the shown and sent
 // frames, updates the hints and the statistics, and returns the sends.
 // A partial refresh copies only the dirty parts of its region, since
-// the rest already matches the panel; in a two-level mode on a gray
+// the rest already matches the panel. In a two-level mode on a gray
 // panel those parts are quantized to black and white. A clean copies
 // its whole region unquantized.
 func (l *Loop) apply(plan Plan, dirty []Dirty) []send {
@@ -310,8 +311,8 @@ func (l *Loop) copyDirty(r Region, dirty []Dirty) {
 }
 
 // takeScrolls removes the pending scrolls that refresh r shows and
-// returns those that lie wholly inside it; a scroll cut by r is dropped,
-// since r carries all of its pixels anyway.
+// returns those that lie wholly inside it. A scroll cut by r is dropped
+// because r carries all of its pixels anyway.
 func (l *Loop) takeScrolls(r image.Rectangle) []Damage {
 	var taken []Damage
 	kept := l.scrolls[:0]

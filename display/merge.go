@@ -17,8 +17,8 @@ type Region struct {
 // pairwise disjoint and together cover every input region. Input regions
 // outside the panel are dropped.
 //
-// Two regions are merged when the panel's cost model says one refresh of
-// their union is no slower than two refreshes: each refresh pays its
+// Two regions are merged when, by the panel's cost model, one refresh of
+// their union is no slower than two refreshes. Each refresh pays its
 // mode's Fixed time plus PerByte for every byte sent, and on panels with
 // Info.Concurrent disjoint regions share one waveform. Every pixel of the
 // union that neither region covers adds waste to the merged cost, which

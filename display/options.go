@@ -3,8 +3,8 @@ package display
 import "time"
 
 // SchedulerOptions are the settings of the refresh policy. The zero
-// value of each field means the default written beside it; negative
-// durations turn a timer off where that is said.
+// value of each field means the default written beside it. A negative
+// duration turns a timer off where the field's doc allows it.
 type SchedulerOptions struct {
 	// MinInterval is the shortest time between the starts of two
 	// refreshes of output that no input caused, which rate-limits
@@ -50,15 +50,17 @@ type SchedulerOptions struct {
 	SleepAfter time.Duration
 
 	// ImageGray is the fraction of gray pixels above which a region is
-	// shown in a gray mode; a region with fewer gray pixels, such as
+	// shown in a gray mode. A region with fewer gray pixels, such as
 	// antialiased text, is quantized to black and white and shown in
 	// the fastest mode. Zero means 0.25.
 	ImageGray float64
 
 	// WastePerPixel is the modelled cost of refreshing a pixel that did
-	// not change, which keeps distant regions apart when merging. Zero
-	// means four times the transfer time of one pixel in the panel's
-	// fastest mode; negative means no cost, merging by time alone.
+	// not change, which keeps distant regions apart when merging: an
+	// area of waste is worth a refresh of its own when it costs more
+	// than the fixed time saved. Zero means the fastest mode's fixed
+	// time per 32768 pixels (a 256 x 128 area); negative means no cost,
+	// merging by time alone.
 	WastePerPixel time.Duration
 
 	// Tile is the side in pixels of the square tiles in which ghosting
@@ -93,12 +95,14 @@ func (o SchedulerOptions) withDefaults(info Info) SchedulerOptions {
 	case o.WastePerPixel < 0:
 		o.WastePerPixel = 0
 	case o.WastePerPixel == 0:
-		fast := info.FastMode(2)
-		bitsPerPixel := time.Duration(max(info.Depth, 1))
-		o.WastePerPixel = 4 * fast.PerByte * bitsPerPixel / 8
+		o.WastePerPixel = info.FastMode(2).Fixed / wasteArea
 	}
 	return o
 }
+
+// wasteArea is the area of unchanged pixels whose default waste cost
+// equals the fixed time of one fast refresh.
+const wasteArea = 1 << 15
 
 func setDuration(d *time.Duration, def time.Duration) {
 	if *d == 0 {

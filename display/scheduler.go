@@ -8,7 +8,7 @@ import (
 // Scheduler is the refresh policy: it decides what to refresh, in which
 // mode and when. It reads no clock and does no I/O. The caller reports
 // events with the time they happened and calls Plan with the current
-// time and the areas that differ from the panel; the same calls in the
+// time and the areas that differ from the panel. The same calls in the
 // same order give the same plans, so tests are tables of time steps.
 //
 // The policy:

@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// planFull answers RequestFull: the whole panel in the cleaning mode,
+// planFull plans the refresh that RequestFull requests: the whole panel in the cleaning mode,
 // or in the fastest mode on panels that do not flash.
 func (s *Scheduler) planFull(now time.Time) []Refresh {
 	s.full = false
@@ -42,14 +42,17 @@ func (s *Scheduler) cleanDue(now time.Time) bool {
 	return false
 }
 
-// planClean sends one cleaning refresh over the tiles that need it and
-// the dirty areas, or over the whole panel when that region would cover
-// more than half of it.
+// planClean sends one cleaning refresh over the tiles that need it, the
+// tiles halfway there and the dirty areas, or over the whole panel when
+// that region would cover more than half of it.
 func (s *Scheduler) planClean(now time.Time, dirty []Dirty) []Refresh {
 	bounds := s.info.Bounds()
 	var r image.Rectangle
 	for i := range s.grid.tiles {
-		if s.dueTile(now, &s.grid.tiles[i]) {
+		t := &s.grid.tiles[i]
+		// Tiles halfway to SoftPartials join the clean, so that tiles
+		// that change together do not each flash on their own.
+		if s.dueTile(now, t) || 2*t.partials >= s.opts.SoftPartials {
 			r = r.Union(s.grid.rect(i, bounds))
 		}
 	}

@@ -91,10 +91,10 @@ func (s *Scheduler) batchTime(rs []Refresh, longest, transfers time.Duration) ti
 }
 
 // pick returns the index of the region to send first on a panel that
-// takes one refresh at a time. A region holding a change older than
-// MaxDelay goes first, so no area starves; after input, the region with
-// the newest change goes first, since it holds the echo; otherwise the
-// oldest change goes first.
+// takes one refresh at a time. A region with a change older than
+// MaxDelay goes first, so no area starves. Otherwise, after input, the
+// region with the newest change goes first because it contains the
+// echo, and without input the oldest change goes first.
 func (s *Scheduler) pick(now time.Time, rs []Region, dirty []Dirty) int {
 	type age struct{ oldest, newest time.Time }
 	ages := make([]age, len(rs))
@@ -150,7 +150,7 @@ func (s *Scheduler) exceedsHard(r image.Rectangle, dirty []Dirty) bool {
 }
 
 // countPartial counts one partial refresh on every tile where region r
-// changes pixels; waveforms such as A2 and DU do not drive pixels that
+// changes pixels. Waveforms such as A2 and DU do not drive pixels that
 // keep their level, so tiles that r covers without a change gain no
 // ghosting.
 func (s *Scheduler) countPartial(r image.Rectangle, dirty []Dirty) {
