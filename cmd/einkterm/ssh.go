@@ -4,8 +4,9 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"net"
-	"strconv"
+	"log/slog"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/einkterm/einkterm/cmd/internal/sshclient"
@@ -27,44 +28,72 @@ func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 
 type sshFlags struct {
 	sessionFlags
-	port       int
-	user       string
-	identities listFlag
-	knownHosts string
-	noAgent    bool
+	port        int
+	user        string
+	identities  listFlag
+	jump        string
+	options     listFlag
+	configFile  string
+	knownHosts  string
+	noAgent     bool
+	escape      string
+	resume      string
+	noReconnect bool
 }
 
 func (s *sshFlags) add(fs *flag.FlagSet) {
 	s.sessionFlags.add(fs)
-	fs.IntVar(&s.port, "p", 0, "port to connect to (default 22)")
+	fs.IntVar(&s.port, "p", 0, "port to connect to (default 22, or Port from ssh_config)")
 	fs.StringVar(&s.user, "l", "", "user to log in as")
 	fs.Var(&s.identities, "i", "private key file; may be repeated (default ~/.ssh/id_ed25519, id_ecdsa, id_rsa)")
-	fs.StringVar(&s.knownHosts, "known-hosts", "", "known_hosts file (default ~/.ssh/known_hosts)")
-	fs.BoolVar(&s.noAgent, "no-agent", false, "do not use ssh-agent")
+	fs.StringVar(&s.jump, "J", "", "jump hosts to connect through: [user@]host[:port][,...], as ProxyJump")
+	fs.Var(&s.options, "o", "ssh_config option as Key=Value, such as ServerAliveInterval=15; may be repeated")
+	fs.StringVar(&s.configFile, "F", "", "ssh_config file to read instead of ~/.ssh/config and /etc/ssh/ssh_config; none reads no file")
+	fs.StringVar(&s.knownHosts, "known-hosts", "", "known_hosts file (default ~/.ssh/known_hosts), as -o UserKnownHostsFile")
+	fs.BoolVar(&s.noAgent, "no-agent", false, "do not use ssh-agent, as -o IdentityAgent=none")
+	fs.StringVar(&s.escape, "e", "~", "escape character typed after a newline (~. quits, ~? helps), ^X for a control character, or none")
+	fs.StringVar(&s.resume, "resume", "", `command to run after a reconnect, such as "tmux new -A -s main", and at first when no command is given (default: EinktermResume from ssh_config)`)
+	fs.BoolVar(&s.noReconnect, "no-reconnect", false, "end the session when the link drops instead of reconnecting")
+}
+
+// sshTarget is what the command line asks for.
+type sshTarget struct {
+	alias   string
+	command string
+	opts    map[string][]string
 }
 
 func runSSH(ctx context.Context, e *env, args []string) error {
 	var sf sshFlags
-	fs := newFlagSet(e, "ssh", "[user@]host[:port] [command]")
+	fs := newFlagSet(e, "ssh", "[user@]host [command]")
 	sf.add(fs)
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if fs.NArg() == 0 {
-		fs.Usage()
-		return errUsage
-	}
-	cfg, err := sf.clientConfig(fs.Arg(0))
+	target, err := sf.parse(fs, args)
 	if err != nil {
 		return err
 	}
-	command := strings.Join(fs.Args()[1:], " ")
+	escape, err := parseEscapeChar(sf.escape)
+	if err != nil {
+		return err
+	}
 	log, closeLog, err := sf.logger(e)
 	if err != nil {
 		return err
 	}
 	defer closeLog()
+	resolved, resume, err := sf.resolve(e, target, log)
+	if err != nil {
+		return err
+	}
+	cfg := resolved.Config
 	cfg.Logger = log
+	cfg.Keys = &sshclient.KeyCache{}
+	command := target.command
+	if command == "" {
+		command = resolved.RemoteCommand
+	}
+	if command == "" {
+		command = resume
+	}
 
 	in, err := openInput(e)
 	if err != nil {
@@ -76,25 +105,38 @@ func runSSH(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	// Reconnects ask nothing: the keyboard belongs to the session then.
+	redial := cfg
+	redial.Prompt = nil
 	panel, err := sf.open(e, log)
 	if err != nil {
 		client.Close()
 		return err
 	}
 	announceDisplay(e, sf.display, panel)
+	var link *sshLink
 	status, err := runSession(ctx, sessionConfig{
 		panel:    panel,
 		fontSize: sf.fontSize,
 		log:      log,
 		in:       in,
 	}, func(ctx context.Context, cols, rows int) (remote, error) {
-		return sshclient.StartSession(client, sshclient.PtyOptions{
-			Cols:    cols,
-			Rows:    rows,
-			Command: command,
-			Env:     map[string]string{"LANG": langOf(e)},
-		})
+		l, err := startLink(ctx, &sshLink{
+			dial:      func(ctx context.Context) (*sshclient.Client, error) { return sshclient.Dial(ctx, redial) },
+			pty:       sshclient.PtyOptions{Cols: cols, Rows: rows, Command: command, Env: map[string]string{"LANG": langOf(e)}},
+			resume:    resume,
+			reconnect: !sf.noReconnect,
+			log:       log,
+		}, client)
+		if err != nil {
+			return nil, err
+		}
+		link = l
+		return &escapeRemote{sshLink: l, filter: newEscapeFilter(escape)}, nil
 	})
+	if link != nil && link.userEnd {
+		fmt.Fprintf(e.stderr, "Connection to %s closed.\r\n", cfg.Host)
+	}
 	if err != nil {
 		return err
 	}
@@ -104,39 +146,160 @@ func runSSH(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-// clientConfig builds the connection settings from the flags and the
-// [user@]host[:port] argument; -l and -p win over the argument, as in
-// OpenSSH.
-func (s *sshFlags) clientConfig(target string) (sshclient.Config, error) {
-	cfg := sshclient.Config{
-		IdentityFiles: s.identities,
-		KnownHosts:    s.knownHosts,
-		NoAgent:       s.noAgent,
+// parse reads the flags, the host and the command. Flags may come before
+// and right after the host, as ssh(1) allows; the first word after the
+// host that is not a flag starts the command.
+func (s *sshFlags) parse(fs *flag.FlagSet, args []string) (sshTarget, error) {
+	if err := parseFlags(fs, args); err != nil {
+		return sshTarget{}, err
 	}
-	if user, host, ok := strings.Cut(target, "@"); ok {
-		cfg.User, target = user, host
+	if fs.NArg() == 0 {
+		fs.Usage()
+		return sshTarget{}, errUsage
 	}
-	cfg.Host = target
-	if h, p, err := net.SplitHostPort(target); err == nil {
-		port, perr := strconv.Atoi(p)
-		if perr != nil || port < 1 || port > 65535 {
-			return cfg, fmt.Errorf("invalid port %q in %q: use a number from 1 to 65535", p, target)
-		}
-		cfg.Host, cfg.Port = h, port
+	host := fs.Arg(0)
+	if err := parseFlags(fs, fs.Args()[1:]); err != nil {
+		return sshTarget{}, err
+	}
+	t := sshTarget{command: strings.Join(fs.Args(), " ")}
+	opts, err := s.optionMap()
+	if err != nil {
+		return t, err
+	}
+	t.opts = opts
+	t.alias, err = splitTarget(host, opts)
+	return t, err
+}
+
+// optionMap returns the command line's ssh_config options by lowercase
+// keyword: the flags first, then -o in order.
+func (s *sshFlags) optionMap() (map[string][]string, error) {
+	opts := map[string][]string{}
+	add := func(k, v string) { opts[k] = append(opts[k], v) }
+	if s.port != 0 {
+		add("port", fmt.Sprint(s.port))
 	}
 	if s.user != "" {
-		cfg.User = s.user
+		add("user", s.user)
 	}
-	if s.port != 0 {
-		if s.port < 1 || s.port > 65535 {
-			return cfg, fmt.Errorf("invalid -p %d: use a port from 1 to 65535", s.port)
+	for _, id := range s.identities {
+		add("identityfile", id)
+	}
+	if s.jump != "" {
+		add("proxyjump", s.jump)
+	}
+	if s.knownHosts != "" {
+		add("userknownhostsfile", s.knownHosts)
+	}
+	if s.noAgent {
+		add("identityagent", "none")
+	}
+	for _, o := range s.options {
+		k, v, ok := strings.Cut(o, "=")
+		if !ok {
+			k, v, ok = strings.Cut(strings.TrimSpace(o), " ")
 		}
-		cfg.Port = s.port
+		k, v = strings.TrimSpace(k), strings.TrimSpace(v)
+		if !ok || k == "" || v == "" {
+			return nil, fmt.Errorf("invalid -o %q: use Key=Value, such as -o Port=2222", o)
+		}
+		add(strings.ToLower(k), v)
 	}
-	if cfg.Host == "" {
-		return cfg, fmt.Errorf("no host in %q: use [user@]host[:port]", target)
+	return opts, nil
+}
+
+// splitTarget returns the host alias of [ssh://][user@]host[:port] and
+// adds its user and port to opts after those of -l and -p, which win as
+// in ssh(1).
+func splitTarget(target string, opts map[string][]string) (string, error) {
+	target = strings.TrimPrefix(target, "ssh://")
+	if user, host, ok := strings.Cut(target, "@"); ok {
+		opts["user"] = append(opts["user"], user)
+		target = host
 	}
-	return cfg, nil
+	if h, p, ok := splitPort(target); ok {
+		opts["port"] = append(opts["port"], p)
+		target = h
+	}
+	if target == "" {
+		return "", fmt.Errorf("no host in the command line: use [user@]host[:port]")
+	}
+	return target, nil
+}
+
+// splitPort splits host:port; a bare IPv6 address has no port.
+func splitPort(s string) (host, port string, ok bool) {
+	if strings.HasPrefix(s, "[") {
+		end := strings.Index(s, "]")
+		if end < 0 {
+			return s, "", false
+		}
+		rest := s[end+1:]
+		if strings.HasPrefix(rest, ":") {
+			return s[1:end], rest[1:], true
+		}
+		return s[1:end], "", false
+	}
+	if strings.Count(s, ":") != 1 {
+		return s, "", false
+	}
+	h, p, _ := strings.Cut(s, ":")
+	return h, p, true
+}
+
+// resolve reads the ssh_config files and returns the connection settings
+// and the resume command.
+func (s *sshFlags) resolve(e *env, t sshTarget, log *slog.Logger) (sshclient.Resolved, string, error) {
+	var names []string
+	switch s.configFile {
+	case "none":
+	case "":
+		if home, err := os.UserHomeDir(); err == nil {
+			names = append(names, filepath.Join(home, ".ssh", "config"))
+		}
+		names = append(names, "/etc/ssh/ssh_config")
+	default:
+		if _, err := os.Stat(s.configFile); err != nil {
+			return sshclient.Resolved{}, "", fmt.Errorf("reading -F file: %w", err)
+		}
+		names = append(names, s.configFile)
+	}
+	files, err := sshclient.LoadConfigFiles(names...)
+	if err != nil {
+		return sshclient.Resolved{}, "", err
+	}
+	settings := &sshclient.Settings{Options: t.opts, Files: files}
+	for k := range t.opts {
+		if !supportedOption(k) {
+			log.Warn("ssh option not supported; ignored", "option", k)
+		}
+	}
+	r, err := settings.Resolve(t.alias)
+	if err != nil {
+		return r, "", err
+	}
+	resume := s.resume
+	if resume == "" {
+		resume = settings.Get(t.alias, resumeOption)
+	}
+	return r, resume, nil
+}
+
+// resumeOption is einkterm's own ssh_config keyword for --resume. OpenSSH
+// rejects unknown keywords, so a config shared with it needs
+// "IgnoreUnknown EinktermResume" above it.
+const resumeOption = "EinktermResume"
+
+func supportedOption(k string) bool {
+	if strings.EqualFold(k, resumeOption) {
+		return true
+	}
+	for _, s := range sshclient.Supported {
+		if strings.EqualFold(s, k) {
+			return true
+		}
+	}
+	return false
 }
 
 // langOf returns the locale to send to the server.

@@ -12,7 +12,7 @@ import (
 
 func sshArgs(s *peertest.SSHD, dir string, extra ...string) []string {
 	args := []string{"ssh", "--display", "record:" + dir, "--panel", testPanel,
-		"--known-hosts", s.KnownHosts, "--no-agent", "-i", s.ClientKey}
+		"-F", "none", "--known-hosts", s.KnownHosts, "--no-agent", "-i", s.ClientKey}
 	args = append(args, extra...)
 	return append(args, "root@"+s.Addr())
 }

@@ -1,0 +1,89 @@
+package main
+
+import (
+	"io"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestSSHCommandLine(t *testing.T) {
+	tests := []struct {
+		args    []string
+		alias   string
+		command string
+		opts    map[string][]string
+	}{
+		{[]string{"host"}, "host", "", map[string][]string{}},
+		{[]string{"-p", "2222", "-l", "bob", "host", "uname", "-a"}, "host", "uname -a",
+			map[string][]string{"port": {"2222"}, "user": {"bob"}}},
+		{[]string{"alice@host", "-p", "2222", "ls", "-l"}, "host", "ls -l",
+			map[string][]string{"port": {"2222"}, "user": {"alice"}}},
+		{[]string{"-l", "bob", "alice@host:2200"}, "host", "",
+			map[string][]string{"port": {"2200"}, "user": {"bob", "alice"}}},
+		{[]string{"-o", "ServerAliveInterval=5", "-o", "StrictHostKeyChecking accept-new", "-i", "k1", "-i", "k2", "h"}, "h", "",
+			map[string][]string{"serveraliveinterval": {"5"}, "stricthostkeychecking": {"accept-new"}, "identityfile": {"k1", "k2"}}},
+		{[]string{"-J", "jump1,bob@jump2:22", "ssh://carol@[::1]:2022", "--", "-x"}, "::1", "-x",
+			map[string][]string{"proxyjump": {"jump1,bob@jump2:22"}, "user": {"carol"}, "port": {"2022"}}},
+		{[]string{"fe80::1"}, "fe80::1", "", map[string][]string{}},
+	}
+	for _, tt := range tests {
+		var sf sshFlags
+		e := &env{stderr: io.Discard, getenv: func(string) string { return "" }}
+		fs := newFlagSet(e, "ssh", "")
+		sf.add(fs)
+		got, err := sf.parse(fs, tt.args)
+		if err != nil {
+			t.Errorf("%q: %v", tt.args, err)
+			continue
+		}
+		if got.alias != tt.alias || got.command != tt.command {
+			t.Errorf("%q: host %q command %q, want %q %q", tt.args, got.alias, got.command, tt.alias, tt.command)
+		}
+		if !reflect.DeepEqual(got.opts, tt.opts) {
+			t.Errorf("%q: options %v, want %v", tt.args, got.opts, tt.opts)
+		}
+	}
+}
+
+func TestSSHBadCommandLine(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"ssh", "-o", "Port", "h"}, `invalid -o "Port"`},
+		{[]string{"ssh", "-e", "ab", "h"}, `invalid -e "ab"`},
+		{[]string{"ssh", "-p", "70000", "h"}, `invalid Port "70000"`},
+		{[]string{"ssh", "-F", "/nonexistent/config", "h"}, "reading -F file"},
+		{[]string{"ssh", "-F", "none", "-o", "StrictHostKeyChecking=maybe", "h"}, `invalid StrictHostKeyChecking "maybe"`},
+		{[]string{"ssh", "-F", "none", "user@"}, "no host"},
+	}
+	for _, tt := range tests {
+		code, stderr := runCommand(t, "", tt.args...)
+		if code == 0 {
+			t.Errorf("%v: exit status 0, want failure", tt.args)
+		}
+		if !strings.Contains(stderr, tt.want) {
+			t.Errorf("%v: stderr %q does not contain %q", tt.args, stderr, tt.want)
+		}
+	}
+}
+
+func TestPromptSecretNoEcho(t *testing.T) {
+	var out strings.Builder
+	p := &linePrompter{in: strings.NewReader("s3cret\x7fT\rnext"), out: &out}
+	got, err := p.Secret("Password: ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != "s3creT" {
+		t.Errorf("secret %q, want s3creT (backspace applied)", got)
+	}
+	if out.String() != "Password: \r\n" {
+		t.Errorf("terminal shows %q, want only the prompt and a newline", out.String())
+	}
+	rest, _ := io.ReadAll(p.in)
+	if string(rest) != "next" {
+		t.Errorf("prompt read past the answer: %q left", rest)
+	}
+}
