@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"sort"
 
 	"github.com/einkterm/einkterm/deploy"
 	"github.com/einkterm/einkterm/deploy/config"
@@ -16,6 +17,17 @@ func init() {
 		summary: "check the config file, print its path or the example",
 		run:     runConfig,
 	})
+	config.DisplayKinds = displayKindNames
+}
+
+// displayKindNames returns the registered --display kinds, sorted.
+func displayKindNames() []string {
+	names := make([]string, 0, len(displayKinds))
+	for n := range displayKinds {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
 }
 
 const configUsage = `usage:

@@ -45,8 +45,8 @@ func TestParseBrokenFiles(t *testing.T) {
 		keep: func(c Config) bool { return c.Refresh.IdleClean.Seconds() == 1 },
 	}, {
 		name: "unknown table reported once",
-		text: "panel = \"2in13\"\n\n[display]\nwidth = 3\nheight = 4\n",
-		want: []problem{{line: 3, key: "display", err: "unknown key",
+		text: "panel = \"2in13\"\n\n[screen]\nwidth = 3\nheight = 4\n",
+		want: []problem{{line: 3, key: "screen", err: "unknown key",
 			fixHave: []string{"[session]", "[keys]"}}},
 		keep: func(c Config) bool { return c.Panel == "2in13" },
 	}, {
@@ -84,6 +84,16 @@ func TestParseBrokenFiles(t *testing.T) {
 		name: "panel size out of range",
 		text: "panel = \"8x9000\"\n",
 		want: []problem{{line: 1, key: "panel", err: "unknown panel", fixHave: []string{"16x16 to 8192x8192"}}},
+	}, {
+		name: "display kind with bad characters",
+		text: "display = \"It 8951\"\n",
+		want: []problem{{line: 1, key: "display", err: `unknown display "It 8951"`, fixHave: []string{"it8951:pi4"}}},
+	}, {
+		name: "table for a value",
+		text: "[display]\nwidth = 3\n[font]\nsize = 20\n",
+		want: []problem{{line: 1, key: "display", err: "wrong type: a table where a string is expected",
+			fixHave: []string{`display = "it8951:pi4"`}}},
+		keep: func(c Config) bool { return c.Font.Size == 20 },
 	}, {
 		name: "unknown board",
 		text: "board = \"pi\"\n",
@@ -187,5 +197,32 @@ func TestParseSyntaxErrorGivesDefaults(t *testing.T) {
 	}
 	if !reflect.DeepEqual(cfg, Default()) {
 		t.Errorf("config after a syntax error = %+v, want the defaults", cfg)
+	}
+}
+
+func TestParseDisplayKinds(t *testing.T) {
+	DisplayKinds = func() []string { return []string{"fb", "it8951", "record"} }
+	t.Cleanup(func() { DisplayKinds = nil })
+	for _, tc := range []struct {
+		value string
+		ok    bool
+	}{
+		{"it8951", true},
+		{"it8951:pi4?vcom=-1500", true},
+		{"record:/tmp/rec", true},
+		{"fb?x=1", true},
+		{"2in13v9", false},
+		{":pi4", false},
+	} {
+		cfg, errs := Parse("f.toml", []byte("display = \""+tc.value+"\"\n"))
+		if tc.ok {
+			if len(errs) > 0 || cfg.Display != tc.value {
+				t.Errorf("%q: cfg.Display %q, problems %v; want it accepted", tc.value, cfg.Display, errs)
+			}
+			continue
+		}
+		if len(errs) != 1 || !strings.Contains(errs[0].Fix, "kinds are fb, it8951, record") || cfg.Display != "" {
+			t.Errorf("%q: cfg.Display %q, problems %v; want it rejected with the kinds", tc.value, cfg.Display, errs)
+		}
 	}
 }

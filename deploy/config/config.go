@@ -9,6 +9,11 @@ import (
 // Config is the whole of einkterm.toml. The zero value of a field never
 // means "unset": Default fills every field, and Load starts from it.
 type Config struct {
+	// Display is where sessions are shown, written as einkterm's
+	// --display flag: an SPI HAT driver such as "it8951" or "2in13v4"
+	// (optionally with ":BOARD" and "?options"), "fb:/dev/fb0", "sim",
+	// or "record:DIR". "" is the command's default.
+	Display string `toml:"display"`
 	// Panel is a profile name from display.ProfileNames, or WxH.
 	Panel string `toml:"panel"`
 	// Board is the single-board computer the panel is wired to: "auto"

@@ -117,3 +117,22 @@ func BenchmarkParseExample(b *testing.B) {
 		}
 	}
 }
+
+func TestExampleForEveryKey(t *testing.T) {
+	for _, key := range leafKeys(reflect.ValueOf(Default()), "") {
+		ex, ok := example(key)
+		if !ok {
+			t.Errorf("no example for %s", key)
+			continue
+		}
+		// The example must itself be a valid value of that key.
+		table, name := parentKey(key), lastPart(key)
+		text := ex + "\n"
+		if table != "" {
+			text = "[" + table + "]\n" + text
+		}
+		if _, errs := Parse("x", []byte(text)); len(errs) > 0 {
+			t.Errorf("example %q for %s: %v", ex, name, errs)
+		}
+	}
+}

@@ -70,7 +70,7 @@ func example(key string) (string, bool) {
 	switch x := v.Interface().(type) {
 	case string:
 		if x == "" {
-			x = "text"
+			x = emptyExamples[key]
 		}
 		return fmt.Sprintf("%s = %q", name, x), true
 	case int:
@@ -81,6 +81,20 @@ func example(key string) (string, bool) {
 		return name + ` = ["program", "argument"]`, true
 	}
 	return "", false
+}
+
+// emptyExamples are example values of the settings whose default is "".
+var emptyExamples = map[string]string{
+	"display":                   "it8951:pi4",
+	"font.name":                 "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf",
+	"session.ssh.host":          "build.example.org",
+	"session.ssh.user":          "pi",
+	"session.ssh.identity":      "/root/.ssh/id_ed25519",
+	"session.vnc.host":          "desktop.example.org",
+	"session.vnc.password_file": "/root/.vnc/passwd",
+	"session.vnc.password":      "secret",
+	"wifi.ssid":                 "home",
+	"wifi.country":              "GB",
 }
 
 // nearest returns the name in names closest to s when it is at most two

@@ -95,9 +95,10 @@ func Parse(file string, data []byte) (Config, Errors) {
 			sortByLine(errs)
 			return Default(), errs
 		}
-		// Blank the bad line and decode again, so the other settings
+		// Blank the bad line, or the whole section when a table was
+		// given for a value, and decode again, so the other settings
 		// still apply.
-		text = blankLine(text, e.Line)
+		text = blankLines(text, e.Line, sectionEnd(entries, e.Line))
 		if _, err := toml.Decode(text, &raw); err != nil {
 			sortByLine(errs)
 			return Default(), errs
@@ -153,12 +154,16 @@ func valueError(file string, err error, entries []entry) *Error {
 	return e
 }
 
-var typesRE = regexp.MustCompile(`TOML value has type (\w+); destination has type (.+)$`)
+var typesRE = regexp.MustCompile(`TOML value has type (\S+); destination has type (.+)$`)
+
+// tomlTypeNames turns the toml package's Go type names into TOML's.
+var tomlTypeNames = strings.NewReplacer("map[string]any", "table", "[]any", "array")
 
 // wrongType rewords the toml package's type mismatch message.
 func wrongType(msg string) string {
 	if m := typesRE.FindStringSubmatch(msg); m != nil {
-		return fmt.Sprintf("wrong type: %s where %s is expected", article(m[1]), article(m[2]))
+		return fmt.Sprintf("wrong type: %s where %s is expected",
+			article(tomlTypeNames.Replace(m[1])), article(tomlTypeNames.Replace(m[2])))
 	}
 	return "wrong type: " + msg
 }
@@ -210,12 +215,33 @@ func lastPart(k string) string {
 	return k[strings.LastIndex(k, ".")+1:]
 }
 
-func blankLine(text string, line int) string {
+// blankLines empties lines first to last, counted from 1.
+func blankLines(text string, first, last int) string {
 	lines := strings.Split(text, "\n")
-	if line >= 1 && line <= len(lines) {
-		lines[line-1] = ""
+	for i := first; i <= last && i <= len(lines); i++ {
+		if i >= 1 {
+			lines[i-1] = ""
+		}
 	}
 	return strings.Join(lines, "\n")
+}
+
+// sectionEnd returns the last line of the table whose header is on
+// line, or line itself when it holds no header.
+func sectionEnd(entries []entry, line int) int {
+	header := false
+	for _, e := range entries {
+		switch {
+		case e.line == line && e.table:
+			header = true
+		case header && e.table && e.line > line:
+			return e.line - 1
+		}
+	}
+	if header {
+		return int(^uint(0) >> 1)
+	}
+	return line
 }
 
 func firstLine(s string) string {

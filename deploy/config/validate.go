@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -52,7 +53,30 @@ func validate(file string, cfg *Config, entries []entry) Errors {
 	return c.errs
 }
 
+// DisplayKinds returns the accepted kinds of the display setting, such
+// as "it8951" and "fb". The command sets it, because the kinds are
+// registered there; nil accepts any kind.
+var DisplayKinds func() []string
+
+var displayKindRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
+
 func (c *checker) checkDisplay(cfg *Config, def Config) {
+	if cfg.Display != "" {
+		kind, _, _ := strings.Cut(cfg.Display, ":")
+		kind, _, _ = strings.Cut(kind, "?")
+		var kinds []string
+		if DisplayKinds != nil {
+			kinds = DisplayKinds()
+		}
+		if !displayKindRE.MatchString(kind) || (kinds != nil && !slices.Contains(kinds, kind)) {
+			fix := `write KIND[:ARGUMENT][?OPTIONS] as for --display, such as "it8951:pi4"`
+			if kinds != nil {
+				fix += "; kinds are " + strings.Join(kinds, ", ")
+			}
+			c.fail("display", fmt.Sprintf("unknown display %q", cfg.Display), fix)
+			cfg.Display = def.Display
+		}
+	}
 	if _, err := display.LookupProfile(cfg.Panel); err != nil {
 		c.fail("panel", fmt.Sprintf("unknown panel %q", cfg.Panel),
 			"use one of "+strings.Join(display.ProfileNames(), ", ")+
