@@ -6,7 +6,7 @@ import (
 	"github.com/einkterm/einkterm/term"
 )
 
-// termKeys maps shiny's key codes to the keys that term.EncodeKey knows.
+// termKeys maps shiny's key codes to the keys that term.EncodeKey encodes.
 var termKeys = map[key.Code]term.Key{
 	key.CodeUpArrow:         term.KeyUp,
 	key.CodeDownArrow:       term.KeyDown,

@@ -44,7 +44,7 @@ func (o GhostOptions) withDefaults() GhostOptions {
 //
 // A flashing refresh shows the new content exactly and resets the
 // region's ghosting. A non-flashing refresh of a pixel counts one more
-// partial since its last clean; when it changes the pixel, a fraction
+// partial since its last clean. When it changes the pixel, a fraction
 // min(Max, Step*partials) of the previous brightness stays visible.
 // Content is shown with the mode's gray levels, so gray drawn with A2 or
 // DU comes out black or white.
@@ -52,7 +52,7 @@ type Model struct {
 	info  display.Info
 	ghost GhostOptions
 
-	target   []uint8  // luminance the content asks for, 0 black to 255 white
+	target   []uint8  // luminance the content requests, 0 black to 255 white
 	visible  []uint8  // luminance the panel shows, ghost included
 	partials []uint16 // non-flashing refreshes since the pixel's last clean
 
@@ -76,7 +76,7 @@ type Phase struct {
 	Kind PhaseKind
 }
 
-// PhaseKind is what a refresh region shows during a Phase.
+// PhaseKind is the content of a refresh region during a Phase.
 type PhaseKind uint8
 
 const (
@@ -194,15 +194,20 @@ func (m *Model) count(spec display.ModeSpec) {
 
 // apply updates the pixels of r as mode spec leaves them.
 func (m *Model) apply(f *display.Frame, r image.Rectangle, spec display.ModeSpec) {
+	// lum maps each frame value to the luminance the mode shows.
+	var lum [256]uint8
 	levels := m.levels(spec)
+	for v := 0; v <= int(f.White()); v++ {
+		lum[v] = quantize(uint8(v), f.White(), levels)
+		if spec.Mode == display.ModeINIT {
+			lum[v] = 255
+		}
+	}
 	for y := r.Min.Y; y < r.Max.Y; y++ {
+		i := y*m.info.Width + r.Min.X
 		for x := r.Min.X; x < r.Max.X; x++ {
-			i := y*m.info.Width + x
-			want := quantize(f.GrayAt(x, y), f.White(), levels)
-			if spec.Mode == display.ModeINIT {
-				want = 255
-			}
-			m.applyPixel(i, want, spec.Flash)
+			m.applyPixel(i, lum[f.GrayAt(x, y)], spec.Flash)
+			i++
 		}
 	}
 }
@@ -277,7 +282,7 @@ func (m *Model) Visible(r image.Rectangle) *image.Gray {
 }
 
 // Ghost returns the largest difference between what the panel shows and
-// what the content asks for inside r, as a fraction of full white.
+// what the content requests inside r, as a fraction of full white.
 func (m *Model) Ghost(r image.Rectangle) float64 {
 	r = r.Intersect(m.info.Bounds())
 	worst := 0

@@ -16,7 +16,7 @@ type terminalModes interface {
 
 // AttachSession connects the window to a terminal session: keys and
 // pastes follow t's cursor-key and bracketed-paste modes, and the
-// full-refresh chord Ctrl+Shift+R asks loop for a cleaning refresh of
+// full-refresh chord Ctrl+Shift+R requests from loop a cleaning refresh of
 // the whole panel.
 func (s *Sim) AttachSession(t *term.Terminal, loop *display.Loop) {
 	s.mu.Lock()

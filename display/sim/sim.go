@@ -18,9 +18,9 @@ import (
 // Options configures a Sim. The zero value opens a window with a zoom
 // that fits the screen.
 type Options struct {
-	// Zoom is the integer scale of panel pixels on screen; zero picks
-	// the largest zoom up to 4 at which the window fits the screen, and
-	// 1 when even that does not fit.
+	// Zoom is the integer scale of panel pixels on screen. Zero picks
+	// the largest zoom up to 4 at which the window fits the screen, or 1
+	// when even that does not fit.
 	Zoom int
 
 	// Overlay starts with refresh outlines shown; F12 toggles them.

@@ -18,7 +18,7 @@ import (
 	"github.com/einkterm/einkterm/display"
 )
 
-// windowHooks are what the window calls back into its Sim.
+// windowHooks are the window's callbacks into its Sim.
 type windowHooks struct {
 	key    func(e key.Event) // a key press that the window does not handle
 	paste  func(selection string)
@@ -27,7 +27,7 @@ type windowHooks struct {
 }
 
 // window is the shiny window of a Sim. One goroutine owns the window and
-// its canvas and handles every event; a second one plays the phases of
+// its canvas and handles every event. A second one plays the phases of
 // each refresh at their times and sends them to the first.
 type window struct {
 	clock  display.Clock
@@ -89,6 +89,7 @@ func openWindow(info display.Info, zoom int, overlay bool, x *xConn, clock displ
 		done:    make(chan struct{}),
 	}
 	w.overlay.Store(overlay)
+
 	// A title no other window has, so that the second X connection can
 	// find the window that shiny created.
 	tag := fmt.Sprintf("einkterm sim %d.%d", os.Getpid(), windowCount.Add(1))
@@ -104,6 +105,7 @@ func openWindow(info display.Info, zoom int, overlay bool, x *xConn, clock displ
 	if err := <-ready; err != nil {
 		return nil, err
 	}
+
 	if err := x.attach(tag, 5*time.Second); err != nil {
 		w.close()
 		return nil, err

@@ -214,10 +214,10 @@ var errNoSelection = errors.New("no client owns the selection")
 const maxPaste = 1 << 20
 
 // readSelection returns the text of selection name ("CLIPBOARD" or
-// "PRIMARY"), asking its owner for UTF-8 first and Latin-1 second.
+// "PRIMARY"). It requests UTF-8 from the owner first, Latin-1 second.
 //
-// NOTE: owners send selections larger than their own limit (often 256
-// KiB) in INCR chunks, which this reader rejects.
+// NOTE: owners send a selection above a size limit of their choosing in
+// INCR chunks, which this reader rejects.
 func (x *xConn) readSelection(name string, timeout time.Duration) ([]byte, error) {
 	owner, err := xproto.GetSelectionOwner(x.conn, x.atoms[name]).Reply()
 	if err != nil {
@@ -239,10 +239,10 @@ func (x *xConn) readSelection(name string, timeout time.Duration) ([]byte, error
 	return nil, errNoSelection
 }
 
-// convert asks for selection name as target and reads the answer.
+// convert requests selection name as target and reads the reply.
 func (x *xConn) convert(name, target string, timeout time.Duration) ([]byte, error) {
 	select {
-	case <-x.sels: // a late answer to an earlier request
+	case <-x.sels: // a late reply to an earlier request
 	default:
 	}
 	prop := x.atoms["EINKTERM_PASTE"]
@@ -251,7 +251,7 @@ func (x *xConn) convert(name, target string, timeout time.Duration) ([]byte, err
 	select {
 	case ev = <-x.sels:
 	case <-time.After(timeout):
-		return nil, fmt.Errorf("selection owner did not answer within %v", timeout)
+		return nil, fmt.Errorf("timed out after %v waiting for the selection owner's reply", timeout)
 	}
 	if ev.Property == xproto.AtomNone {
 		return nil, errNoSelection

@@ -310,7 +310,8 @@ func testAttachSession(t *testing.T) {
 		t.Errorf("Up after DECCKM set sent %q, want ESC O A", got)
 	}
 
-	// Ctrl+Shift+R asks the loop for a flashing refresh and sends nothing.
+	// Ctrl+Shift+R requests a flashing refresh from the loop and sends
+	// nothing.
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- loop.Run(ctx) }()
@@ -399,8 +400,8 @@ func testPaste(t *testing.T) {
 	}
 }
 
-// ownSelection makes a client of the test own selection name and answer
-// requests for it with text as UTF8_STRING, until the test ends.
+// ownSelection makes a client of the test own selection name and reply
+// to requests for it with text as UTF8_STRING, until the test ends.
 func ownSelection(t *testing.T, name, text string) {
 	t.Helper()
 	c, err := xgb.NewConn()
@@ -408,14 +409,8 @@ func ownSelection(t *testing.T, name, text string) {
 		t.Fatal(err)
 	}
 	t.Cleanup(c.Close)
-	atom := func(n string) xproto.Atom {
-		r, err := xproto.InternAtom(c, false, uint16(len(n)), n).Reply()
-		if err != nil {
-			t.Fatal(err)
-		}
-		return r.Atom
-	}
-	sel, utf8 := atom(name), atom("UTF8_STRING")
+
+	sel := internAtom(t, c, name)
 	root := xproto.Setup(c).DefaultScreen(c).Root
 	w, _ := xproto.NewWindowId(c)
 	xproto.CreateWindow(c, 0, w, root, 0, 0, 1, 1, 0, xproto.WindowClassInputOnly, 0, 0, nil)
@@ -424,28 +419,43 @@ func ownSelection(t *testing.T, name, text string) {
 	if err != nil || owner.Owner != w {
 		t.Fatalf("could not own %s: %v", name, err)
 	}
-	go func() {
-		for {
-			ev, err := c.WaitForEvent()
-			if ev == nil && err == nil {
-				return
-			}
-			req, ok := ev.(xproto.SelectionRequestEvent)
-			if !ok {
-				continue
-			}
-			reply := xproto.SelectionNotifyEvent{
-				Time: req.Time, Requestor: req.Requestor,
-				Selection: req.Selection, Target: req.Target, Property: xproto.AtomNone,
-			}
-			if req.Target == utf8 {
-				xproto.ChangeProperty(c, xproto.PropModeReplace, req.Requestor, req.Property,
-					utf8, 8, uint32(len(text)), []byte(text))
-				reply.Property = req.Property
-			}
-			xproto.SendEvent(c, false, req.Requestor, 0, string(reply.Bytes()))
+
+	go serveSelection(c, internAtom(t, c, "UTF8_STRING"), text)
+}
+
+// serveSelection replies to selection requests on c with text until c
+// closes. Other targets get no property, which tells the requestor that
+// the owner cannot convert to them.
+func serveSelection(c *xgb.Conn, utf8 xproto.Atom, text string) {
+	for {
+		ev, err := c.WaitForEvent()
+		if ev == nil && err == nil {
+			return
 		}
-	}()
+		req, ok := ev.(xproto.SelectionRequestEvent)
+		if !ok {
+			continue
+		}
+		reply := xproto.SelectionNotifyEvent{
+			Time: req.Time, Requestor: req.Requestor,
+			Selection: req.Selection, Target: req.Target, Property: xproto.AtomNone,
+		}
+		if req.Target == utf8 {
+			xproto.ChangeProperty(c, xproto.PropModeReplace, req.Requestor, req.Property,
+				utf8, 8, uint32(len(text)), []byte(text))
+			reply.Property = req.Property
+		}
+		xproto.SendEvent(c, false, req.Requestor, 0, string(reply.Bytes()))
+	}
+}
+
+func internAtom(t *testing.T, c *xgb.Conn, name string) xproto.Atom {
+	t.Helper()
+	r, err := xproto.InternAtom(c, false, uint16(len(name)), name).Reply()
+	if err != nil {
+		t.Fatalf("intern atom %s: %v", name, err)
+	}
+	return r.Atom
 }
 
 // inputClosed reports whether Input is closed within timeout, draining
@@ -488,18 +498,11 @@ func testDeleteWindowEndsInput(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	atom := func(n string) xproto.Atom {
-		r, err := xproto.InternAtom(c, false, uint16(len(n)), n).Reply()
-		if err != nil {
-			t.Fatal(err)
-		}
-		return r.Atom
-	}
 	// What a window manager sends when the user clicks the close button.
 	w := xproto.Window(s.WindowID())
 	ev := xproto.ClientMessageEvent{
-		Format: 32, Window: w, Type: atom("WM_PROTOCOLS"),
-		Data: xproto.ClientMessageDataUnionData32New([]uint32{uint32(atom("WM_DELETE_WINDOW")), 0, 0, 0, 0}),
+		Format: 32, Window: w, Type: internAtom(t, c, "WM_PROTOCOLS"),
+		Data: xproto.ClientMessageDataUnionData32New([]uint32{uint32(internAtom(t, c, "WM_DELETE_WINDOW")), 0, 0, 0, 0}),
 	}
 	if err := xproto.SendEventChecked(c, false, w, 0, string(ev.Bytes())).Check(); err != nil {
 		t.Fatal(err)

@@ -51,6 +51,7 @@ func tryXvfb(t *testing.T, bin string, n int) (string, bool) {
 	// The read end stays open while Xvfb runs: Xvfb exits when it
 	// cannot write the display number and its newline.
 	t.Cleanup(func() { r.Close() })
+
 	cmd := exec.Command(bin, fmt.Sprintf(":%d", n), "-displayfd", "3",
 		"-screen", "0", "1280x800x24", "-nolisten", "tcp", "-noreset")
 	cmd.ExtraFiles = []*os.File{w}
@@ -60,6 +61,7 @@ func tryXvfb(t *testing.T, bin string, n int) (string, bool) {
 		t.Fatalf("start Xvfb: %v", err)
 	}
 	w.Close()
+
 	ready := make(chan bool, 1)
 	go func() {
 		line, _ := bufio.NewReader(r).ReadString('\n')
@@ -76,22 +78,31 @@ func tryXvfb(t *testing.T, bin string, n int) (string, bool) {
 		t.Logf("Xvfb :%d did not start:\n%s", n, stderr.String())
 		return "", false
 	}
+
 	t.Cleanup(func() {
-		// SIGTERM lets Xvfb remove its socket and lock file.
-		cmd.Process.Signal(syscall.SIGTERM)
-		done := make(chan struct{})
-		go func() { cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(5 * time.Second):
-			cmd.Process.Kill()
-			<-done
-		}
+		stopXvfb(cmd)
 		if t.Failed() {
 			t.Logf("Xvfb :%d output:\n%s", n, stderr.String())
 		}
 	})
 	return fmt.Sprintf(":%d", n), true
+}
+
+// stopXvfb stops Xvfb with SIGTERM, which lets it remove its socket and
+// lock file, and kills it when it still runs 5 s later.
+func stopXvfb(cmd *exec.Cmd) {
+	cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		cmd.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		cmd.Process.Kill()
+		<-done
+	}
 }
 
 // Screenshot takes a picture of the whole screen of $DISPLAY with
