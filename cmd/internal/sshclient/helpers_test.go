@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -131,52 +129,6 @@ func keygen(t *testing.T, pass string) string {
 	return path
 }
 
-// passwordUser makes sure the local user einkssh exists with a fresh
-// random password, which it returns.
-func passwordUser(t *testing.T) (name, password string) {
-	t.Helper()
-	peertest.RequireRoot(t, "setting a local user's password")
-	name = "einkssh"
-	if _, err := exec.Command("id", name).CombinedOutput(); err != nil {
-		if out, err := exec.Command("useradd", "-m", "-s", "/bin/sh", name).CombinedOutput(); err != nil {
-			t.Fatalf("useradd: %v\n%s", err, out)
-		}
-	}
-	password = fmt.Sprintf("pw-%d-%d", os.Getpid(), time.Now().UnixNano())
-	cmd := exec.Command("chpasswd")
-	cmd.Stdin = strings.NewReader(name + ":" + password + "\n")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("chpasswd: %v\n%s", err, out)
-	}
-	return name, password
-}
+func passwordUser(t *testing.T) (string, string) { return peertest.PasswordUser(t) }
 
-// startAgent starts ssh-agent on a socket of its own, adds key and
-// returns the socket.
-func startAgent(t *testing.T, key string) string {
-	t.Helper()
-	agentBin := peertest.Require(t, "ssh-agent", "openssh-client")
-	add := peertest.Require(t, "ssh-add", "openssh-client")
-	sock := filepath.Join(t.TempDir(), "agent.sock")
-	cmd := exec.Command(agentBin, "-a", sock, "-D")
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("ssh-agent: %v", err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		if _, err := os.Stat(sock); err == nil {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("ssh-agent did not create its socket within 5 s")
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	addCmd := exec.Command(add, key)
-	addCmd.Env = append(os.Environ(), "SSH_AUTH_SOCK="+sock)
-	if out, err := addCmd.CombinedOutput(); err != nil {
-		t.Fatalf("ssh-add: %v\n%s", err, out)
-	}
-	return sock
-}
+func startAgent(t *testing.T, key string) string { return peertest.StartAgent(t, key) }

@@ -5,83 +5,18 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/einkterm/einkterm/deploy/peertest"
 )
 
-// freezeProxy forwards TCP connections to a server until frozen, then
-// holds every byte without closing anything: a link that died silently,
-// as when Wi-Fi drops.
-type freezeProxy struct {
-	ln     net.Listener
-	target string
-	frozen chan struct{}
-	once   sync.Once
-}
-
-func startFreezeProxy(t *testing.T, target string) *freezeProxy {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := &freezeProxy{ln: ln, target: target, frozen: make(chan struct{})}
-	t.Cleanup(func() { ln.Close() })
-	go p.serve(t)
-	return p
-}
-
-func (p *freezeProxy) port() int { return p.ln.Addr().(*net.TCPAddr).Port }
-
-func (p *freezeProxy) freeze() { p.once.Do(func() { close(p.frozen) }) }
-
-func (p *freezeProxy) serve(t *testing.T) {
-	for {
-		in, err := p.ln.Accept()
-		if err != nil {
-			return
-		}
-		out, err := net.Dial("tcp", p.target)
-		if err != nil {
-			in.Close()
-			continue
-		}
-		t.Cleanup(func() { in.Close(); out.Close() })
-		go p.pipe(in, out)
-		go p.pipe(out, in)
-	}
-}
-
-func (p *freezeProxy) pipe(dst, src net.Conn) {
-	buf := make([]byte, 32<<10)
-	for {
-		n, err := src.Read(buf)
-		select {
-		case <-p.frozen:
-			<-make(chan struct{}) // hold the data for ever
-		default:
-		}
-		if n > 0 {
-			if _, werr := dst.Write(buf[:n]); werr != nil {
-				return
-			}
-		}
-		if err != nil {
-			return
-		}
-	}
-}
-
 func TestKeepAliveDetectsDeadLink(t *testing.T) {
 	s := peertest.StartSSHD(t, peertest.SSHDOptions{})
-	proxy := startFreezeProxy(t, s.Addr())
+	proxy := peertest.StartProxy(t, s.Addr())
 	cfg := keyConfig(s)
-	cfg.Port = proxy.port()
+	cfg.Port = proxy.Port
 	// The known_hosts entry names the server's port, not the proxy's.
 	writeKnownHosts(t, s.KnownHosts, fmt.Sprintf("[127.0.0.1]:%d %s", cfg.Port, s.HostPub))
 	cfg.KeepAlive = 200 * time.Millisecond
@@ -96,7 +31,7 @@ func TestKeepAliveDetectsDeadLink(t *testing.T) {
 		t.Fatalf("output %q", got)
 	}
 
-	proxy.freeze()
+	proxy.Freeze()
 	select {
 	case <-c.Done():
 	case <-time.After(15 * time.Second):

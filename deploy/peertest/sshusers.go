@@ -1,0 +1,65 @@
+package peertest
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// PasswordUser makes sure the local user einkssh exists, gives it a new
+// random password and returns both. It needs root; the user is kept for
+// later runs.
+func PasswordUser(t testing.TB) (name, password string) {
+	t.Helper()
+	RequireRoot(t, "setting a local user's password")
+	name = "einkssh"
+	if err := exec.Command("id", name).Run(); err != nil {
+		if out, err := exec.Command("useradd", "-m", "-s", "/bin/sh", name).CombinedOutput(); err != nil {
+			t.Fatalf("useradd: %v\n%s", err, out)
+		}
+	}
+	password = fmt.Sprintf("pw-%d-%d", os.Getpid(), time.Now().UnixNano())
+	cmd := exec.Command("chpasswd")
+	cmd.Stdin = strings.NewReader(name + ":" + password + "\n")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("chpasswd: %v\n%s", err, out)
+	}
+	return name, password
+}
+
+// StartAgent starts OpenSSH's ssh-agent on a socket of its own, adds the
+// private key files and returns the socket. The agent stops with the
+// test.
+func StartAgent(t testing.TB, keys ...string) string {
+	t.Helper()
+	agentBin := Require(t, "ssh-agent", "openssh-client")
+	add := Require(t, "ssh-add", "openssh-client")
+	sock := filepath.Join(t.TempDir(), "agent.sock")
+	cmd := exec.Command(agentBin, "-a", sock, "-D")
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("ssh-agent: %v", err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		if _, err := os.Stat(sock); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("ssh-agent did not create its socket within 5 s")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	for _, key := range keys {
+		addCmd := exec.Command(add, key)
+		addCmd.Env = append(os.Environ(), "SSH_AUTH_SOCK="+sock)
+		if out, err := addCmd.CombinedOutput(); err != nil {
+			t.Fatalf("ssh-add %s: %v\n%s", key, err, out)
+		}
+	}
+	return sock
+}
