@@ -25,6 +25,7 @@ func runImage(ctx context.Context, e *env, args []string) error {
 	fs.StringVar(&o.Config, "config", "", "einkterm.toml to install on the boot partition (default: the example with every default)")
 	fs.StringVar(&o.WiFiSSID, "wifi-ssid", "", "Wi-Fi network to join at boot (needs --wifi-psk-file)")
 	fs.StringVar(&o.WiFiPSKFile, "wifi-psk-file", "", "file holding the Wi-Fi passphrase, 8 to 63 characters")
+	fs.StringVar(&o.WiFiCountry, "wifi-country", "", "two-letter Wi-Fi country code, such as GB (needed with --wifi-ssid on the Pi)")
 	fs.StringVar(&o.SSHKey, "ssh-key", "", "OpenSSH public key file allowed to log in as root")
 	var sf sessionFlags
 	fs.StringVar(&sf.logLevel, "log-level", "info", "log level: debug, info, warn or error")

@@ -74,6 +74,18 @@ func inFilteredSection(text string, at int) bool {
 	return strings.TrimSpace(header) != "[all]"
 }
 
+// setKernelArg returns the one-line kernel command line with key=value,
+// replacing an earlier value of key.
+func setKernelArg(cmdline, key, value string) string {
+	var args []string
+	for _, a := range strings.Fields(cmdline) {
+		if !strings.HasPrefix(a, key+"=") {
+			args = append(args, a)
+		}
+	}
+	return strings.Join(append(args, key+"="+value), " ") + "\n"
+}
+
 // BeagleBone uEnv.txt settings for the SPI0 bus on header P9 (pins 17,
 // 18, 21 and 22): U-Boot applies the BB-SPIDEV0 overlay from
 // /lib/firmware at boot, in slot 4, the first one for custom capes. The

@@ -96,3 +96,15 @@ func TestCopyFileSparse(t *testing.T) {
 		}
 	}
 }
+
+func TestSetKernelArg(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"console=tty1 root=PARTUUID=1-02 rootwait\n", "console=tty1 root=PARTUUID=1-02 rootwait cfg80211.ieee80211_regdom=GB\n"},
+		{"a cfg80211.ieee80211_regdom=US b", "a b cfg80211.ieee80211_regdom=GB\n"},
+	}
+	for _, tc := range tests {
+		if got := setKernelArg(tc.in, "cfg80211.ieee80211_regdom", "GB"); got != tc.want {
+			t.Errorf("setKernelArg(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}

@@ -42,6 +42,10 @@ type Options struct {
 
 	WiFiSSID    string // network name; empty writes no Wi-Fi setup
 	WiFiPSKFile string // file holding the WPA passphrase (8 to 63 characters)
+	// WiFiCountry is the ISO 3166 country code of the Wi-Fi channels,
+	// such as "GB". Raspberry Pi OS keeps Wi-Fi blocked until one is set,
+	// so it is required with WiFiSSID on the Pi.
+	WiFiCountry string
 	SSHKey      string // public key file for root's authorized_keys; empty writes none
 
 	Tools  Tools
@@ -119,6 +123,12 @@ func (o *Options) check() error {
 	if (o.WiFiSSID == "") != (o.WiFiPSKFile == "") {
 		return errors.New("image: --wifi-ssid and --wifi-psk-file go together: give both or neither")
 	}
+	if o.WiFiSSID != "" && o.Board == "rpi" && o.WiFiCountry == "" {
+		return errors.New("image: --wifi-country is needed with --wifi-ssid on the Pi, whose Wi-Fi stays blocked until a country is set: pass the two-letter code, such as --wifi-country GB")
+	}
+	if c := o.WiFiCountry; c != "" && !isCountryCode(c) {
+		return fmt.Errorf("image: invalid --wifi-country %q: use the two capital letters of ISO 3166, such as GB or US", c)
+	}
 	return nil
 }
 
@@ -133,9 +143,9 @@ func (o *Options) configData() ([]byte, error) {
 		}
 		name = o.Config
 	}
-	if o.WiFiSSID != "" {
+	if o.WiFiSSID != "" || o.WiFiCountry != "" {
 		var err error
-		data, err = setWiFiHint(data, o.WiFiSSID)
+		data, err = setWiFiHint(data, o.WiFiSSID, o.WiFiCountry)
 		if err != nil {
 			return nil, err
 		}
@@ -146,9 +156,22 @@ func (o *Options) configData() ([]byte, error) {
 	return data, nil
 }
 
-func setWiFiHint(data []byte, ssid string) ([]byte, error) {
-	text, err := config.SetValues(string(data), config.Assignment{Key: "wifi.ssid", Value: ssid})
+// setWiFiHint records the network in the config's [wifi] table, which
+// einkterm shows on the panel while it is offline.
+func setWiFiHint(data []byte, ssid, country string) ([]byte, error) {
+	var set []config.Assignment
+	if ssid != "" {
+		set = append(set, config.Assignment{Key: "wifi.ssid", Value: ssid})
+	}
+	if country != "" {
+		set = append(set, config.Assignment{Key: "wifi.country", Value: country})
+	}
+	text, err := config.SetValues(string(data), set...)
 	return []byte(text), err
+}
+
+func isCountryCode(s string) bool {
+	return len(s) == 2 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z'
 }
 
 func detect(path, board string) (Layout, error) {

@@ -85,7 +85,7 @@ func TestBuildRaspberryPi(t *testing.T) {
 
 	err := Build(context.Background(), Options{
 		Base: img.path, Out: out, Board: "rpi", Binary: binPath,
-		WiFiSSID: "home net", WiFiPSKFile: psk, SSHKey: key,
+		WiFiSSID: "home net", WiFiPSKFile: psk, WiFiCountry: "GB", SSHKey: key,
 		Logger: testLogger(t),
 	})
 	if err != nil {
@@ -109,6 +109,12 @@ func TestBuildRaspberryPi(t *testing.T) {
 	if s, _ := res.stat(t, WiFiPath); s.mode != 0o600 {
 		t.Errorf("Wi-Fi keyfile mode %04o, want 0600", s.mode)
 	}
+	for _, p := range piRfkillStates {
+		checkRootFile(t, res, p, []byte("0\n"), 0o644)
+	}
+	if got, want := string(res.fatFile(t, "cmdline.txt")), strings.TrimSuffix(piCmdline, "\n")+" cfg80211.ieee80211_regdom=GB\n"; got != want {
+		t.Errorf("cmdline.txt = %q, want %q", got, want)
+	}
 	checkRootFile(t, res, KeysPath, []byte("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIE1 ann@laptop\n"), 0o600)
 	if s, _ := res.stat(t, "/root/.ssh"); s.typ != "directory" || s.mode != 0o700 {
 		t.Errorf("/root/.ssh: %s %04o, want directory 0700", s.typ, s.mode)
@@ -128,11 +134,12 @@ func TestBuildRaspberryPi(t *testing.T) {
 		t.Errorf("einkterm.toml lacks the Wi-Fi hint")
 	}
 	wantToml := bytes.Replace(deploy.ExampleConfig, []byte("ssid = \"\""), []byte("ssid = \"home net\""), 1)
+	wantToml = bytes.Replace(wantToml, []byte("country = \"\""), []byte("country = \"GB\""), 1)
 	if !bytes.Equal(toml, wantToml) {
 		t.Errorf("einkterm.toml on the boot partition differs from the example with the Wi-Fi hint:\n%s", toml)
 	}
 	names := res.fatNames(t)
-	for _, want := range []string{"config.txt", "einkterm.toml", "ssh"} {
+	for _, want := range []string{"cmdline.txt", "config.txt", "einkterm.toml", "ssh"} {
 		if !slices.Contains(names, want) {
 			t.Errorf("boot partition lacks %s: %v", want, names)
 		}
@@ -321,12 +328,25 @@ func TestBuildRejects(t *testing.T) {
 		opts:  func(t *testing.T, o *Options) { o.WiFiSSID = "x" },
 		want:  "--wifi-ssid and --wifi-psk-file go together",
 	}, {
+		name:  "pi wifi without country",
+		image: func(t *testing.T) string { return writeTemp(t, "z.img", make([]byte, 1024), 0o644) },
+		board: "rpi",
+		opts:  func(t *testing.T, o *Options) { o.WiFiSSID, o.WiFiPSKFile = "x", "psk" },
+		want:  "--wifi-country is needed with --wifi-ssid on the Pi",
+	}, {
+		name:  "invalid country",
+		image: func(t *testing.T) string { return writeTemp(t, "z.img", make([]byte, 1024), 0o644) },
+		board: "bbb",
+		opts:  func(t *testing.T, o *Options) { o.WiFiCountry = "uk" },
+		want:  "invalid --wifi-country \"uk\"",
+	}, {
 		name:  "short passphrase",
 		image: func(t *testing.T) string { return rpiImage(t, piConfigTxt).path },
 		board: "rpi",
 		opts: func(t *testing.T, o *Options) {
 			o.Binary = armBin(t)
-			o.WiFiSSID, o.WiFiPSKFile = "x", writeTemp(t, "psk", []byte("short\n"), 0o600)
+			o.WiFiSSID, o.WiFiCountry = "x", "GB"
+			o.WiFiPSKFile = writeTemp(t, "psk", []byte("short\n"), 0o600)
 		},
 		want: "WPA needs 8 to 63",
 	}, {

@@ -110,12 +110,16 @@ func makeImage(t testing.TB, parts []partSpec, tree, configTxt string) synthImag
 			img.boot = off
 			mustRun(t, "", mkfsVfat, "-F", "32", "-s", "1", "--offset", strconv.Itoa(start),
 				img.path, strconv.Itoa(p.sectors/2))
+			files := map[string]string{"cmdline.txt": piCmdline}
 			if configTxt != "" {
-				src := filepath.Join(t.TempDir(), "config.txt")
-				if err := os.WriteFile(src, []byte(configTxt), 0o644); err != nil {
+				files["config.txt"] = configTxt
+			}
+			for name, data := range files {
+				src := filepath.Join(t.TempDir(), name)
+				if err := os.WriteFile(src, []byte(data), 0o644); err != nil {
 					t.Fatal(err)
 				}
-				mustRun(t, "", mcopy, "-i", fmt.Sprintf("%s@@%d", img.path, off), src, "::config.txt")
+				mustRun(t, "", mcopy, "-i", fmt.Sprintf("%s@@%d", img.path, off), src, "::"+name)
 			}
 		case "83":
 			img.root = off
@@ -140,6 +144,9 @@ func mustRun(t testing.TB, stdin, prog string, args ...string) []byte {
 	}
 	return out
 }
+
+// piCmdline is the shape of Raspberry Pi OS's cmdline.txt.
+const piCmdline = "console=serial0,115200 console=tty1 root=PARTUUID=4e639091-02 rootfstype=ext4 fsck.repair=yes rootwait\n"
 
 func rpiImage(t testing.TB, configTxt string) synthImage {
 	tree := rootTree(t, 40, nil)

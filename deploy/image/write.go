@@ -120,7 +120,43 @@ func (w *writer) writeWiFi(ctx context.Context) error {
 		return err
 	}
 	// NetworkManager ignores keyfiles that others can read.
-	return w.root.writeFile(ctx, WiFiPath, conn, 0o600)
+	if err := w.root.writeFile(ctx, WiFiPath, conn, 0o600); err != nil {
+		return err
+	}
+	if w.o.Board == "rpi" {
+		return w.unblockPiWiFi(ctx)
+	}
+	return nil
+}
+
+// piRfkillStates are the saved rfkill states of the Wi-Fi devices of
+// the Pi 3 and Zero (3f300000), Pi 4 (fe300000) and Pi 5 (1001100000).
+// Raspberry Pi OS images are built with them set to 1, blocked, until a
+// country is chosen, and systemd-rfkill restores them at boot.
+var piRfkillStates = []string{
+	"/var/lib/systemd/rfkill/platform-3f300000.mmcnr:wlan",
+	"/var/lib/systemd/rfkill/platform-fe300000.mmcnr:wlan",
+	"/var/lib/systemd/rfkill/platform-1001100000.mmc:wlan",
+}
+
+// unblockPiWiFi sets the Wi-Fi country on the kernel command line and
+// unblocks the Wi-Fi devices, as raspi-config does when a country is
+// chosen.
+func (w *writer) unblockPiWiFi(ctx context.Context) error {
+	for _, p := range piRfkillStates {
+		if err := w.root.writeFile(ctx, p, []byte("0\n"), 0o644); err != nil {
+			return err
+		}
+	}
+	cmdline, ok, err := w.boot.readFile(ctx, "cmdline.txt")
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return fmt.Errorf("image: no cmdline.txt on the boot partition: expected a Raspberry Pi OS image")
+	}
+	line := setKernelArg(string(cmdline), "cfg80211.ieee80211_regdom", w.o.WiFiCountry)
+	return w.boot.writeFile(ctx, "cmdline.txt", []byte(line))
 }
 
 func (w *writer) writeSSHKey(ctx context.Context) error {
