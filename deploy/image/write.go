@@ -131,17 +131,17 @@ func (w *writer) writeWiFi(ctx context.Context) error {
 
 // piRfkillStates are the saved rfkill states of the Wi-Fi devices of
 // the Pi 3 and Zero (3f300000), Pi 4 (fe300000) and Pi 5 (1001100000).
-// Raspberry Pi OS images are built with them set to 1, blocked, until a
-// country is chosen, and systemd-rfkill restores them at boot.
+// Raspberry Pi OS images are built (pi-gen, stage 2 net-tweaks) with them
+// set to 1, blocked, unless a country is given, and systemd-rfkill
+// restores them at boot.
 var piRfkillStates = []string{
 	"/var/lib/systemd/rfkill/platform-3f300000.mmcnr:wlan",
 	"/var/lib/systemd/rfkill/platform-fe300000.mmcnr:wlan",
 	"/var/lib/systemd/rfkill/platform-1001100000.mmc:wlan",
 }
 
-// unblockPiWiFi sets the Wi-Fi country on the kernel command line and
-// unblocks the Wi-Fi devices, as raspi-config does when a country is
-// chosen.
+// unblockPiWiFi sets the Wi-Fi country on the kernel command line,
+// where the cfg80211 module reads it, and unblocks the Wi-Fi devices.
 func (w *writer) unblockPiWiFi(ctx context.Context) error {
 	for _, p := range piRfkillStates {
 		if err := w.root.writeFile(ctx, p, []byte("0\n"), 0o644); err != nil {
