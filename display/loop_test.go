@@ -290,3 +290,32 @@ func TestManualClockFiresInOrder(t *testing.T) {
 		t.Errorf("%d timers pending after 2.5 s, want 0", c.Pending())
 	}
 }
+
+// BenchmarkLoopStepKeystroke measures one keystroke through the loop on
+// the 10.3" panel: Submit of one changed glyph cell, then the Step that
+// diffs, plans and sends it.
+func BenchmarkLoopStepKeystroke(b *testing.B) {
+	info := Profiles["it8951-10in3"]
+	clock := NewManualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	rec, err := NewRecorder(info, RecorderOptions{Clock: clock})
+	if err != nil {
+		b.Fatal(err)
+	}
+	loop := NewLoop(rec, LoopOptions{Clock: clock, Scheduler: SchedulerOptions{SleepAfter: -1}})
+	src := NewFrame(info.Width, info.Height, info.Depth)
+	ctx := context.Background()
+	i := 0
+	for b.Loop() {
+		x := i % 200 * 8
+		cell := image.Rect(x, 700, x+8, 716)
+		src.FillRect(cell, uint8(i/200%2)*15)
+		loop.NoteInput()
+		loop.Submit(src, []Damage{{Rect: cell}})
+		if _, err := loop.Step(ctx); err != nil {
+			b.Fatal(err)
+		}
+		clock.Advance(time.Second)
+		i++
+	}
+	b.ReportMetric(float64(loop.Stats().Refreshes)/float64(b.N), "refreshes/key")
+}

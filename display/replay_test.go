@@ -98,7 +98,7 @@ type replayResult struct {
 	log        []metered
 	keys       []keystroke
 	maxPartial int
-	finalOK    bool
+	finalOK    bool // the panel ends with the last frame
 }
 
 // replay feeds w through a terminal into policy pol on panel profile
@@ -208,17 +208,18 @@ func sameFrame(a, b *display.Frame) bool {
 type replayMetrics struct {
 	refreshes, flashes, flashesNearKey int
 	refreshed, changed                 int // pixels of partial refreshes
-
-	bytes      int
-	p50, p99   time.Duration
-	missed     int // keystrokes whose echo was never refreshed
-	overBound  int // echoes later than one in-flight plus one fast refresh
-	maxPartial int
+	bytes                              int
+	p50, p99                           time.Duration
+	missed                             int  // keystrokes whose echo was never refreshed
+	overBound                          int  // echoes later than one in-flight plus one fast refresh
+	maxPartial                         int  // the most partials a tile had between cleans
+	finalShown                         bool // the panel ends with the last frame
 }
 
 func measure(r replayResult) replayMetrics {
 	var m replayMetrics
 	m.maxPartial = r.maxPartial
+	m.finalShown = r.finalOK
 	var longestFast time.Duration
 	for _, e := range r.log {
 		m.refreshes++
@@ -358,4 +359,43 @@ func reportReplay(b *testing.B, m replayMetrics) {
 	b.ReportMetric(float64(m.overBound), "echo-over-bound")
 	b.ReportMetric(float64(m.missed), "echo-missed")
 	b.ReportMetric(float64(m.maxPartial), "max-partials")
+	final := 0.0
+	if m.finalShown {
+		final = 1
+	}
+	b.ReportMetric(final, "final-shown")
+}
+
+// TestReplayTypingMeetsTargets replays the typing session on both panels
+// and checks the policy's promises: no flash within 2 s after a
+// keystroke, no tile past HardPartials, every echo within one in-flight
+// refresh plus one fast refresh, and the last frame on the panel.
+func TestReplayTypingMeetsTargets(t *testing.T) {
+	if testing.Short() {
+		t.Skip("replays a whole typing session")
+	}
+	for _, panel := range replayPanels {
+		info := display.Rotate(mustRecorder(t, panel.profile), panel.rotation).Info()
+		tm, err := term.New(term.Options{Width: info.Width, Height: info.Height, Depth: info.Depth})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := workloads(tm.Size())[0]
+		m := measure(replay(t, panel.profile, panel.rotation, w, "einkterm"))
+		if m.flashesNearKey != 0 {
+			t.Errorf("%s: %d flashes within 2 s after a keystroke, want 0", panel.profile, m.flashesNearKey)
+		}
+		if m.maxPartial > 100 {
+			t.Errorf("%s: a tile had %d partials since its clean, want at most 100", panel.profile, m.maxPartial)
+		}
+		if m.overBound != 0 {
+			t.Errorf("%s: %d echoes later than one in-flight plus one fast refresh", panel.profile, m.overBound)
+		}
+		if m.missed != 0 {
+			t.Errorf("%s: %d echoes never refreshed", panel.profile, m.missed)
+		}
+		if !m.finalShown {
+			t.Errorf("%s: the panel does not show the last frame", panel.profile)
+		}
+	}
 }

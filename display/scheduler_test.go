@@ -3,6 +3,7 @@ package display
 import (
 	"fmt"
 	"image"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -233,12 +234,15 @@ func TestSchedulerNoStarvation(t *testing.T) {
 
 func TestSchedulerFloodIsRateLimited(t *testing.T) {
 	w := newSchedWorld(t, it10, SchedulerOptions{})
-	var starts []time.Duration
+	var starts, damaged []time.Duration
+	var longest time.Duration
 	for at := time.Duration(0); at < 3*time.Second; at += 20 * time.Millisecond {
 		y := int(at/(20*time.Millisecond)) % 80 * 16
 		w.damage(at, image.Rect(0, y, 1872, y+16), 0)
+		damaged = append(damaged, at)
 		if got, _ := w.plan(at); got != "" {
 			starts = append(starts, at)
+			longest = max(longest, w.s.BusyUntil().Sub(w.t0)-at)
 		}
 	}
 	// The flood stops; the last change must still go out.
@@ -252,6 +256,14 @@ func TestSchedulerFloodIsRateLimited(t *testing.T) {
 	for i := 1; i < len(starts); i++ {
 		if gap := starts[i] - starts[i-1]; gap < 500*time.Millisecond {
 			t.Errorf("refreshes at %v and %v are %v apart, want at least 500 ms", starts[i-1], starts[i], gap)
+		}
+	}
+	// No change waits longer than the rate limit plus one refresh.
+	bound := 500*time.Millisecond + longest
+	for _, d := range damaged {
+		i := sort.Search(len(starts), func(i int) bool { return starts[i] > d })
+		if i < len(starts) && starts[i]-d > bound {
+			t.Errorf("change at %v waited until %v, more than %v", d, starts[i], bound)
 		}
 	}
 }

@@ -1,0 +1,94 @@
+package display
+
+import (
+	"image"
+	"testing"
+)
+
+func TestMergeRegionsTable(t *testing.T) {
+	it := Profiles["it8951-10in3"]
+	concurrent := it
+	concurrent.Concurrent = true
+	small := Profiles["2in13"]
+	tests := []struct {
+		name string
+		info Info
+		in   []Region
+		want []image.Rectangle
+	}{
+		{"neighbours merge", it,
+			[]Region{{image.Rect(0, 0, 8, 16), ModeA2}, {image.Rect(8, 0, 16, 16), ModeA2}},
+			[]image.Rectangle{image.Rect(0, 0, 16, 16)}},
+		{"lines of text merge", it,
+			[]Region{{image.Rect(0, 2, 900, 15), ModeA2}, {image.Rect(0, 18, 1000, 31), ModeA2}},
+			[]image.Rectangle{image.Rect(0, 2, 1000, 31)}},
+		{"echo and far status line stay apart", it,
+			[]Region{{image.Rect(48, 704, 64, 720), ModeA2}, {image.Rect(248, 1378, 256, 1388), ModeA2}},
+			[]image.Rectangle{image.Rect(48, 704, 64, 720), image.Rect(248, 1378, 256, 1388)}},
+		{"overlaps always merge", concurrent,
+			[]Region{{image.Rect(0, 0, 100, 100), ModeA2}, {image.Rect(50, 50, 1800, 1400), ModeA2}},
+			[]image.Rectangle{image.Rect(0, 0, 1800, 1400)}},
+		{"concurrent panel keeps distant regions", concurrent,
+			[]Region{{image.Rect(0, 0, 8, 16), ModeA2}, {image.Rect(100, 0, 108, 16), ModeA2}},
+			[]image.Rectangle{image.Rect(0, 0, 8, 16), image.Rect(100, 0, 108, 16)}},
+		{"small panel merges by time", small,
+			[]Region{{image.Rect(0, 0, 8, 8), ModePartial}, {image.Rect(100, 200, 108, 208), ModePartial}},
+			[]image.Rectangle{image.Rect(0, 0, 112, 208)}},
+		{"outside the panel is dropped", it,
+			[]Region{{image.Rect(-50, -50, -10, -10), ModeA2}},
+			nil},
+	}
+	for _, tt := range tests {
+		out := MergeRegions(tt.in, tt.info, tt.info.FastMode(2).Fixed/wasteArea)
+		var got []image.Rectangle
+		for _, r := range out {
+			got = append(got, r.Rect)
+		}
+		if !sameRectSet(got, tt.want) {
+			t.Errorf("%s: MergeRegions = %v, want %v", tt.name, got, tt.want)
+		}
+		checkMerged(t, tt.info, tt.in, out)
+	}
+}
+
+func TestMergeRegionsModeOfUnion(t *testing.T) {
+	it := Profiles["it8951-10in3"]
+	in := []Region{{image.Rect(0, 0, 8, 16), ModeA2}, {image.Rect(8, 0, 16, 16), ModeGL16}}
+	out := MergeRegions(in, it, 0)
+	if len(out) != 1 || out[0].Mode != ModeGL16 {
+		t.Errorf("MergeRegions = %+v, want one GL16 region", out)
+	}
+}
+
+func sameRectSet(a, b []image.Rectangle) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for _, r := range a {
+		found := false
+		for _, s := range b {
+			found = found || r == s
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// BenchmarkMergeRegions merges the bands of a full screen of text, 87
+// ragged lines, as after a scroll.
+func BenchmarkMergeRegions(b *testing.B) {
+	info := Profiles["it8951-10in3"]
+	var in []Region
+	for i := 0; i < 87; i++ {
+		w := 900 + (i*373)%900
+		in = append(in, Region{image.Rect(0, i*16+2, w, i*16+15), ModeA2})
+	}
+	waste := info.FastMode(2).Fixed / wasteArea
+	var out []Region
+	for b.Loop() {
+		out = MergeRegions(in, info, waste)
+	}
+	b.ReportMetric(float64(len(out)), "regions")
+}
