@@ -216,21 +216,39 @@ func (s *Surface) convertRow(dst, pix []byte, idx, step, n int) {
 	}
 }
 
-// convert16 and convert32 are the unrotated fast paths; each step
-// reslices dst so the compiler drops the bounds checks.
+// littleEndian is true on little-endian machines, where the fast paths
+// below may pack several pixels, the first in the low bits, into one
+// 64-bit store.
+var littleEndian = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
+
+// convert16 is the unrotated 16-bit fast path: four pixels a store.
 func convert16(dst, src []byte, lut *[256]uint32) {
 	dst = dst[:2*len(src)]
-	for _, v := range src {
-		binary.NativeEndian.PutUint16(dst, uint16(lut[v]))
-		dst = dst[2:]
+	i := 0
+	if littleEndian {
+		for ; i+4 <= len(src); i += 4 {
+			v := uint64(uint16(lut[src[i]])) | uint64(uint16(lut[src[i+1]]))<<16 |
+				uint64(uint16(lut[src[i+2]]))<<32 | uint64(uint16(lut[src[i+3]]))<<48
+			binary.LittleEndian.PutUint64(dst[2*i:], v)
+		}
+	}
+	for ; i < len(src); i++ {
+		binary.NativeEndian.PutUint16(dst[2*i:], uint16(lut[src[i]]))
 	}
 }
 
+// convert32 is the unrotated 32-bit fast path: two pixels a store.
 func convert32(dst, src []byte, lut *[256]uint32) {
 	dst = dst[:4*len(src)]
-	for _, v := range src {
-		binary.NativeEndian.PutUint32(dst, lut[v])
-		dst = dst[4:]
+	i := 0
+	if littleEndian {
+		for ; i+2 <= len(src); i += 2 {
+			v := uint64(lut[src[i]]) | uint64(lut[src[i+1]])<<32
+			binary.LittleEndian.PutUint64(dst[4*i:], v)
+		}
+	}
+	for ; i < len(src); i++ {
+		binary.NativeEndian.PutUint32(dst[4*i:], lut[src[i]])
 	}
 }
 
@@ -238,7 +256,7 @@ func convert32(dst, src []byte, lut *[256]uint32) {
 func putUint24(b []byte, v uint32) {
 	var w [4]byte
 	binary.NativeEndian.PutUint32(w[:], v)
-	if binary.NativeEndian.Uint16([]byte{1, 0}) == 1 {
+	if littleEndian {
 		copy(b[:3], w[:3])
 	} else {
 		copy(b[:3], w[1:])
