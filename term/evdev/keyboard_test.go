@@ -287,3 +287,23 @@ func TestDecodeEventsLayout(t *testing.T) {
 		t.Errorf("decoded %+v, want %+v", got, want)
 	}
 }
+
+func TestIoctlNumbers(t *testing.T) {
+	// Values of the linux/input.h macros on every Linux architecture
+	// that uses the generic ioctl encoding (x86, ARM).
+	tests := []struct {
+		name string
+		got  uint
+		want uint
+	}{
+		{"EVIOCGRAB", ioctlGrab, 0x40044590},
+		{"EVIOCSREP", ioctlSetRepeat, 0x40084503},
+		{"EVIOCGBIT(EV_KEY, 96)", ioctlKeyBits, 0x80604521},
+		{"EVIOCGNAME(256)", ioctlName(256), 0x81004506},
+	}
+	for _, tt := range tests {
+		if tt.got != tt.want {
+			t.Errorf("%s = %#x, want %#x", tt.name, tt.got, tt.want)
+		}
+	}
+}
