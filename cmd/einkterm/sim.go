@@ -42,5 +42,8 @@ func openSim(arg string, q url.Values, o displayOptions) (display.Panel, error) 
 	if o.Getenv("DISPLAY") == "" {
 		return nil, fmt.Errorf("--display sim needs an X display (or XWayland) but DISPLAY is not set: use --display record:DIR")
 	}
+	// display.Rotate turns frames for the panel; the window turns the
+	// panel's pixels back so the session reads upright on screen.
+	opts.Rotation = o.Rotation
 	return sim.New(o.Panel, opts)
 }

@@ -58,7 +58,7 @@ func BenchmarkCanvasDrawPanel(b *testing.B) {
 	for _, c := range cases {
 		info := display.Profiles[c.profile]
 		b.Run(info.Name, func(b *testing.B) {
-			cv := newCanvas(info, c.zoom)
+			cv := newCanvas(info, c.zoom, 0)
 			dst := image.NewRGBA(image.Rectangle{Max: cv.size()})
 			for b.Loop() {
 				cv.drawPanel(dst, info.Bounds())

@@ -39,33 +39,36 @@ type overlay struct {
 	until time.Time
 }
 
-// canvas draws the window's pixels: the panel as it shows now, scaled by
-// an integer zoom, refresh outlines on top and a status line below. It is
-// used only by the window's event goroutine.
+// canvas draws the window's pixels: the panel as it shows now, turned
+// upright and scaled by an integer zoom, refresh outlines on top and a
+// status line below. It is used only by the window's event goroutine.
 type canvas struct {
 	zoom     int
-	shown    *image.Gray // panel luminance now, flash phases included
+	turn     orientation
+	shown    *image.Gray // panel luminance now in native pixels, flash phases included
 	overlays []overlay
 	status   string
 }
 
-func newCanvas(info display.Info, zoom int) *canvas {
+func newCanvas(info display.Info, zoom, rotation int) *canvas {
 	shown := image.NewGray(info.Bounds())
 	for i := range shown.Pix {
 		shown.Pix[i] = 255
 	}
-	return &canvas{zoom: zoom, shown: shown}
+	turn := orientation{degrees: rotation, width: info.Width, height: info.Height}
+	return &canvas{zoom: zoom, turn: turn, shown: shown}
 }
 
 // size returns the window size in pixels.
 func (c *canvas) size() image.Point {
-	b := c.shown.Bounds()
-	return image.Pt(b.Dx()*c.zoom, b.Dy()*c.zoom+statusHeight)
+	up := c.turn.size()
+	return image.Pt(up.X*c.zoom, up.Y*c.zoom+statusHeight)
 }
 
-// windowRect returns panel region r in window pixels.
+// windowRect returns native panel region r in window pixels.
 func (c *canvas) windowRect(r image.Rectangle) image.Rectangle {
-	return image.Rectangle{Min: r.Min.Mul(c.zoom), Max: r.Max.Mul(c.zoom)}
+	u := c.turn.rect(r)
+	return image.Rectangle{Min: u.Min.Mul(c.zoom), Max: u.Max.Mul(c.zoom)}
 }
 
 // applyPhase changes the shown panel for one phase of update u.
@@ -80,10 +83,13 @@ func (c *canvas) applyPhase(u Update, k PhaseKind) {
 	}
 }
 
-// drawPanel draws panel region r into dst, scaled, and returns the
-// window rectangle it covered.
+// drawPanel draws native panel region r into dst, turned and scaled,
+// and returns the window rectangle it covered.
 func (c *canvas) drawPanel(dst *image.RGBA, r image.Rectangle) image.Rectangle {
 	r = r.Intersect(c.shown.Bounds())
+	if c.turn.degrees != 0 {
+		return c.drawTurned(dst, r)
+	}
 	z := c.zoom
 	for y := r.Min.Y; y < r.Max.Y; y++ {
 		src := c.shown.Pix[c.shown.PixOffset(r.Min.X, y):]
@@ -100,6 +106,64 @@ func (c *canvas) drawPanel(dst *image.RGBA, r image.Rectangle) image.Rectangle {
 		}
 	}
 	return c.windowRect(r)
+}
+
+// drawTurned is drawPanel for a rotated panel, a pixel at a time.
+func (c *canvas) drawTurned(dst *image.RGBA, r image.Rectangle) image.Rectangle {
+	z := c.zoom
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			v := c.shown.Pix[c.shown.PixOffset(x, y)]
+			u := c.turn.point(x, y).Mul(z)
+			for d := 0; d < z*z; d++ {
+				i := dst.PixOffset(u.X+d%z, u.Y+d/z)
+				dst.Pix[i], dst.Pix[i+1], dst.Pix[i+2], dst.Pix[i+3] = v, v, v, 255
+			}
+		}
+	}
+	return c.windowRect(r)
+}
+
+// orientation turns native panel pixels upright for a panel mounted at
+// degrees clockwise, the inverse of what display.Rotate does to frames.
+type orientation struct {
+	degrees       int // 0, 90, 180 or 270
+	width, height int // native size
+}
+
+// size returns the upright size.
+func (o orientation) size() image.Point {
+	if o.degrees == 90 || o.degrees == 270 {
+		return image.Pt(o.height, o.width)
+	}
+	return image.Pt(o.width, o.height)
+}
+
+// point returns the upright position of native pixel (x, y).
+func (o orientation) point(x, y int) image.Point {
+	switch o.degrees {
+	case 90:
+		return image.Pt(y, o.width-1-x)
+	case 180:
+		return image.Pt(o.width-1-x, o.height-1-y)
+	case 270:
+		return image.Pt(o.height-1-y, x)
+	}
+	return image.Pt(x, y)
+}
+
+// rect returns the upright rectangle of native rectangle r.
+func (o orientation) rect(r image.Rectangle) image.Rectangle {
+	if r.Empty() {
+		return image.Rectangle{}
+	}
+	// The corners are inclusive pixels, so the result grows by one.
+	c := image.Rectangle{
+		Min: o.point(r.Min.X, r.Min.Y),
+		Max: o.point(r.Max.X-1, r.Max.Y-1),
+	}.Canon()
+	c.Max = c.Max.Add(image.Pt(1, 1))
+	return c
 }
 
 // addOverlay adds the outline of a refresh region until the given time.

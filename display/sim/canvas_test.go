@@ -19,7 +19,7 @@ func TestCanvasDrawsZoomedPhases(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	c := newCanvas(info, 3)
+	c := newCanvas(info, 3, 0)
 	if got, want := c.size(), image.Pt(96, 48+statusHeight); got != want {
 		t.Fatalf("window size %v, want %v", got, want)
 	}
@@ -53,7 +53,7 @@ func TestCanvasDrawsZoomedPhases(t *testing.T) {
 
 func TestCanvasOutlinesExpire(t *testing.T) {
 	info, _ := display.LookupProfile("32x16")
-	c := newCanvas(info, 2)
+	c := newCanvas(info, 2, 0)
 	dst := image.NewRGBA(image.Rectangle{Max: c.size()})
 	c.drawPanel(dst, info.Bounds())
 
@@ -98,8 +98,53 @@ func TestFitZoom(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := fitZoom(info, tt.sw, tt.sh); got != tt.want {
+		if got := fitZoom(info.Bounds().Size(), tt.sw, tt.sh); got != tt.want {
 			t.Errorf("%s on %dx%d: zoom %d, want %d", tt.profile, tt.sw, tt.sh, got, tt.want)
+		}
+	}
+}
+
+func TestCanvasTurnsRotatedPanelUpright(t *testing.T) {
+	native, _ := display.LookupProfile("48x32")
+	for _, deg := range []int{90, 180, 270} {
+		rec, err := display.NewRecorder(native, display.RecorderOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		panel := display.Rotate(rec, deg)
+		up := panel.Info()
+
+		// An upright frame with one black block off the centre.
+		f := display.NewFrame(up.Width, up.Height, up.Depth)
+		block := image.Rect(4, 8, 12, 10)
+		f.FillRect(block, 0)
+		if err := panel.Refresh(f, up.Bounds(), display.ModeGC16); err != nil {
+			t.Fatal(err)
+		}
+
+		c := newCanvas(native, 2, deg)
+		if got, want := c.size(), image.Pt(up.Width*2, up.Height*2+statusHeight); got != want {
+			t.Errorf("%d degrees: window size %v, want %v", deg, got, want)
+		}
+		u := Update{Rect: native.Bounds(), Result: rec.Image().Gray()}
+		c.applyPhase(u, PhaseImage)
+		dst := image.NewRGBA(image.Rectangle{Max: c.size()})
+		if got, want := c.drawPanel(dst, native.Bounds()), image.Rect(0, 0, up.Width*2, up.Height*2); got != want {
+			t.Errorf("%d degrees: drawn %v, want %v", deg, got, want)
+		}
+		for y := 0; y < up.Height; y++ {
+			for x := 0; x < up.Width; x++ {
+				want := uint8(255)
+				if image.Pt(x, y).In(block) {
+					want = 0
+				}
+				if got := dst.RGBAAt(x*2+1, y*2+1).R; got != want {
+					t.Fatalf("%d degrees: upright pixel (%d,%d) = %d, want %d", deg, x, y, got, want)
+				}
+			}
+		}
+		if got, want := c.windowRect(rec.Events()[0].Rect()), image.Rect(0, 0, up.Width*2, up.Height*2); got != want {
+			t.Errorf("%d degrees: window rect of the native region %v, want %v", deg, got, want)
 		}
 	}
 }

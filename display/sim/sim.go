@@ -23,6 +23,11 @@ type Options struct {
 	// when even that does not fit.
 	Zoom int
 
+	// Rotation is how the panel is mounted, in degrees clockwise: 0, 90,
+	// 180 or 270. The Sim works in native pixels, as a panel behind
+	// display.Rotate does, and the window turns them upright.
+	Rotation int
+
 	// Overlay starts with refresh outlines shown; F12 toggles them.
 	Overlay bool
 
@@ -84,6 +89,11 @@ func New(info display.Info, opts Options) (*Sim, error) {
 	if opts.Zoom < 0 || opts.Zoom > 16 {
 		return nil, fmt.Errorf("sim: zoom %d out of range: use 1 to 16, or 0 to fit the screen", opts.Zoom)
 	}
+	switch opts.Rotation {
+	case 0, 90, 180, 270:
+	default:
+		return nil, fmt.Errorf("sim: rotation %d is not 0, 90, 180 or 270", opts.Rotation)
+	}
 	x, err := dialX()
 	if err != nil {
 		return nil, fmt.Errorf("sim: cannot connect to the X display: %w; set DISPLAY or use --display record:DIR", err)
@@ -99,9 +109,9 @@ func New(info display.Info, opts Options) (*Sim, error) {
 	}
 	if s.zoom == 0 {
 		sw, sh := x.screenSize()
-		s.zoom = fitZoom(info, sw, sh)
+		s.zoom = fitZoom(orientation{opts.Rotation, info.Width, info.Height}.size(), sw, sh)
 	}
-	win, err := openWindow(info, s.zoom, opts.Overlay, x, opts.Clock, windowHooks{
+	win, err := openWindow(info, s.zoom, opts.Rotation, opts.Overlay, x, opts.Clock, windowHooks{
 		key:    s.typed,
 		paste:  s.paste,
 		status: s.status,
@@ -116,11 +126,11 @@ func New(info display.Info, opts Options) (*Sim, error) {
 }
 
 // fitZoom returns the largest zoom up to maxAutoZoom at which the window
-// fits a screen of sw by sh pixels, leaving a tenth for desktop panels,
-// or 1 when none fits.
-func fitZoom(info display.Info, sw, sh int) int {
+// for a panel of size pixels fits a screen of sw by sh pixels, leaving a
+// tenth for desktop bars, or 1 when none fits.
+func fitZoom(size image.Point, sw, sh int) int {
 	for z := maxAutoZoom; z > 1; z-- {
-		w, h := info.Width*z, info.Height*z+statusHeight
+		w, h := size.X*z, size.Y*z+statusHeight
 		if w*10 <= sw*9 && h*10 <= sh*9 {
 			return z
 		}

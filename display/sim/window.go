@@ -78,12 +78,12 @@ var windowCount atomic.Int64
 
 // openWindow opens the window for a panel of info's size at zoom and
 // starts its goroutines.
-func openWindow(info display.Info, zoom int, overlay bool, x *xConn, clock display.Clock, hooks windowHooks) (*window, error) {
+func openWindow(info display.Info, zoom, rotation int, overlay bool, x *xConn, clock display.Clock, hooks windowHooks) (*window, error) {
 	w := &window{
 		clock:   clock,
 		hooks:   hooks,
 		x:       x,
-		canvas:  newCanvas(info, zoom),
+		canvas:  newCanvas(info, zoom, rotation),
 		updates: make(chan Update, 256),
 		stop:    make(chan struct{}),
 		done:    make(chan struct{}),
