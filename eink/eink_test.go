@@ -94,6 +94,9 @@ func TestRotationRoundTrip(t *testing.T) {
 			if paneltest.Native(f, int(rot), nr.Min.X, nr.Min.Y, nw, nh) != 0 {
 				t.Errorf("%d: the test's own rotation puts %v elsewhere than %v", rot, p, nr.Min)
 			}
+			if nx, ny := paneltest.NativePoint(int(rot), p.X, p.Y, nw, nh); nx != nr.Min.X || ny != nr.Min.Y {
+				t.Errorf("%d: the test's inverse rotation puts %v at (%d, %d), expected %v", rot, p, nx, ny, nr.Min)
+			}
 		}
 	}
 }

@@ -67,3 +67,19 @@ func AlignNative(nr image.Rectangle, ax, ay int) image.Rectangle {
 	}
 	return nr
 }
+
+// Walk returns the frame pixel shown at native (nx, ny) and the step in
+// frame coordinates for each native pixel to the right, so that a row of
+// native pixels can be read without mapping each one.
+func (r Rotation) Walk(nx, ny, nw, nh int) (x, y, dx, dy int) {
+	x, y = r.FramePoint(nx, ny, nw, nh)
+	switch r {
+	case 90:
+		return x, y, 0, -1
+	case 180:
+		return x, y, -1, 0
+	case 270:
+		return x, y, 0, 1
+	}
+	return x, y, 1, 0
+}

@@ -72,22 +72,23 @@ func newTest(t testing.TB, w, h int, lut string, o Opts) (*Dev, *emu.IT8951, *em
 
 // bw returns a frame of depth bits with only black and white pixels.
 func bw(w, h, depth int, seed uint64) *display.Frame {
-	src := paneltest.Pattern(w, h, 1, seed)
 	f := display.NewFrame(w, h, depth)
-	for y := 0; y < h; y++ {
-		for x := 0; x < w; x++ {
-			f.SetGray(x, y, src.GrayAt(x, y)*f.White())
-		}
-	}
+	paneltest.Draw(f, f.Bounds(), seed, true)
 	return f
 }
 
 func check(t *testing.T, e *emu.IT8951, f *display.Frame, rot int, step string) {
 	t.Helper()
+	checkRect(t, e, f, rot, step, f.Bounds())
+}
+
+// checkRect compares the frame pixels of r with the emulated panel.
+func checkRect(t *testing.T, e *emu.IT8951, f *display.Frame, rot int, step string, r image.Rectangle) {
+	t.Helper()
 	w, h := e.Size()
 	// The controller keeps the top 4 bits of an 8-bit gray.
 	want := func(v uint8) uint8 { return uint8(int(v) * 255 / int(f.White()) >> 4) }
-	if n, p := paneltest.Diff(f, rot, w, h, func(x, y int) uint8 { return e.Level(x, y) }, want); n > 0 {
+	if n, p := paneltest.DiffRect(f, rot, w, h, r, func(x, y int) uint8 { return e.Level(x, y) }, want); n > 0 {
 		t.Errorf("%s: %d pixels differ from the frame, first at %v", step, n, p)
 	}
 	for _, s := range e.Faults() {
@@ -137,22 +138,21 @@ func TestDriverOnEmulator(t *testing.T) {
 					if rot == 90 || rot == 270 {
 						r = image.Rect(r.Min.Y, r.Min.X, r.Max.Y, r.Max.X)
 					}
-					next := bw(info.Width, info.Height, c.depth, uint64(10+i))
-					if s.mode == display.ModeGL16 || s.mode == display.ModeGC16 {
-						next = paneltest.Pattern(info.Width, info.Height, c.depth, uint64(10+i))
-					}
-					f.CopyRect(next, r)
+					gray := s.mode == display.ModeGL16 || s.mode == display.ModeGC16
+					paneltest.Draw(f, r, uint64(10+i), !gray)
 					if err := d.Refresh(f, r, s.mode); err != nil {
 						t.Fatal(err)
 					}
 					if err := d.Wait(t.Context()); err != nil {
 						t.Fatal(err)
 					}
-					check(t, e, f, rot, fmt.Sprintf("%s %v", s.mode, r))
+					// The panel outside r is checked once at the end.
+					checkRect(t, e, f, rot, fmt.Sprintf("%s %v", s.mode, r), r.Inset(-64))
 					if got := e.Log[len(e.Log)-1].Mode; got != s.mode.String() {
 						t.Errorf("%v: update %q, expected %s", r, got, s.mode)
 					}
 				}
+				check(t, e, f, rot, "after all updates")
 				if e.VCOM != 2100 {
 					t.Errorf("VCOM %d mV, expected 2100", e.VCOM)
 				}

@@ -24,13 +24,6 @@ type packer struct {
 	nw, nh int
 }
 
-// level returns the gray level of native pixel (x, y) scaled to bits.
-func (p packer) level(x, y, bits int) uint8 {
-	fx, fy := p.rot.FramePoint(x, y, p.nw, p.nh)
-	v := int(p.f.GrayAt(fx, fy))
-	return uint8((v*(1<<bits-1) + int(p.f.White())/2) / int(p.f.White()))
-}
-
 // pack returns the words of nr at bits per pixel, rows starting on a word.
 // x edges of nr are multiples of the pixels per word.
 func (p packer) pack(nr image.Rectangle, bits int) []byte {
@@ -44,16 +37,43 @@ func (p packer) pack(nr image.Rectangle, bits int) []byte {
 		return p.copyRows(nr)
 	}
 	out := make([]byte, 0, nr.Dx()*nr.Dy()*bits/8)
+	row := make([]uint8, nr.Dx())
 	for y := nr.Min.Y; y < nr.Max.Y; y++ {
-		for x := nr.Min.X; x < nr.Max.X; x += 8 / bits {
+		p.row(row, nr.Min.X, y, bits)
+		for i := 0; i < len(row); i += 8 / bits {
 			var b byte
-			for i := 0; i < 8/bits; i++ {
-				b = b<<bits | p.level(x+i, y, bits)
+			for _, v := range row[i : i+8/bits] {
+				b = b<<bits | v
 			}
 			out = append(out, b)
 		}
 	}
 	return out
+}
+
+// row fills dst with the levels, scaled to bits, of the native pixels
+// from (nx, ny) rightwards, walking the frame instead of mapping each
+// pixel. Pixels outside the frame are white.
+func (p packer) row(dst []uint8, nx, ny, bits int) {
+	f := p.f
+	x, y, dx, dy := p.rot.Walk(nx, ny, p.nw, p.nh)
+	white := f.White()
+	for i := range dst {
+		var v uint8
+		if x < 0 || y < 0 || x >= f.Width || y >= f.Height {
+			v = white
+		} else {
+			bit := x * f.Depth
+			v = f.Pix[y*f.Stride+bit/8] >> (8 - f.Depth - bit%8) & white
+		}
+		dst[i] = v
+		x, y = x+dx, y+dy
+	}
+	if bits != f.Depth {
+		for i, v := range dst {
+			dst[i] = uint8((int(v)*(1<<bits-1) + int(white)/2) / int(white))
+		}
+	}
 }
 
 // copyRows copies the frame's bytes, which already are big-endian words.
@@ -70,11 +90,13 @@ func (p packer) copyRows(nr image.Rectangle) []byte {
 // pack2 packs little-endian 2-bit words: p0 in bits 1:0, p7 in 15:14.
 func (p packer) pack2(nr image.Rectangle) []byte {
 	out := make([]byte, 0, nr.Dx()*nr.Dy()/4)
+	row := make([]uint8, nr.Dx())
 	for y := nr.Min.Y; y < nr.Max.Y; y++ {
-		for x := nr.Min.X; x < nr.Max.X; x += 8 {
+		p.row(row, nr.Min.X, y, 2)
+		for i := 0; i < len(row); i += 8 {
 			var w uint16
-			for i := 0; i < 8; i++ {
-				w |= uint16(p.level(x+i, y, 2)) << (2 * i)
+			for j, v := range row[i : i+8] {
+				w |= uint16(v) << (2 * j)
 			}
 			out = append(out, byte(w>>8), byte(w))
 		}
@@ -87,34 +109,43 @@ func (p packer) pack2(nr image.Rectangle) []byte {
 // word carries pixels 8..15 in its high byte, sent first.
 func (p packer) pack1(nr image.Rectangle) []byte {
 	out := make([]byte, nr.Dx()/8*nr.Dy())
+	fast := p.rot == 0 && nr.Max.X <= p.f.Width && (p.f.Depth == 1 || p.f.Depth == 4)
+	row := make([]uint8, nr.Dx())
 	i := 0
 	for y := nr.Min.Y; y < nr.Max.Y; y++ {
+		if !fast {
+			p.row(row, nr.Min.X, y, 1)
+		}
 		for x := nr.Min.X; x < nr.Max.X; x += 16 {
-			out[i], out[i+1] = p.byte1(x+8, y), p.byte1(x, y)
+			if fast {
+				out[i], out[i+1] = p.byte1(x+8, y), p.byte1(x, y)
+			} else {
+				k := x - nr.Min.X
+				out[i], out[i+1] = bitsLSB(row[k+8:k+16]), bitsLSB(row[k:k+8])
+			}
 			i += 2
 		}
 	}
 	return out
 }
 
-// byte1 returns the 8 pixels from native (x, y), leftmost in bit 0.
+// byte1 returns the 8 pixels from (x, y) of a frame that is not rotated,
+// leftmost in bit 0.
 func (p packer) byte1(x, y int) byte {
 	f := p.f
-	if p.rot == 0 && x+8 <= f.Width {
-		switch f.Depth {
-		case 1:
-			return bits.Reverse8(f.Pix[y*f.Stride+x/8])
-		case 4:
-			o := y*f.Stride + x/2
-			row := f.Pix[o : o+4]
-			return nib[row[0]] | nib[row[1]]<<2 | nib[row[2]]<<4 | nib[row[3]]<<6
-		}
+	if f.Depth == 1 {
+		return bits.Reverse8(f.Pix[y*f.Stride+x/8])
 	}
+	o := y*f.Stride + x/2
+	row := f.Pix[o : o+4]
+	return nib[row[0]] | nib[row[1]]<<2 | nib[row[2]]<<4 | nib[row[3]]<<6
+}
+
+// bitsLSB packs 8 one-bit levels, the first in bit 0.
+func bitsLSB(v []uint8) byte {
 	var b byte
-	for i := 0; i < 8; i++ {
-		if x+i < p.nw && p.level(x+i, y, 1) == 1 {
-			b |= 1 << i
-		}
+	for i, l := range v {
+		b |= l << i
 	}
 	return b
 }

@@ -109,8 +109,7 @@ func TestDriverOnEmulator(t *testing.T) {
 					if rot == 90 || rot == 270 {
 						r = image.Rect(r.Min.Y, r.Min.X, r.Max.Y, r.Max.X)
 					}
-					next := paneltest.Pattern(info.Width, info.Height, 1, uint64(100+i))
-					f.CopyRect(next, r)
+					paneltest.Draw(f, r, uint64(100+i), true)
 					if err := d.Refresh(f, r, display.ModePartial); err != nil {
 						t.Fatal(err)
 					}

@@ -102,7 +102,7 @@ func TestDriverOnEmulator(t *testing.T) {
 				if rot == 90 || rot == 270 {
 					r = image.Rect(r.Min.Y, r.Min.X, r.Max.Y, r.Max.X)
 				}
-				f.CopyRect(paneltest.Pattern(info.Width, info.Height, 1, uint64(50+i)), r)
+				paneltest.Draw(f, r, uint64(100+i), true)
 				if err := d.Refresh(f, r, display.ModePartial); err != nil {
 					t.Fatal(err)
 				}

@@ -14,15 +14,29 @@ import (
 // pattern of blocks, so that every rectangle has both levels.
 func Pattern(w, h, depth int, seed uint64) *display.Frame {
 	f := display.NewFrame(w, h, depth)
+	Draw(f, f.Bounds(), seed, false)
+	return f
+}
+
+// Draw paints region r of f with the seeded pattern of Pattern; with bw
+// set it uses black and white only.
+func Draw(f *display.Frame, r image.Rectangle, seed uint64, bw bool) {
 	rng := rand.New(rand.NewPCG(seed, 7))
-	for y := 0; y < h; y++ {
-		for x := 0; x < w; x++ {
-			if (x/3+y/5+rng.IntN(3))%3 == 0 {
-				f.SetGray(x, y, uint8(rng.IntN(int(f.White())+1)))
+	white := int(f.White())
+	r = r.Intersect(f.Bounds())
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			n := rng.Uint32()
+			v := white
+			if (x/3+y/5+int(n%3))%3 == 0 {
+				v = int(n>>8) % (white + 1)
+				if bw {
+					v = int(n>>8) % 2 * white
+				}
 			}
+			f.SetGray(x, y, uint8(v))
 		}
 	}
-	return f
 }
 
 // Native returns the frame level shown at native pixel (nx, ny) of a
@@ -47,6 +61,41 @@ func Diff(f *display.Frame, deg, nw, nh int, shown func(x, y int) uint8, want fu
 	for ny := 0; ny < nh; ny++ {
 		for nx := 0; nx < nw; nx++ {
 			if shown(nx, ny) != want(Native(f, deg, nx, ny, nw, nh)) {
+				if n == 0 {
+					first = image.Pt(nx, ny)
+				}
+				n++
+			}
+		}
+	}
+	return n, first
+}
+
+// NativePoint returns the native pixel that shows frame pixel (x, y) of
+// a frame turned deg degrees clockwise on a panel nw x nh, undoing the
+// quarter turns of Native one at a time.
+func NativePoint(deg, x, y, nw, nh int) (int, int) {
+	w, h := nw, nh
+	if deg == 90 || deg == 270 {
+		w, h = nh, nw
+	}
+	for t := 0; t < deg/90; t++ {
+		// Undo one quarter turn: frame point (px, py) of a pw x ph frame
+		// came from (ph-1-py, px) of a ph x pw frame.
+		x, y = h-1-y, x
+		w, h = h, w
+	}
+	return x, y
+}
+
+// DiffRect is Diff over the frame pixels of r only.
+func DiffRect(f *display.Frame, deg, nw, nh int, r image.Rectangle, shown func(x, y int) uint8, want func(uint8) uint8) (n int, first image.Point) {
+	first = image.Pt(-1, -1)
+	r = r.Intersect(f.Bounds())
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			nx, ny := NativePoint(deg, x, y, nw, nh)
+			if shown(nx, ny) != want(f.GrayAt(x, y)) {
 				if n == 0 {
 					first = image.Pt(nx, ny)
 				}
