@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"fmt"
 	"image"
 	"testing"
 	"time"
@@ -48,17 +49,19 @@ func BenchmarkModelRefresh(b *testing.B) {
 // window's pixels, the largest draw a refresh causes.
 func BenchmarkCanvasDrawPanel(b *testing.B) {
 	cases := []struct {
-		profile string
-		zoom    int
+		profile  string
+		zoom     int
+		rotation int
 	}{
-		{"it8951-10in3", 1},
-		{"7in5", 2},
-		{"2in13", 3},
+		{"it8951-10in3", 1, 0},
+		{"it8951-10in3", 1, 90},
+		{"7in5", 2, 0},
+		{"2in13", 3, 0},
 	}
 	for _, c := range cases {
 		info := display.Profiles[c.profile]
-		b.Run(info.Name, func(b *testing.B) {
-			cv := newCanvas(info, c.zoom, 0)
+		b.Run(fmt.Sprintf("%s-x%d-%d", info.Name, c.zoom, c.rotation), func(b *testing.B) {
+			cv := newCanvas(info, c.zoom, c.rotation)
 			dst := image.NewRGBA(image.Rectangle{Max: cv.size()})
 			for b.Loop() {
 				cv.drawPanel(dst, info.Bounds())
