@@ -38,18 +38,19 @@ fuzz:
 clean:
 	rm -rf bin dist
 
-# dist cross-builds static release binaries into dist/ with checksums:
+# dist cross-builds static release binaries into $(DIST) with checksums:
 # armv6 (Pi Zero W, Pi 1), armv7 (BeagleBone, 32-bit Pi 2/3/4),
 # arm64 (64-bit Pi OS) and amd64 (desktops, VMs).
+DIST         ?= dist
 DIST_TARGETS := armv6:arm:6 armv7:arm:7 arm64:arm64: amd64:amd64:
 
 .PHONY: dist
 dist:
-	rm -rf dist && mkdir -p dist
+	rm -rf $(DIST) && mkdir -p $(DIST)
 	set -e; for t in $(DIST_TARGETS); do \
 	  name=$${t%%:*}; rest=$${t#*:}; arch=$${rest%%:*}; arm=$${rest#*:}; \
-	  echo "build dist/einkterm-linux-$$name"; \
+	  echo "build $(DIST)/einkterm-linux-$$name"; \
 	  CGO_ENABLED=0 GOOS=linux GOARCH=$$arch GOARM=$$arm $(GO) build -trimpath \
-	    -ldflags '$(LDFLAGS)' -o dist/einkterm-linux-$$name ./cmd/einkterm; \
+	    -ldflags '$(LDFLAGS)' -o $(DIST)/einkterm-linux-$$name ./cmd/einkterm; \
 	done
-	cd dist && sha256sum einkterm-linux-* > SHA256SUMS
+	cd $(DIST) && sha256sum einkterm-linux-* > SHA256SUMS
