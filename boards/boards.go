@@ -17,9 +17,9 @@ const (
 type Board struct {
 	Name  string // short name, as in --display it8951:?board=pi4
 	Model string // the start of /proc/device-tree/model
-	GPIO  string // how its GPIO lines are reached
+	GPIO  string // GPIO access method
 
-	// SPIHint says how to enable the SPI device on this board.
+	// SPIHint is the instruction to enable the SPI device on this board.
 	SPIHint string
 
 	// Pins maps a header position or other alias to the GPIO line name
@@ -27,7 +27,7 @@ type Board struct {
 	Pins map[string]string
 
 	// Wiring is the default pins of a panel that is not on a HAT, by
-	// role; nil means the board takes Raspberry Pi HATs as they are.
+	// role. Nil means the board takes Raspberry Pi HATs as they are.
 	Wiring map[string]string
 
 	// SPI is the default SPI port when the HAT's does not apply.
@@ -105,8 +105,8 @@ type Profile struct {
 
 // Lookup returns the wiring of hat on board. overrides replaces pins by
 // role ("rst", "dc", "busy", "hrdy", "pwr"; an empty value drops the pin)
-// and the SPI port ("spi"). Pin names may be header positions that the
-// board knows, such as P9_12.
+// and the SPI port ("spi"). Pin names may be header positions in the
+// board's Pins, such as P9_12.
 func Lookup(board, hat string, overrides map[string]string) (Profile, error) {
 	b, ok := Boards[strings.ToLower(board)]
 	if !ok {

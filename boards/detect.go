@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-// Detection is what Detect found on the host.
+// Detection is the result of Detect: the board model and its devices.
 type Detection struct {
 	Model    string   // /proc/device-tree/model, empty when absent
 	Board    string   // the known board that matches Model, or empty

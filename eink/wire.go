@@ -26,7 +26,7 @@ func MaxTxSize(c spi.Conn) int {
 }
 
 // Connect opens port at clock hz in SPI mode 0 with 8-bit words. The
-// error names the port and says how to enable SPI.
+// error includes the port's name.
 func Connect(port spi.Port, hz physic.Frequency) (spi.Conn, error) {
 	if port == nil {
 		return nil, errors.New("eink: no SPI port: enable SPI (dtparam=spi=on on a Raspberry Pi) and pass the port")
@@ -42,8 +42,8 @@ func Connect(port spi.Port, hz physic.Frequency) (spi.Conn, error) {
 // loose cable or a reset controller may cause and a retry may cure.
 var ErrIO = errors.New("panel I/O failed")
 
-// Wire sends command and data bytes to a controller that tells them
-// apart by a DC pin: low for a command byte, high for data. Data longer
+// Wire sends command and data bytes to a controller that selects between
+// them by a DC pin, low for a command byte and high for data. Data longer
 // than the host's transfer limit goes out in several transfers.
 type Wire struct {
 	conn  spi.Conn

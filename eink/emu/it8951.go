@@ -169,7 +169,7 @@ func (e *IT8951) Tx(w, r []byte) error {
 	return nil
 }
 
-// read answers a read packet: two dummy bytes, then the queued words.
+// read replies to a read packet: two dummy bytes, then the queued words.
 func (e *IT8951) read(w, r []byte) {
 	if len(r) < len(w) {
 		e.add("read packet without a receive buffer")

@@ -21,7 +21,7 @@ type SSD1680 struct {
 	StuckBusy bool
 
 	BW, RED [ssdRAMBytes]byte // the "new" (0x24) and "old" (0x26) RAM
-	panel   [ssdRAMBytes]byte // what the panel shows
+	panel   [ssdRAMBytes]byte // image on the panel
 	Log     []Refresh
 	Resets  int // hardware reset pulses seen
 

@@ -17,7 +17,7 @@ const (
 	preRead    = 0x1000
 )
 
-// controller is what the command sequences need from the hardware; the
+// controller is the hardware interface of the command sequences. Its
 // implementation keeps the first error and skips every later step.
 type controller interface {
 	command(code uint16, args ...uint16)

@@ -43,7 +43,7 @@ type Opts struct {
 	FullDepthBW bool
 
 	Hz     physic.Frequency // SPI clock; zero means DefaultHz
-	MaxTx  int              // longest SPI transfer; zero asks the host
+	MaxTx  int              // longest SPI transfer; zero means the host's limit or 4096
 	Clock  display.Clock    // nil means the system clock
 	Logger *slog.Logger     // nil means no logging
 }
@@ -143,7 +143,7 @@ func (d *Dev) start(ctx context.Context) error {
 func checkInfo(info deviceInfo) error {
 	switch {
 	case info.Width == 0xFFFF || info.Width == 0:
-		return fmt.Errorf("it8951: device info reads width %#x: the controller is not answering; check the cable and that the HAT's interface switch is set to SPI", info.Width)
+		return fmt.Errorf("it8951: device info reads width %#x: the controller is not responding: check the cable and that the HAT's interface switch is set to SPI", info.Width)
 	case info.Width > 4096 || info.Height == 0 || info.Height > 4096:
 		return fmt.Errorf("it8951: device info reports a %dx%d panel: check the cable", info.Width, info.Height)
 	}

@@ -13,8 +13,8 @@ import (
 	"github.com/einkterm/einkterm/eink/internal/paneltest"
 )
 
-// recorder is a controller that records commands and answers reads from
-// a queue.
+// recorder is a controller that records commands and replies to reads
+// from a queue.
 type recorder struct {
 	ops     []string
 	replies [][]uint16
@@ -194,7 +194,7 @@ func TestHRDYNeverRises(t *testing.T) {
 	}
 }
 
-// silent answers every read with 0xFF, as a bus with nothing on it.
+// silent returns 0xFF for every read, as a bus with nothing on it.
 type silent struct{}
 
 func (silent) Tx(w, r []byte) error {
@@ -207,8 +207,8 @@ func (silent) Tx(w, r []byte) error {
 func TestControllerNotAnswering(t *testing.T) {
 	e := emu.NewIT8951(emu.NewClock(), 800, 600, "M641")
 	_, err := New(&emu.Port{Dev: silent{}}, e.RST, e.HRDY, Opts{Clock: e.Clock})
-	if err == nil || !strings.Contains(err.Error(), "not answering") {
-		t.Errorf("error %v, expected one saying the controller is not answering", err)
+	if err == nil || !strings.Contains(err.Error(), "not responding") {
+		t.Errorf("error %v, expected one saying the controller is not responding", err)
 	}
 }
 

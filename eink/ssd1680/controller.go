@@ -7,7 +7,7 @@ import (
 	"github.com/einkterm/einkterm/eink"
 )
 
-// controller is what the command sequences need from the hardware. The
+// controller is the hardware interface of the command sequences. Its
 // implementation keeps the first error and skips every later step.
 type controller interface {
 	command(c byte, data ...byte)

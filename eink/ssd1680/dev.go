@@ -31,7 +31,7 @@ type Opts struct {
 	Variant  Variant
 	Rotation eink.Rotation
 	Hz       physic.Frequency // SPI clock; zero means DefaultHz
-	MaxTx    int              // longest SPI transfer; zero asks the host
+	MaxTx    int              // longest SPI transfer; zero means the host's limit or 4096
 	Clock    display.Clock    // nil means the system clock
 	Logger   *slog.Logger     // nil means no logging
 }
@@ -44,7 +44,7 @@ type Dev struct {
 	rst   gpio.PinOut
 	info  display.Info
 	log   *slog.Logger
-	shown [ramBytes]byte // what the panel shows, in RAM layout
+	shown [ramBytes]byte // image on the panel, in RAM layout
 
 	cleared  bool            // the panel had its cold-boot clear
 	asleep   bool            // in deep sleep

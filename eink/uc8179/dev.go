@@ -29,7 +29,7 @@ const DefaultHz = 10 * physic.MegaHertz
 type Opts struct {
 	Rotation eink.Rotation
 	Hz       physic.Frequency // SPI clock; zero means DefaultHz
-	MaxTx    int              // longest SPI transfer; zero asks the host
+	MaxTx    int              // longest SPI transfer; zero means the host's limit or 4096
 	Clock    display.Clock    // nil means the system clock
 	Logger   *slog.Logger     // nil means no logging
 }
@@ -42,7 +42,7 @@ type Dev struct {
 	rst   gpio.PinOut
 	info  display.Info
 	log   *slog.Logger
-	shown []byte // what the panel shows, 1 = white
+	shown []byte // image on the panel, 1 = white
 
 	cleared  bool
 	asleep   bool
@@ -137,9 +137,9 @@ func (d *Dev) reset(ctx context.Context) error {
 }
 
 // Refresh sends region r of f and starts an update in mode m, full or
-// partial; r is grown to whole bytes in the native layout. The first
-// refresh after power-on or deep sleep clears the panel and then shows
-// the whole frame with a full update.
+// partial. r is grown to whole bytes in the native layout. The first
+// refresh after power-on clears the panel and then shows the whole frame
+// with a full update. After deep sleep the controller is reset first.
 func (d *Dev) Refresh(f *display.Frame, r image.Rectangle, m display.Mode) error {
 	if f.Width != d.info.Width || f.Height != d.info.Height {
 		return fmt.Errorf("uc8179: frame %dx%d, panel is %dx%d", f.Width, f.Height, d.info.Width, d.info.Height)
