@@ -324,7 +324,8 @@ func (s *Sim) windowClosed() {
 }
 
 // status returns the status line: panel, refresh counts per mode,
-// flashes, the last mode and the busy state.
+// flashes, the last mode, keys that reached the session and the busy
+// state.
 func (s *Sim) status(overlay bool) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -335,6 +336,9 @@ func (s *Sim) status(overlay bool) string {
 		b.WriteString(" (" + modeCounts(st.PerMode) + ")")
 	}
 	fmt.Fprintf(&b, "  flashes %d  mode %v", st.Flashes, st.LastMode)
+	if s.keys > 0 {
+		fmt.Fprintf(&b, "  keys %d", s.keys)
+	}
 	if st.Misaligned > 0 {
 		fmt.Fprintf(&b, "  misaligned %d", st.Misaligned)
 	}

@@ -206,7 +206,7 @@ func (w *window) drawPhase(e phaseEvent) {
 	w.upload(rects...)
 	w.record(ShownPhase{Kind: kind, Rect: e.u.Rect, Mode: e.u.Spec.Mode, At: time.Now()})
 	if e.phase == 0 || last {
-		w.x.setTitle(w.canvas.status)
+		w.x.setTitle("einkterm sim: " + w.canvas.status)
 	}
 	if last {
 		w.drawn.Add(1)
@@ -216,7 +216,7 @@ func (w *window) drawPhase(e phaseEvent) {
 func (w *window) drawStatus() {
 	w.canvas.status = w.hooks.status(w.overlay.Load())
 	w.upload(w.canvas.drawStatus(w.buf.RGBA()))
-	w.x.setTitle(w.canvas.status)
+	w.x.setTitle("einkterm sim: " + w.canvas.status)
 }
 
 // upload copies the union of rects from the buffer to the window.
