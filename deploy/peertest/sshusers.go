@@ -63,3 +63,14 @@ func StartAgent(t testing.TB, keys ...string) string {
 	}
 	return sock
 }
+
+// Keygen makes an ed25519 key pair at path with passphrase pass (empty
+// for none).
+func Keygen(t testing.TB, path, pass string) {
+	t.Helper()
+	bin := Require(t, "ssh-keygen", "openssh-client")
+	out, err := exec.Command(bin, "-q", "-t", "ed25519", "-N", pass, "-f", path).CombinedOutput()
+	if err != nil {
+		t.Fatalf("ssh-keygen: %v\n%s", err, out)
+	}
+}
