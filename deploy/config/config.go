@@ -9,7 +9,7 @@ import (
 // Config is the whole of einkterm.toml. The zero value of a field never
 // means "unset": Default fills every field, and Load starts from it.
 type Config struct {
-	// Display is where sessions are shown, written as einkterm's
+	// Display is the output of sessions, written as einkterm's
 	// --display flag: an SPI HAT driver such as "it8951" or "2in13v4"
 	// (optionally with ":BOARD" and "?options"), "fb:/dev/fb0", "sim",
 	// or "record:DIR". "" is the command's default.
