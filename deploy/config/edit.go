@@ -17,6 +17,11 @@ type Assignment struct {
 // table's section is replaced on its line. A missing key is added at the
 // end of its table's section, and a missing table is appended.
 func SetValues(text string, assignments ...Assignment) (string, error) {
+	// A file edited on Windows keeps its CRLF line ends.
+	if strings.Contains(text, "\r\n") {
+		out, err := SetValues(strings.ReplaceAll(text, "\r\n", "\n"), assignments...)
+		return strings.ReplaceAll(out, "\n", "\r\n"), err
+	}
 	for _, a := range assignments {
 		value, err := tomlLiteral(a.Value)
 		if err != nil {

@@ -241,3 +241,25 @@ func TestMenuANSI(t *testing.T) {
 		t.Errorf("ANSI() = %q", got)
 	}
 }
+
+func TestSetValuesKeepsCRLF(t *testing.T) {
+	got, err := SetValues("panel = \"7in5\"\r\n[session]\r\nstart = \"menu\"\r\n",
+		Assignment{"session.start", "shell"}, Assignment{"session.ssh.host", "h"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "panel = \"7in5\"\r\n[session]\r\nstart = \"shell\"\r\n\r\n[session.ssh]\r\nhost = \"h\"\r\n"
+	if got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+func TestParseWindowsFile(t *testing.T) {
+	cfg, errs := Parse("f", []byte("\ufeffpanel = \"7in5\"\r\n[font]\r\nsize = 99\r\n"))
+	if cfg.Panel != "7in5" {
+		t.Errorf("panel %q after a byte order mark, want 7in5", cfg.Panel)
+	}
+	if len(errs) != 1 || errs[0].Line != 3 || errs[0].Key != "font.size" {
+		t.Errorf("problems %v, want font.size on line 3", errs)
+	}
+}
