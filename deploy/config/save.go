@@ -38,8 +38,8 @@ func WriteFileAtomic(path string, perm fs.FileMode, write func(io.Writer) error)
 	if err := write(tmp); err != nil {
 		return fmt.Errorf("config: writing %s failed, the old file is unchanged: %w", path, err)
 	}
-	if err := tmp.Chmod(perm); err != nil {
-		return fmt.Errorf("config: %w", err)
+	if err := setMode(tmp, perm); err != nil {
+		return fmt.Errorf("config: cannot save %s: %w", path, err)
 	}
 	if err := tmp.Sync(); err != nil {
 		return fmt.Errorf("config: syncing %s failed, the old file is unchanged: %w", tmp.Name(), err)
@@ -51,6 +51,27 @@ func WriteFileAtomic(path string, perm fs.FileMode, write func(io.Writer) error)
 		return fmt.Errorf("config: %w", err)
 	}
 	return syncDir(dir)
+}
+
+// chmod is (*os.File).Chmod; tests replace it to act like a FAT file
+// system.
+var chmod = (*os.File).Chmod
+
+// setMode gives f the mode perm. The FAT boot partition stores no
+// permissions, and Linux rejects a chmod there with EPERM unless the
+// mode matches the mount options. That is harmless for an ordinary
+// file, but a file that must be private (no group or other bits) is
+// not saved there.
+func setMode(f *os.File, perm fs.FileMode) error {
+	err := chmod(f, perm)
+	if err == nil || !errors.Is(err, syscall.EPERM) {
+		return err
+	}
+	if perm&0o077 == 0 {
+		return fmt.Errorf("the file system cannot make it private (mode %04o): %w; "+
+			"keep secrets on the root file system, not the FAT boot partition", perm, err)
+	}
+	return nil
 }
 
 // syncDir makes a rename in dir durable. File systems that cannot sync a

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -179,4 +180,29 @@ func checkNoTemp(t *testing.T, dir string) {
 			t.Errorf("temporary file %s left behind", n.Name())
 		}
 	}
+}
+
+func TestWriteFileAtomicOnFAT(t *testing.T) {
+	// Linux's vfat returns EPERM for a chmod to a mode that its mount
+	// options do not give.
+	chmod = func(*os.File, fs.FileMode) error { return &fs.PathError{Op: "chmod", Err: syscall.EPERM} }
+	t.Cleanup(func() { chmod = (*os.File).Chmod })
+
+	path := filepath.Join(t.TempDir(), FileName)
+	write := func(w io.Writer) error {
+		_, err := io.WriteString(w, "x")
+		return err
+	}
+	if err := WriteFileAtomic(path, 0o644, write); err != nil {
+		t.Errorf("ordinary file: %v, want it saved despite EPERM", err)
+	}
+	secret := filepath.Join(t.TempDir(), FileName)
+	err := WriteFileAtomic(secret, 0o600, write)
+	if err == nil || !strings.Contains(err.Error(), "cannot make it private") {
+		t.Errorf("private file: err = %v, want a rejection", err)
+	}
+	if _, err := os.Stat(secret); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("private file saved after the chmod failed: %v", err)
+	}
+	checkNoTemp(t, filepath.Dir(secret))
 }
