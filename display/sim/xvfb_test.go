@@ -22,6 +22,11 @@ import (
 // connection, and once the server is gone its event goroutine spins, so
 // the server stops only after the last window test.
 func TestWindowOnXvfb(t *testing.T) {
+	if raceDetector {
+		// jezek/xgb v1.1.1's shm.Init, which shiny calls, writes the
+		// connection's extension map while its reader goroutine reads it.
+		t.Skip("shiny's X connection setup races inside jezek/xgb v1.1.1; run without -race")
+	}
 	disp := simtest.StartXvfb(t)
 	t.Setenv("DISPLAY", disp)
 
