@@ -20,10 +20,10 @@ type Region struct {
 // Two regions are merged when, by the panel's cost model, one refresh of
 // their union is no slower than two refreshes. Each refresh pays its
 // mode's Fixed time plus PerByte for every byte sent, and on panels with
-// Info.Concurrent disjoint regions share one waveform. Every pixel of the
-// union that neither region covers adds waste to the merged cost, which
-// keeps distant regions apart on fast panels; a waste of zero merges by
-// time alone. Overlapping regions are always merged. The merged region's
+// Info.Concurrent disjoint regions share one waveform. A union whose
+// unchanged pixels outnumber the pixels its parts covered pays waste for
+// each excess pixel, which keeps distant regions apart on fast panels. A
+// waste of zero merges by time alone. Overlapping regions are always merged. The merged region's
 // mode is the stronger of the two (see StrongerMode).
 func MergeRegions(rs []Region, info Info, waste time.Duration) []Region {
 	m := merger{info: info, waste: waste}
@@ -165,9 +165,11 @@ func (m *merger) union(a, b mergeItem) (mergeItem, bool) {
 }
 
 // cost returns the modelled time of refreshing it, with the waste of
-// the pixels that none of its parts covered.
+// the unchanged pixels beyond as many as its parts covered. A block of
+// ragged text lines, about half changed, so merges by time alone, while
+// an echo and a distant status line stay apart.
 func (m *merger) cost(it mergeItem) time.Duration {
-	wasted := max(area(it.Rect)-it.covered, 0)
+	wasted := max(area(it.Rect)-2*it.covered, 0)
 	return m.info.Cost(it.Rect, it.Mode) + time.Duration(wasted)*m.waste
 }
 

@@ -56,9 +56,8 @@ type SchedulerOptions struct {
 	ImageGray float64
 
 	// WastePerPixel is the modelled cost of refreshing a pixel that did
-	// not change, which keeps distant regions apart when merging: an
-	// area of waste is worth a refresh of its own when it costs more
-	// than the fixed time saved. Zero means the fastest mode's fixed
+	// not change, beyond as many as the merged regions changed, which
+	// keeps distant regions apart when merging (see MergeRegions). Zero means the fastest mode's fixed
 	// time per 32768 pixels (a 256 x 128 area); negative means no cost,
 	// merging by time alone.
 	WastePerPixel time.Duration
