@@ -243,6 +243,9 @@ func (r *Recorder) Image() *Frame {
 	return r.image.Clone()
 }
 
+// Start returns the time that t_ms counts from.
+func (r *Recorder) Start() time.Time { return r.start }
+
 // Dir returns the output folder, or "" when the log is in memory only.
 func (r *Recorder) Dir() string { return r.dir }
 

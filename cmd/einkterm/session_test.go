@@ -52,7 +52,7 @@ type recording struct {
 	events []display.Event
 }
 
-func readRecording(t *testing.T, dir string) recording {
+func readRecording(t testing.TB, dir string) recording {
 	t.Helper()
 	rec := recording{dir: dir}
 	text, err := os.ReadFile(filepath.Join(dir, "screen.txt"))
@@ -103,7 +103,7 @@ func (r recording) findLine(s string) (row, col int, ok bool) {
 // checkGlyphs renders the recorded screen with a fresh emulator of the
 // same geometry and checks that the cells of s on the panel image are
 // pixel for pixel what the emulator draws for them.
-func checkGlyphs(t *testing.T, rec recording, s string) {
+func checkGlyphs(t testing.TB, rec recording, s string) {
 	t.Helper()
 	row, col, ok := rec.findLine(s)
 	if !ok {
