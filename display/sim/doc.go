@@ -16,7 +16,13 @@
 // A Sim is also a display.Keyboard: keys typed into the window arrive on
 // Input encoded by term.EncodeKey, Shift+Insert and Ctrl+Shift+V paste
 // the CLIPBOARD selection, a middle click pastes PRIMARY, and closing
-// the window closes Input, which ends the session.
+// the window closes Input, which ends the session. AttachSession makes
+// the keys follow the terminal's modes, and makes Ctrl+Shift+R request a
+// cleaning full refresh from the refresh loop.
+//
+// Rotation turns the window, not the model: the Sim works in the
+// panel's native pixels, as a panel behind display.Rotate does, and the
+// window shows them upright.
 //
 // The window uses golang.org/x/exp/shiny's X11 driver, which is pure Go,
 // so CGO_ENABLED=0 builds keep the simulator. Shiny exposes neither the

@@ -119,6 +119,7 @@ func New(info display.Info, opts Options) (*Sim, error) {
 	})
 	if err != nil {
 		x.close()
+		s.input.close()
 		return nil, fmt.Errorf("sim: open window: %w", err)
 	}
 	s.win = win

@@ -324,7 +324,12 @@ func (w *window) watchGone() {
 }
 
 // close closes the window and waits, up to a few seconds, until it is
-// released. A window destroyed by another client needs no release, and
+// released.
+//
+// NOTE: shiny's X11 driver keeps its X connection and event goroutine
+// after the window is released, and its event goroutine spins once that
+// connection breaks, so each window leaks one connection until the
+// process exits. A window destroyed by another client needs no release, and
 // its event goroutine may be stuck, so close does not wait for it.
 func (w *window) close() {
 	select {
