@@ -107,18 +107,18 @@ func TestSPIDisplayNoBoard(t *testing.T) {
 }
 
 func TestSPIQuery(t *testing.T) {
-	q, _ := url.ParseQuery("rst=GPIO5&hz=8MHz&vcom=1500&depth=8&bw=full&spi=SPI1.0")
+	q, _ := url.ParseQuery("rst=GPIO5&hz=8MHz&vcom=1500&depth=8&bw=full&spi=SPI1.0&mirror=1")
 	s, over, err := parseSPIQuery(q)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.Hz.String() != "8MHz" || s.VCOM != 1500 || s.Depth != 8 || !s.FullDepthBW {
+	if s.Hz.String() != "8MHz" || s.VCOM != 1500 || s.Depth != 8 || !s.FullDepthBW || !s.Mirror {
 		t.Errorf("settings %+v", s)
 	}
 	if over["rst"] != "GPIO5" || over["spi"] != "SPI1.0" {
 		t.Errorf("overrides %v", over)
 	}
-	for _, bad := range []string{"cs=GPIO8", "hz=fast", "vcom=-2"} {
+	for _, bad := range []string{"cs=GPIO8", "hz=fast", "vcom=-2", "mirror=yes"} {
 		q, _ := url.ParseQuery(bad)
 		if _, _, err := parseSPIQuery(q); err == nil {
 			t.Errorf("%s: no error", bad)

@@ -78,6 +78,7 @@ type spiSettings struct {
 	VCOM        int
 	Depth       int
 	FullDepthBW bool
+	Mirror      bool
 	Clock       display.Clock
 	Logger      *slog.Logger
 }
@@ -90,12 +91,14 @@ type spiPins struct {
 	PinNames map[string]string // role to name, for messages
 }
 
-var spiKeys = []string{"spi", "rst", "dc", "busy", "hrdy", "pwr", "hz", "maxtx", "vcom", "depth", "bw"}
+var spiKeys = []string{"spi", "rst", "dc", "busy", "hrdy", "pwr", "hz", "maxtx", "vcom", "depth", "bw", "mirror"}
 
 // openSPIDisplay opens an SPI panel on board, or on the detected board
 // when board is empty. The query overrides pins by role and sets the
 // SPI clock (hz), the transfer limit (maxtx) and, for the IT8951, VCOM
-// in mV, the frame depth and bw=full for A2 and DU at full depth.
+// in mV, the frame depth, bw=full for A2 and DU at full depth, and
+// mirror=1 or 0. Mirroring is on by default for --panel it8951-10in3,
+// whose columns run right to left on Waveshare's HAT.
 func openSPIDisplay(k spiKind, board string, q url.Values, o displayOptions) (display.Panel, error) {
 	s, overrides, err := parseSPIQuery(q)
 	if err != nil {
@@ -104,6 +107,9 @@ func openSPIDisplay(k spiKind, board string, q url.Values, o displayOptions) (di
 	s.Rotation, s.Logger = o.Rotation, o.Logger
 	if strings.HasPrefix(o.Panel.Name, "it8951") {
 		s.Name = o.Panel.Name
+	}
+	if !q.Has("mirror") {
+		s.Mirror = o.Panel.Name == "it8951-10in3"
 	}
 	h := spiHost()
 	if board == "" {
@@ -166,6 +172,13 @@ func parseSPIQuery(q url.Values) (spiSettings, map[string]string, error) {
 		}
 	}
 	s.FullDepthBW = q.Get("bw") == "full"
+	switch q.Get("mirror") {
+	case "", "0", "false":
+	case "1", "true":
+		s.Mirror = true
+	default:
+		return s, nil, fmt.Errorf("invalid mirror %q: use 1 or 0", q.Get("mirror"))
+	}
 	return s, over, nil
 }
 
@@ -196,7 +209,7 @@ func (k spiKind) open(p spiPins, s spiSettings) (display.Panel, error) {
 			return nil, missing("hrdy")
 		}
 		return it8951.New(p.Port, p.RST, p.Busy, it8951.Opts{Name: s.Name, Rotation: rot,
-			VCOM: s.VCOM, Depth: s.Depth, FullDepthBW: s.FullDepthBW, Hz: s.Hz,
+			VCOM: s.VCOM, Depth: s.Depth, FullDepthBW: s.FullDepthBW, Mirror: s.Mirror, Hz: s.Hz,
 			MaxTx: s.MaxTx, Clock: s.Clock, Logger: s.Logger})
 	}
 	if p.DC == nil {

@@ -22,6 +22,10 @@ type IT8951 struct {
 	// StuckHRDY keeps HRDY low whatever happens.
 	StuckHRDY bool
 
+	// StuckEngine keeps LUTAFSR busy whatever happens, as a display
+	// engine that never finishes after a power brown-out.
+	StuckEngine bool
+
 	Width, Height int
 	Addr          uint32 // image buffer address
 	Firmware, LUT string // as GET_DEV_INFO returns them

@@ -88,7 +88,7 @@ func (e *IT8951) run() {
 
 func (e *IT8951) register(addr uint16) uint16 {
 	if addr == itLUTAFSR {
-		if e.engineBusy() {
+		if e.engineBusy() || e.StuckEngine {
 			return 0x0001
 		}
 		return 0

@@ -41,6 +41,9 @@ type bus struct {
 
 // packet waits for HRDY and sends preamble pre and payload in one
 // transfer, so chip select frames the packet.
+// NOTE: HRDY is read before each packet only, as GregDMeyer's spidev
+// backend does. Waveshare's code also waits after the preamble, which
+// needs chip select driven as a GPIO.
 func (b *bus) packet(pre uint16, payload []byte, r []byte) {
 	if b.err != nil {
 		return

@@ -18,6 +18,8 @@ import (
 
 // DefaultHz is the IT8951's maximum SPI clock in its datasheet
 // (IT8951_D_V0.2.4.3, as quoted by GregDMeyer's IT8951 package).
+// NOTE: that package reads at 1 MHz and Waveshare's code runs at 10 to
+// 12.5 MHz; reads at 24 MHz have not been tried on hardware here.
 const DefaultHz = 24 * physic.MegaHertz
 
 // Opts configures a Dev. The zero value is a 4-bit panel, not rotated,
@@ -28,6 +30,11 @@ type Opts struct {
 	// empty means "it8951-WxH".
 	Name     string
 	Rotation eink.Rotation
+
+	// Mirror reverses the panel's columns, for panels whose source lines
+	// run right to left, such as Waveshare's 10.3" (its demo code sets
+	// epd_mode 1 for it).
+	Mirror bool
 
 	// VCOM is |VCOM| in mV as printed on the panel's cable (-1.50 V is
 	// 1500). Zero leaves the controller's value; a wrong one may harm the
@@ -143,7 +150,7 @@ func (d *Dev) start(ctx context.Context) error {
 func checkInfo(info deviceInfo) error {
 	switch {
 	case info.Width == 0xFFFF || info.Width == 0:
-		return fmt.Errorf("it8951: device info reads width %#x: the controller is not responding: check the cable and that the HAT's interface switch is set to SPI", info.Width)
+		return fmt.Errorf("it8951: device info reads width %#x: the controller is not responding: check the cable, that the HAT's interface switch is set to SPI, or lower the SPI clock with hz=12MHz", info.Width)
 	case info.Width > 4096 || info.Height == 0 || info.Height > 4096:
 		return fmt.Errorf("it8951: device info reports a %dx%d panel: check the cable", info.Width, info.Height)
 	}

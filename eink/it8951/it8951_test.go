@@ -241,3 +241,49 @@ func TestConnectError(t *testing.T) {
 		t.Errorf("error %v, expected the cause with the it8951 prefix", err)
 	}
 }
+
+func TestEngineNeverIdle(t *testing.T) {
+	d, e, _ := newTest(t, 800, 600, "M641", Opts{})
+	f := bw(800, 600, 4, 1)
+	if err := d.Refresh(f, f.Bounds(), display.ModeGC16); err != nil {
+		t.Fatal(err)
+	}
+	resets := e.Resets
+	e.StuckEngine = true
+	err := d.Wait(t.Context())
+	if !errors.Is(err, eink.ErrBusy) || !strings.Contains(err.Error(), "LUTAFSR not idle") {
+		t.Fatalf("error %v, expected the display engine timeout", err)
+	}
+	if e.Resets != resets+1 {
+		t.Errorf("%d resets during the wait, expected 1", e.Resets-resets)
+	}
+}
+
+func TestMirror(t *testing.T) {
+	for _, rot := range []int{0, 90} {
+		d, e, _ := newTest(t, 800, 600, "M841", Opts{Mirror: true, Rotation: eink.Rotation(rot)})
+		info := d.Info()
+		f := bw(info.Width, info.Height, 4, 3)
+		steps := []struct {
+			r image.Rectangle
+			m display.Mode
+		}{{f.Bounds(), display.ModeGC16}, {image.Rect(13, 37, 250, 61), display.ModeA2}}
+		for _, s := range steps {
+			if s.m == display.ModeA2 {
+				paneltest.Draw(f, s.r, 5, true)
+			}
+			if err := d.Refresh(f, s.r, s.m); err != nil {
+				t.Fatal(err)
+			}
+			d.Wait(t.Context())
+			mirrored := func(x, y int) uint8 { return e.Level(799-x, y) }
+			same := func(v uint8) uint8 { return v }
+			if n, p := paneltest.DiffRect(f, rot, 800, 600, f.Bounds(), mirrored, same); n > 0 {
+				t.Errorf("rotation %d, %s: %d pixels differ from the mirrored frame, first at %v", rot, s.m, n, p)
+			}
+		}
+		for _, s := range e.Faults() {
+			t.Errorf("controller fault: %s", s)
+		}
+	}
+}

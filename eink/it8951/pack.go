@@ -22,6 +22,7 @@ type packer struct {
 	f      *display.Frame
 	rot    eink.Rotation
 	nw, nh int
+	mirror bool // native column x shows column nw-1-x of the image
 }
 
 // pack returns the words of nr at bits per pixel, rows starting on a word.
@@ -33,7 +34,7 @@ func (p packer) pack(nr image.Rectangle, bits int) []byte {
 	case 2:
 		return p.pack2(nr)
 	}
-	if p.rot == 0 && p.f.Depth == bits {
+	if p.rot == 0 && !p.mirror && p.f.Depth == bits {
 		return p.copyRows(nr)
 	}
 	out := make([]byte, 0, nr.Dx()*nr.Dy()*bits/8)
@@ -57,6 +58,10 @@ func (p packer) pack(nr image.Rectangle, bits int) []byte {
 func (p packer) row(dst []uint8, nx, ny, bits int) {
 	f := p.f
 	x, y, dx, dy := p.rot.Walk(nx, ny, p.nw, p.nh)
+	if p.mirror {
+		x, y, dx, dy = p.rot.Walk(p.nw-1-nx, ny, p.nw, p.nh)
+		dx, dy = -dx, -dy
+	}
 	white := f.White()
 	for i := range dst {
 		var v uint8
@@ -109,7 +114,7 @@ func (p packer) pack2(nr image.Rectangle) []byte {
 // word carries pixels 8..15 in its high byte, sent first.
 func (p packer) pack1(nr image.Rectangle) []byte {
 	out := make([]byte, nr.Dx()/8*nr.Dy())
-	fast := p.rot == 0 && nr.Max.X <= p.f.Width && (p.f.Depth == 1 || p.f.Depth == 4)
+	fast := p.rot == 0 && !p.mirror && nr.Max.X <= p.f.Width && (p.f.Depth == 1 || p.f.Depth == 4)
 	row := make([]uint8, nr.Dx())
 	i := 0
 	for y := nr.Min.Y; y < nr.Max.Y; y++ {

@@ -124,8 +124,11 @@ func (d *Dev) show(c *bus, f *display.Frame, r image.Rectangle, m display.Mode) 
 	}
 	nw, nh := d.dev.Width, d.dev.Height
 	nr := d.opts.Rotation.ToNative(r, nw, nh)
+	if d.opts.Mirror {
+		nr = image.Rect(nw-nr.Max.X, nr.Min.Y, nw-nr.Min.X, nr.Max.Y)
+	}
 	nr = alignX(nr, d.alignFor(bits, m), nw)
-	p := packer{f: f, rot: d.opts.Rotation, nw: nw, nh: nh}
+	p := packer{f: f, rot: d.opts.Rotation, nw: nw, nh: nh, mirror: d.opts.Mirror}
 	data := p.pack(nr, bits)
 	area, arg := nr, uint16(arg4BE)
 	switch bits {
