@@ -235,7 +235,7 @@ func TestSSHReconnectAfterServerKilled(t *testing.T) {
 	typed := "echo during-$((2+3))\r"
 	run.typeKeys(t, typed)
 	waitFor(t, "queued input in the log", 10*time.Second, func() bool {
-		return strings.Contains(readFile(logFile), fmt.Sprintf("bytes=%d", len(typed)))
+		return strings.Contains(readFile(logFile), fmt.Sprintf(`msg="input queued while the link is down" bytes=%d`, len(typed)))
 	}, log)
 
 	s2 := peertest.StartSSHD(t, peertest.SSHDOptions{Port: s.Port, HostKey: s.HostKey, ClientKey: s.ClientKey})

@@ -161,6 +161,9 @@ func (l *sshLink) confirm(c *sshclient.Client) {
 	}
 	again := err == nil && l.written > l.confirmed
 	l.probeMu.Unlock()
+	if err == nil {
+		l.log.Debug("input acknowledged by the server", "bytes", upTo)
+	}
 	if again {
 		l.confirm(c)
 	}

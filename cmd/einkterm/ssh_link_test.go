@@ -1,0 +1,161 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"log/slog"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/einkterm/einkterm/cmd/internal/sshclient"
+	"github.com/einkterm/einkterm/deploy/peertest"
+)
+
+func TestReconnectDelay(t *testing.T) {
+	want := []time.Duration{1, 2, 4, 8, 16, 30, 30, 30}
+	for i, w := range want {
+		if got := reconnectDelay(i + 1); got != w*time.Second {
+			t.Errorf("attempt %d waits %v, want %v", i+1, got, w*time.Second)
+		}
+	}
+}
+
+func TestKeyQueueLimit(t *testing.T) {
+	var q keyQueue
+	if kept, rejected := q.add([]byte("abcdef"), 4); kept != 4 || rejected != 2 {
+		t.Errorf("add 6 bytes to a 4-byte queue: kept %d rejected %d", kept, rejected)
+	}
+	if note := q.statusNote(); !strings.Contains(note, "4 bytes typed") || !strings.Contains(note, "2 bytes REJECTED") {
+		t.Errorf("status note %q does not show both counts", note)
+	}
+	q.noteUnconfirmed(3)
+	pending, rejected, unsure := q.take()
+	if string(pending) != "abcd" || rejected != 2 || unsure != 3 {
+		t.Errorf("take = %q, %d, %d", pending, rejected, unsure)
+	}
+	if q.pending() || q.statusNote() != "" {
+		t.Error("queue not empty after take")
+	}
+}
+
+// sizeReader finds "rows cols" lines from stty size in a link's output,
+// with the link's status lines taken out.
+type sizeReader struct {
+	r *bufio.Reader
+}
+
+var (
+	statusSeq = regexp.MustCompile("\x1b7.*?\x1b8")
+	sizeLine  = regexp.MustCompile(`^(\d+) (\d+)$`)
+)
+
+func (s sizeReader) next(t *testing.T) string {
+	t.Helper()
+	for {
+		line, err := s.r.ReadString('\n')
+		line = strings.TrimSpace(statusSeq.ReplaceAllString(line, ""))
+		if sizeLine.MatchString(line) {
+			return line
+		}
+		if err != nil {
+			t.Fatalf("no stty size line: %v", err)
+		}
+	}
+}
+
+// TestLinkResizeAcrossReconnect resizes the remote terminal while the
+// link is up and while it is down; the reconnected session gets the
+// latest size in its pty request.
+func TestLinkResizeAcrossReconnect(t *testing.T) {
+	s := peertest.StartSSHD(t, peertest.SSHDOptions{})
+	cfg := sshclient.Config{User: "root", Host: "127.0.0.1", Port: s.Port, KnownHosts: s.KnownHosts,
+		IdentityFiles: []string{s.ClientKey}, NoAgent: true, Timeout: 5 * time.Second}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	client, err := sshclient.Dial(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	link, err := startLink(ctx, &sshLink{
+		dial:      func(ctx context.Context) (*sshclient.Client, error) { return sshclient.Dial(ctx, cfg) },
+		pty:       sshclient.PtyOptions{Cols: 80, Rows: 24, Command: "stty size; read a; stty size; read b"},
+		resume:    "stty size; read c",
+		reconnect: true,
+		log:       slog.New(slog.DiscardHandler),
+	}, client)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer link.Close()
+	sizes := sizeReader{bufio.NewReader(link)}
+	if got := sizes.next(t); got != "24 80" {
+		t.Errorf("first size %q, want 24 80", got)
+	}
+	link.Resize(100, 30)
+	io.WriteString(link, "\r")
+	if got := sizes.next(t); got != "30 100" {
+		t.Errorf("size after resize %q, want 30 100", got)
+	}
+
+	s.Stop()
+	waitFor(t, "link down", 10*time.Second, func() bool {
+		link.mu.Lock()
+		defer link.mu.Unlock()
+		return link.sess == nil
+	}, func() string { return "" })
+	link.Resize(90, 27)
+	peertest.StartSSHD(t, peertest.SSHDOptions{Port: s.Port, HostKey: s.HostKey, ClientKey: s.ClientKey})
+	if got := sizes.next(t); got != "27 90" {
+		t.Errorf("size after reconnect %q, want 27 90 from the resize while down", got)
+	}
+	io.WriteString(link, "\r")
+	status, err := link.Wait()
+	if status != 0 || err != nil {
+		t.Errorf("link ended with %d, %v; want 0", status, err)
+	}
+}
+
+func TestLinkDisconnectWhileDown(t *testing.T) {
+	s := peertest.StartSSHD(t, peertest.SSHDOptions{})
+	cfg := sshclient.Config{User: "root", Host: "127.0.0.1", Port: s.Port, KnownHosts: s.KnownHosts,
+		IdentityFiles: []string{s.ClientKey}, NoAgent: true, Timeout: 5 * time.Second}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	client, err := sshclient.Dial(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	link, err := startLink(ctx, &sshLink{
+		dial:      func(ctx context.Context) (*sshclient.Client, error) { return sshclient.Dial(ctx, cfg) },
+		pty:       sshclient.PtyOptions{Cols: 80, Rows: 24, Command: "read a"},
+		reconnect: true,
+		log:       slog.New(slog.DiscardHandler),
+	}, client)
+	if err != nil {
+		t.Fatal(err)
+	}
+	go io.Copy(io.Discard, link)
+	s.Stop()
+	waitFor(t, "link down", 10*time.Second, func() bool {
+		link.mu.Lock()
+		defer link.mu.Unlock()
+		return link.sess == nil
+	}, func() string { return "" })
+	keys := &escapeRemote{sshLink: link, filter: newEscapeFilter('~')}
+	if _, err := keys.Write([]byte("~.")); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan int, 1)
+	go func() { status, _ := link.Wait(); done <- status }()
+	select {
+	case status := <-done:
+		if status != 255 {
+			t.Errorf("status %d after ~., want 255", status)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("~. while the link was down did not end the session within 5 s")
+	}
+}
