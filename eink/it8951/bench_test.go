@@ -19,7 +19,11 @@ func BenchmarkPack(b *testing.B) {
 		name string
 		run  func() []byte
 	}{
-		{"copy", func() []byte { return append([]byte(nil), f.Pix...) }},
+		{"copy", func() []byte {
+			out := make([]byte, len(f.Pix))
+			copy(out, f.Pix)
+			return out
+		}},
 		{"4bpp", func() []byte { return packer{f: f, nw: w, nh: h}.pack(all, 4) }},
 		{"1bpp", func() []byte { return packer{f: f, nw: w, nh: h}.pack(all, 1) }},
 		{"4bpp-rot90", func() []byte { return packer{f: rot, rot: 90, nw: w, nh: h}.pack(all, 4) }},
