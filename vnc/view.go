@@ -126,8 +126,8 @@ func (v *View) Scale() Scale { return v.opts.Scale }
 func (v *View) ViewSize() image.Point { return v.view }
 
 // Render draws the panel regions under the remote rectangles rects from
-// fb into frame and returns them as damage. fb must have the size last
-// given to the view.
+// fb into frame and returns the regions in which a pixel changed, as
+// damage. fb must have the size last given to the view.
 func (v *View) Render(fb *image.Gray, rects []image.Rectangle, frame *display.Frame) []display.Damage {
 	var damage []display.Damage
 	for _, r := range rects {
@@ -135,27 +135,37 @@ func (v *View) Render(fb *image.Gray, rects []image.Rectangle, frame *display.Fr
 		if p.Empty() {
 			continue
 		}
-		v.renderPanel(fb, p, frame)
-		damage = append(damage, display.Damage{Kind: display.Changed, Rect: p})
+		if v.renderPanel(fb, p, frame) > 0 {
+			damage = append(damage, display.Damage{Kind: display.Changed, Rect: p})
+		}
 	}
 	return damage
 }
 
-// RenderAll draws the whole panel.
+// RenderAll draws the whole panel and returns it as damage, or nothing
+// when no pixel changed.
 func (v *View) RenderAll(fb *image.Gray, frame *display.Frame) []display.Damage {
 	p := image.Rectangle{Max: v.panel}
-	v.renderPanel(fb, p, frame)
+	if v.renderPanel(fb, p, frame) == 0 {
+		return nil
+	}
 	return []display.Damage{{Kind: display.Changed, Rect: p}}
 }
 
-func (v *View) renderPanel(fb *image.Gray, p image.Rectangle, frame *display.Frame) {
+// renderPanel draws panel region p and returns how many pixels changed.
+func (v *View) renderPanel(fb *image.Gray, p image.Rectangle, frame *display.Frame) int {
+	changed := 0
 	for py := p.Min.Y; py < p.Max.Y; py++ {
 		for px := p.Min.X; px < p.Max.X; px++ {
-			vp := v.toView(image.Pt(px, py))
-			g := v.sample(fb, vp)
-			frame.SetGray(px, py, v.q.level(g, px, py))
+			g := v.sample(fb, v.toView(image.Pt(px, py)))
+			level := v.q.level(g, px, py)
+			if frame.GrayAt(px, py) != level {
+				frame.SetGray(px, py, level)
+				changed++
+			}
 		}
 	}
+	return changed
 }
 
 // sample returns the gray level of view pixel p: the mean of the remote

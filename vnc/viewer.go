@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/einkterm/einkterm/display"
 )
@@ -26,6 +27,13 @@ type ViewerOptions struct {
 	// Ready returns, so a busy desktop sends no more than the panel can
 	// show. Nil means no wait.
 	Ready func(ctx context.Context) error
+
+	// Refreshes returns how many refreshes the sink has sent to the
+	// panel, as display.Loop's Stats does. When set, the viewer waits
+	// after an update that changed the picture until the sink has
+	// started a refresh for it, then calls Ready: a refresh loop may
+	// hold damage back while the panel is idle. Nil skips that wait.
+	Refreshes func() int
 
 	// CutText receives the server's clipboard text; nil drops it.
 	CutText func(text string)
@@ -106,11 +114,19 @@ func (v *Viewer) Frame() *display.Frame { return v.frame }
 // connection, or the user quits. It keeps at most one update request
 // outstanding, and sends the next only when Ready returns.
 func (v *Viewer) Run(ctx context.Context) error {
+	// The panel may still show an earlier connection's desktop: start
+	// from the viewer's own frame everywhere.
+	v.sink.Submit(v.frame, []display.Damage{{Kind: display.Changed, Rect: v.frame.Bounds()}})
 	if err := v.request(false); err != nil {
 		return err
 	}
+	// outstanding: a request has no update yet. waiting: a goroutine
+	// waits for the panel. An update the server sends unasked starts no
+	// second wait and no second request.
+	outstanding, waiting, needFull := true, false, false
 	ready := make(chan error, 1)
-	needFull := false
+	stop := make(chan struct{})
+	defer close(stop)
 	for {
 		select {
 		case <-ctx.Done():
@@ -120,9 +136,20 @@ func (v *Viewer) Run(ctx context.Context) error {
 		case m := <-v.c.Messages():
 			switch m := m.(type) {
 			case *Update:
+				v.log.Debug("vnc: update", "rects", len(m.Rects), "resized", m.Resized, "size", m.Size)
+				outstanding = false
 				needFull = needFull || m.Resized
-				v.show(m)
-				go func() { ready <- v.waitReady(ctx) }()
+				before, changed := v.show(m)
+				if !waiting {
+					waiting = true
+					go func() {
+						err := v.waitReady(ctx, before, changed)
+						select {
+						case ready <- err:
+						case <-stop:
+						}
+					}()
+				}
 			case *CutText:
 				v.log.Debug("vnc: server clipboard changed", "bytes", len(m.Text), "truncated", m.Truncated)
 				if v.opts.CutText != nil {
@@ -132,13 +159,17 @@ func (v *Viewer) Run(ctx context.Context) error {
 				v.log.Debug("vnc: bell")
 			}
 		case err := <-ready:
+			waiting = false
 			if err != nil {
 				return err
+			}
+			if outstanding {
+				continue
 			}
 			if err := v.request(!needFull); err != nil {
 				return err
 			}
-			needFull = false
+			outstanding, needFull = true, false
 		case cmd := <-v.cmds:
 			if cmd() {
 				return ErrQuit
@@ -147,7 +178,31 @@ func (v *Viewer) Run(ctx context.Context) error {
 	}
 }
 
-func (v *Viewer) waitReady(ctx context.Context) error {
+// maxRefreshWait bounds the wait for the sink to start a refresh for an
+// update, in case it finds nothing to show after all.
+const maxRefreshWait = 3 * time.Second
+
+// refreshPoll is how often the viewer checks whether the sink has
+// started a refresh; the loop offers no notification.
+const refreshPoll = 10 * time.Millisecond
+
+// waitReady returns when the panel can take more: after the sink has
+// started a refresh beyond before, when the update changed the picture,
+// and then after Ready.
+func (v *Viewer) waitReady(ctx context.Context, before int, changed bool) error {
+	if changed && v.opts.Refreshes != nil {
+		deadline := time.Now().Add(maxRefreshWait)
+		t := time.NewTicker(refreshPoll)
+		for v.opts.Refreshes() <= before && time.Now().Before(deadline) {
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				return ctx.Err()
+			case <-t.C:
+			}
+		}
+		t.Stop()
+	}
 	if v.opts.Ready == nil {
 		return nil
 	}
@@ -156,14 +211,17 @@ func (v *Viewer) waitReady(ctx context.Context) error {
 
 func (v *Viewer) request(incremental bool) error {
 	v.requests.Add(1)
+	v.log.Debug("vnc: update request", "incremental", incremental)
 	if err := v.c.RequestUpdate(incremental); err != nil {
 		return fmt.Errorf("vnc: connection to the server lost: sending update request: %w", err)
 	}
 	return nil
 }
 
-// show renders an update into the frame and submits its damage.
-func (v *Viewer) show(u *Update) {
+// show renders an update into the frame and submits its damage. It
+// returns the sink's refresh count from before the submit, and whether
+// any panel pixel changed.
+func (v *Viewer) show(u *Update) (before int, changed bool) {
 	v.updates.Add(1)
 	v.rects.Add(int64(len(u.Rects)))
 	var damage []display.Damage
@@ -175,9 +233,14 @@ func (v *Viewer) show(u *Update) {
 		}
 		damage = v.view.Render(fb, u.Rects, v.frame)
 	})
-	if len(damage) > 0 {
-		v.sink.Submit(v.frame, damage)
+	if len(damage) == 0 {
+		return 0, false
 	}
+	if v.opts.Refreshes != nil {
+		before = v.opts.Refreshes()
+	}
+	v.sink.Submit(v.frame, damage)
+	return before, true
 }
 
 // redraw renders the whole panel, after the view changed.
@@ -186,5 +249,7 @@ func (v *Viewer) redraw() {
 	v.c.Framebuffer(func(fb *image.Gray) {
 		damage = v.view.RenderAll(fb, v.frame)
 	})
-	v.sink.Submit(v.frame, damage)
+	if len(damage) > 0 {
+		v.sink.Submit(v.frame, damage)
+	}
 }

@@ -58,6 +58,7 @@ func newSession(t testing.TB, addr, panel string, opts Options, vopts ViewerOpti
 	}
 	loop := display.NewLoop(rec, display.LoopOptions{})
 	vopts.Ready = func(ctx context.Context) error { return rec.Wait(ctx) }
+	vopts.Refreshes = func() int { return loop.Stats().Refreshes }
 	vopts.Logger = opts.Logger
 	v, err := NewViewer(c, info, loop, vopts)
 	if err != nil {
@@ -352,5 +353,92 @@ func TestViewerKeysInOneWrite(t *testing.T) {
 		case <-time.After(5 * time.Second):
 			t.Fatalf("key event %d not received", i)
 		}
+	}
+}
+
+// stripes fills the desktop with vertical stripes whose phase is n, so
+// each update changes every pixel.
+func stripes(n int) func(x, y int) uint8 {
+	return func(x, y int) uint8 {
+		if (x+n)%16 < 8 {
+			return 0
+		}
+		return 255
+	}
+}
+
+func TestViewerPacesRequestsToPanel(t *testing.T) {
+	var updates int
+	srv := &fakeServer{t: t, width: 64, height: 64, quiet: true}
+	srv.serve = func(s *serverConn) error {
+		for n := 0; ; n++ {
+			if _, err := s.nextRequest(); err != nil {
+				return nil
+			}
+			// A second request before this one is answered would be a
+			// second outstanding request.
+			s.SetReadDeadline(time.Now().Add(30 * time.Millisecond))
+			if m, err := s.next(); err == nil {
+				t.Errorf("message type %d arrived while a request was outstanding", m.typ)
+			}
+			s.SetReadDeadline(time.Time{})
+			if err := s.sendUpdate(rect{r: image.Rect(0, 0, 64, 64), enc: rfb.EncodingZRLE, gray: stripes(n)}); err != nil {
+				return nil
+			}
+			updates++
+		}
+	}
+	addr := srv.start()
+	// The 2.13" panel takes 300 ms per partial refresh.
+	s, err := newSession(t, addr, "2in13", Options{}, ViewerOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.run(t, 2*time.Second)
+	refreshes := len(s.rec.Events())
+	st := s.viewer.Stats()
+	t.Logf("%d server updates, %d requests, %d panel refreshes in 2 s", st.Updates, st.Requests, refreshes)
+	// Each request waits for the panel, so the server sends at most one
+	// update per refresh plus the one in flight when a refresh starts.
+	if st.Updates > int64(2*refreshes+2) {
+		t.Errorf("%d updates for %d refreshes: requests are not paced to the panel", st.Updates, refreshes)
+	}
+	if refreshes < 3 {
+		t.Errorf("only %d refreshes in 2 s on a 300 ms panel", refreshes)
+	}
+}
+
+func TestViewerUnaskedUpdatesAddNoRequests(t *testing.T) {
+	requests := make(chan int, 1)
+	srv := &fakeServer{t: t, width: 64, height: 64, quiet: true}
+	srv.serve = func(s *serverConn) error {
+		if _, err := s.nextRequest(); err != nil {
+			return err
+		}
+		for n := range 5 {
+			s.sendUpdate(rect{r: image.Rect(0, 0, 64, 64), enc: rfb.EncodingRaw, gray: stripes(n)})
+		}
+		count := 0
+		s.SetReadDeadline(time.Now().Add(time.Second))
+		for {
+			m, err := s.next()
+			if err != nil {
+				break
+			}
+			if m.typ == rfb.FramebufferUpdateRequestMsg {
+				count++
+			}
+		}
+		requests <- count
+		return nil
+	}
+	addr := srv.start()
+	s, err := newSession(t, addr, "64x64", Options{}, ViewerOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	go s.run(t, 3*time.Second)
+	if n := <-requests; n != 1 {
+		t.Errorf("%d requests after 5 updates for one request, want 1", n)
 	}
 }

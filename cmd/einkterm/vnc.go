@@ -229,6 +229,7 @@ func (s *vncSession) connectOnce(ctx context.Context) error {
 	v, err := vnc.NewViewer(c, s.panel.Info(), s.loop, vnc.ViewerOptions{
 		View:        s.vopts,
 		Ready:       s.panel.Wait,
+		Refreshes:   func() int { return s.loop.Stats().Refreshes },
 		FullRefresh: s.loop.RequestFull,
 		Logger:      s.log,
 	})
