@@ -1,7 +1,6 @@
 package sim
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"log"
@@ -21,9 +20,12 @@ type xConn struct {
 	atoms  map[string]xproto.Atom
 	own    xproto.Window // an unmapped window that receives selections
 
+	pasteMu sync.Mutex // one selection transfer at a time
+	sels    chan xproto.SelectionNotifyEvent
+	props   chan xproto.PropertyNotifyEvent // new values of the paste property
+
 	mu   sync.Mutex
 	win  xproto.Window // the simulator window, once found
-	sels chan xproto.SelectionNotifyEvent
 	gone chan struct{} // closed when win is destroyed or X goes away
 	once sync.Once
 }
@@ -47,6 +49,7 @@ func dialX() (*xConn, error) {
 		screen: xproto.Setup(conn).DefaultScreen(conn),
 		atoms:  map[string]xproto.Atom{},
 		sels:   make(chan xproto.SelectionNotifyEvent, 1),
+		props:  make(chan xproto.PropertyNotifyEvent, 16),
 		gone:   make(chan struct{}),
 	}
 	if err := x.init(); err != nil {
@@ -71,7 +74,8 @@ func (x *xConn) init() error {
 	}
 	x.own = own
 	return xproto.CreateWindowChecked(x.conn, 0, own, x.screen.Root,
-		0, 0, 1, 1, 0, xproto.WindowClassInputOnly, 0, 0, nil).Check()
+		0, 0, 1, 1, 0, xproto.WindowClassInputOnly, 0,
+		xproto.CwEventMask, []uint32{xproto.EventMaskPropertyChange}).Check()
 }
 
 // screenSize returns the size of the default screen in pixels.
@@ -95,6 +99,14 @@ func (x *xConn) readEvents() {
 		case xproto.SelectionNotifyEvent:
 			select {
 			case x.sels <- ev:
+			default:
+			}
+		case xproto.PropertyNotifyEvent:
+			if ev.Window != x.own || ev.Atom != x.atoms["EINKTERM_PASTE"] || ev.State != xproto.PropertyNewValue {
+				break
+			}
+			select {
+			case x.props <- ev:
 			default:
 			}
 		}
@@ -197,76 +209,6 @@ func latin1(s string) []byte {
 		b = append(b, byte(r))
 	}
 	return b
-}
-
-func latin1Runes(b []byte) []rune {
-	r := make([]rune, len(b))
-	for i, c := range b {
-		r[i] = rune(c)
-	}
-	return r
-}
-
-// errNoSelection means no client owns the selection.
-var errNoSelection = errors.New("no client owns the selection")
-
-// maxPaste is the largest selection read in one transfer, in bytes.
-const maxPaste = 1 << 20
-
-// readSelection returns the text of selection name ("CLIPBOARD" or
-// "PRIMARY"). It requests UTF-8 from the owner first, Latin-1 second.
-//
-// NOTE: owners send a selection above a size limit of their choosing in
-// INCR chunks, which this reader rejects.
-func (x *xConn) readSelection(name string, timeout time.Duration) ([]byte, error) {
-	owner, err := xproto.GetSelectionOwner(x.conn, x.atoms[name]).Reply()
-	if err != nil {
-		return nil, err
-	}
-	if owner.Owner == 0 {
-		return nil, errNoSelection
-	}
-	for _, target := range []string{"UTF8_STRING", "STRING"} {
-		b, err := x.convert(name, target, timeout)
-		if err == errNoSelection {
-			continue
-		}
-		if err == nil && target == "STRING" {
-			b = []byte(string(latin1Runes(b)))
-		}
-		return b, err
-	}
-	return nil, errNoSelection
-}
-
-// convert requests selection name as target and reads the reply.
-func (x *xConn) convert(name, target string, timeout time.Duration) ([]byte, error) {
-	select {
-	case <-x.sels: // a late reply to an earlier request
-	default:
-	}
-	prop := x.atoms["EINKTERM_PASTE"]
-	xproto.ConvertSelection(x.conn, x.own, x.atoms[name], x.atoms[target], prop, xproto.TimeCurrentTime)
-	var ev xproto.SelectionNotifyEvent
-	select {
-	case ev = <-x.sels:
-	case <-time.After(timeout):
-		return nil, fmt.Errorf("timed out after %v waiting for the selection owner's reply", timeout)
-	}
-	if ev.Property == xproto.AtomNone {
-		return nil, errNoSelection
-	}
-	r, err := xproto.GetProperty(x.conn, true, x.own, prop, xproto.GetPropertyTypeAny, 0, maxPaste/4).Reply()
-	if err != nil {
-		return nil, err
-	}
-	if r.Type == x.atoms["INCR"] {
-		return nil, fmt.Errorf("selection sent in INCR chunks, which is not supported; paste less than %d KiB", maxPaste>>10)
-	}
-	if r.BytesAfter > 0 {
-		return nil, fmt.Errorf("selection is larger than %d KiB; paste less", maxPaste>>10)
-	}
-	return r.Value, nil
 }
 
 func (x *xConn) close() { x.conn.Close() }

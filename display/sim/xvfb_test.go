@@ -389,8 +389,8 @@ func waitTitle(t *testing.T, s *Sim, want string) {
 func testPaste(t *testing.T) {
 	s := openSim(t, display.Profiles["2in13"], Options{})
 	focus(t, s)
-	ownSelection(t, "CLIPBOARD", "echo from clipboard\n")
-	ownSelection(t, "PRIMARY", "primary é")
+	ownSelection(t, "CLIPBOARD", "echo from clipboard\n", 4096)
+	ownSelection(t, "PRIMARY", "primary é", 4096)
 
 	run(t, "xdotool", "key", "shift+Insert")
 	if got, want := readInput(t, s, 20, 5*time.Second), "echo from clipboard\r"; got != want {
@@ -403,11 +403,25 @@ func testPaste(t *testing.T) {
 	if got := readInput(t, s, len(want), 5*time.Second); got != want {
 		t.Errorf("middle click pasted %q, want %q", got, want)
 	}
+
+	// A selection larger than the owner's limit comes in INCR chunks.
+	s.SetBracketedPaste(false)
+	big := strings.Repeat("0123456789abcdef", 6400)
+	ownSelection(t, "CLIPBOARD", big, 4096)
+	run(t, "xdotool", "key", "shift+Insert")
+	got := readInput(t, s, len(big), 10*time.Second)
+	if len(got) != len(big) {
+		t.Fatalf("INCR paste delivered %d bytes, want %d", len(got), len(big))
+	}
+	if got != big {
+		t.Error("INCR paste delivered the right length but different bytes")
+	}
 }
 
 // ownSelection makes a client of the test own selection name and reply
 // to requests for it with text as UTF8_STRING, until the test ends.
-func ownSelection(t *testing.T, name, text string) {
+// Text longer than chunk bytes goes in INCR chunks of that size.
+func ownSelection(t *testing.T, name, text string, chunk int) {
 	t.Helper()
 	c, err := xgb.NewConn()
 	if err != nil {
@@ -425,33 +439,86 @@ func ownSelection(t *testing.T, name, text string) {
 		t.Fatalf("could not own %s: %v", name, err)
 	}
 
-	go serveSelection(c, internAtom(t, c, "UTF8_STRING"), text)
+	o := &selectionOwner{
+		c:     c,
+		utf8:  internAtom(t, c, "UTF8_STRING"),
+		incr:  internAtom(t, c, "INCR"),
+		text:  []byte(text),
+		chunk: chunk,
+	}
+	go o.serve()
 }
 
-// serveSelection replies to selection requests on c with text until c
-// closes. Other targets get no property, which tells the requestor that
-// the owner cannot convert to them.
-func serveSelection(c *xgb.Conn, utf8 xproto.Atom, text string) {
+// selectionOwner replies to selection requests as the ICCCM says: the
+// text in one property, or in INCR chunks, each written when the
+// requestor has deleted the previous one. Targets other than UTF8_STRING
+// get no property, which tells the requestor the owner cannot convert.
+type selectionOwner struct {
+	c          *xgb.Conn
+	utf8, incr xproto.Atom
+	text       []byte
+	chunk      int
+
+	// the running INCR transfer
+	win  xproto.Window
+	prop xproto.Atom
+	rest []byte
+}
+
+func (o *selectionOwner) serve() {
 	for {
-		ev, err := c.WaitForEvent()
+		ev, err := o.c.WaitForEvent()
 		if ev == nil && err == nil {
 			return
 		}
-		req, ok := ev.(xproto.SelectionRequestEvent)
-		if !ok {
-			continue
+		switch ev := ev.(type) {
+		case xproto.SelectionRequestEvent:
+			o.reply(ev)
+		case xproto.PropertyNotifyEvent:
+			if ev.Window == o.win && ev.Atom == o.prop && ev.State == xproto.PropertyDelete {
+				o.nextChunk()
+			}
 		}
-		reply := xproto.SelectionNotifyEvent{
-			Time: req.Time, Requestor: req.Requestor,
-			Selection: req.Selection, Target: req.Target, Property: xproto.AtomNone,
-		}
-		if req.Target == utf8 {
-			xproto.ChangeProperty(c, xproto.PropModeReplace, req.Requestor, req.Property,
-				utf8, 8, uint32(len(text)), []byte(text))
-			reply.Property = req.Property
-		}
-		xproto.SendEvent(c, false, req.Requestor, 0, string(reply.Bytes()))
 	}
+}
+
+func (o *selectionOwner) reply(req xproto.SelectionRequestEvent) {
+	notify := xproto.SelectionNotifyEvent{
+		Time: req.Time, Requestor: req.Requestor,
+		Selection: req.Selection, Target: req.Target, Property: xproto.AtomNone,
+	}
+	switch {
+	case req.Target != o.utf8:
+	case len(o.text) <= o.chunk:
+		o.put(req.Requestor, req.Property, o.utf8, 8, o.text)
+		notify.Property = req.Property
+	default:
+		xproto.ChangeWindowAttributes(o.c, req.Requestor, xproto.CwEventMask,
+			[]uint32{xproto.EventMaskPropertyChange})
+		size := []byte{byte(len(o.text)), byte(len(o.text) >> 8), byte(len(o.text) >> 16), 0}
+		o.put(req.Requestor, req.Property, o.incr, 32, size)
+		o.win, o.prop, o.rest = req.Requestor, req.Property, o.text
+		notify.Property = req.Property
+	}
+	xproto.SendEvent(o.c, false, req.Requestor, 0, string(notify.Bytes()))
+}
+
+// nextChunk writes the next INCR chunk, empty at the end.
+func (o *selectionOwner) nextChunk() {
+	if o.rest == nil {
+		return
+	}
+	n := min(o.chunk, len(o.rest))
+	o.put(o.win, o.prop, o.utf8, 8, o.rest[:n])
+	o.rest = o.rest[n:]
+	if n == 0 {
+		o.rest = nil
+	}
+}
+
+func (o *selectionOwner) put(w xproto.Window, prop, typ xproto.Atom, format byte, data []byte) {
+	xproto.ChangeProperty(o.c, xproto.PropModeReplace, w, prop, typ, format,
+		uint32(len(data)*8/int(format)), data)
 }
 
 func internAtom(t *testing.T, c *xgb.Conn, name string) xproto.Atom {
