@@ -71,9 +71,11 @@ type Dev struct {
 
 	cleared  bool
 	asleep   bool
-	oneBit   bool          // 1-bit display mode is on
-	deadline time.Time     // when the running update should have ended
-	timeout  time.Duration // engine timeout of the running update
+	last     *display.Frame // the frame as the panel should show it
+	fast     int            // A2 and DU updates since the last GC16 of all
+	oneBit   bool           // 1-bit display mode is on
+	deadline time.Time      // when the running update should have ended
+	timeout  time.Duration  // engine timeout of the running update
 	resets   int
 }
 

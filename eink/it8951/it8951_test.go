@@ -162,6 +162,11 @@ func TestDriverOnEmulator(t *testing.T) {
 				if e.OneBit() {
 					t.Error("1-bit mode left on after Close")
 				}
+				last := e.Log[len(e.Log)-1]
+				if last.Mode != "GC16" || last.Rect != image.Rect(0, 0, 800, 600) {
+					t.Errorf("last update %+v, expected GC16 of the whole panel from Close", last)
+				}
+				check(t, e, f, rot, "after Close")
 			})
 		}
 	}

@@ -3,6 +3,8 @@ package it8951
 import (
 	"context"
 	"fmt"
+
+	"github.com/einkterm/einkterm/display"
 )
 
 // Sleep waits for the running update and puts the controller to sleep:
@@ -35,14 +37,19 @@ func (d *Dev) Wake() error {
 	return nil
 }
 
-// Close waits for the running update, leaves the 1-bit mode and puts the
-// controller to sleep, so the panel keeps a whole last frame. It does not
-// close the SPI port, which the caller opened.
+// Close waits for the running update, shows the last frame with GC16
+// when A2, DU or GL16 updates have left ghosts, leaves the 1-bit mode and
+// puts the controller to sleep. It does not close the SPI port, which
+// the caller opened.
 func (d *Dev) Close() error {
 	if err := d.Wake(); err != nil {
 		return err
 	}
 	c := d.bus(context.Background())
+	if d.fast > 0 && d.last != nil {
+		d.show(c, d.last, d.last.Bounds(), display.ModeGC16)
+		d.fast = 0
+	}
 	d.waitEngine(c)
 	if d.oneBit {
 		setOneBit(c, false)

@@ -96,11 +96,27 @@ func (d *Dev) Refresh(f *display.Frame, r image.Rectangle, m display.Mode) error
 		d.clear(c)
 		r, m = f.Bounds(), display.ModeGC16
 	}
+	d.remember(f, r, m)
 	d.show(c, f, r, m)
 	if c.err != nil {
 		return fmt.Errorf("it8951: %s refresh of %v: %w", m, r, c.err)
 	}
 	return nil
+}
+
+// remember copies region r of f, so that Close can show the last frame
+// cleanly, and counts the updates that leave ghosts.
+func (d *Dev) remember(f *display.Frame, r image.Rectangle, m display.Mode) {
+	if d.last == nil {
+		d.last = display.NewFrame(f.Width, f.Height, f.Depth)
+	}
+	d.last.CopyRect(f, r)
+	switch {
+	case m == display.ModeA2 || m == display.ModeDU || m == display.ModeGL16:
+		d.fast++
+	case r == f.Bounds():
+		d.fast = 0
+	}
 }
 
 // clear loads white into the whole buffer and runs INIT.
