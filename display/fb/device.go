@@ -129,8 +129,10 @@ func (d *SysDevice) Blank(powerdown bool) error {
 // Close closes the device.
 func (d *SysDevice) Close() error { return d.file.Close() }
 
-// IsUnsupported reports whether err means the driver lacks an ioctl.
+// IsUnsupported reports whether err means the driver lacks an ioctl:
+// EINVAL or ENOTTY from a driver, EOPNOTSUPP, or ENOSYS, which qemu-user
+// returns for ioctls it does not emulate.
 func IsUnsupported(err error) bool {
 	return errors.Is(err, syscall.EINVAL) || errors.Is(err, syscall.ENOTTY) ||
-		errors.Is(err, syscall.EOPNOTSUPP)
+		errors.Is(err, syscall.EOPNOTSUPP) || errors.Is(err, syscall.ENOSYS)
 }

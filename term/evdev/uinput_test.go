@@ -23,7 +23,7 @@ const (
 )
 
 // uiGetSysname is UI_GET_SYSNAME for a buffer of n bytes.
-func uiGetSysname(n int) uintptr { return uintptr(2<<30 | n<<16 | 'U'<<8 | 44) }
+func uiGetSysname(n int) uintptr { return uintptr(2)<<30 | uintptr(n)<<16 | 'U'<<8 | 44 }
 
 // virtualKeyboard is a keyboard made with /dev/uinput.
 type virtualKeyboard struct {
