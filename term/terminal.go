@@ -251,3 +251,10 @@ func (t *Terminal) BracketedPaste() bool {
 	defer t.mu.Unlock()
 	return t.bracketed
 }
+
+// reverseScreenSet reports whether DECSCNM (reverse screen) is on.
+func (t *Terminal) reverseScreenSet() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.reverseScreen
+}
