@@ -5,8 +5,8 @@ import (
 	"math/rand"
 	"strings"
 	"syscall"
-	"time"
 	"testing"
+	"time"
 
 	"github.com/einkterm/einkterm/display"
 )
