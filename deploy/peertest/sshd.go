@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -25,7 +26,26 @@ type SSHD struct {
 	KnownHosts string // a known_hosts file that trusts HostKey
 	Config     string
 	cmd        *exec.Cmd
-	log        bytes.Buffer
+	log        lockedBuffer
+}
+
+// lockedBuffer is a buffer that sshd's output copier and a test may use
+// at the same time.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
 }
 
 // SSHDOptions adds settings to the server's config.
