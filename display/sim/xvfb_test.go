@@ -160,23 +160,40 @@ func testShowsFrames(t *testing.T) {
 	}
 }
 
-// slowProfile is the 2.13" panel with refreshes slow enough that a
-// screenshot lands inside a phase.
-func slowProfile() display.Info {
-	info := display.Profiles["2in13"]
-	info.Name = "slow-2in13"
-	info.Modes = []display.ModeSpec{
-		{Mode: display.ModePartial, Levels: 2, Fixed: time.Second},
-		{Mode: display.ModeFull, Flash: true, Levels: 2, Fixed: 3 * time.Second},
+// waitPhases waits until the window has drawn n refresh phases, which
+// it does as soon as the clock reaches each one.
+func waitPhases(t *testing.T, s *Sim, n int) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for len(s.Shown()) < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("window drew %d refresh phases in 5 s, want %d", len(s.Shown()), n)
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
-	return info
 }
 
+// waitTimer waits until the window's player waits on the clock.
+func waitTimer(t *testing.T, clock *display.ManualClock) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for clock.Pending() == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the window's player set no timer within 5 s")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// The window plays refreshes on a manual clock here, so each screenshot
+// lands inside the phase it checks however long it takes.
 func testFlashOnlyWhenFlashing(t *testing.T) {
-	info := slowProfile()
-	s := openSim(t, info, Options{Zoom: 2})
+	info := display.Profiles["2in13"]
+	clock := display.NewManualClock(t0)
+	s := openSim(t, info, Options{Zoom: 2, Clock: clock})
 	origin := windowOrigin(t, s)
 	white := display.NewFrame(info.Width, info.Height, info.Depth).Gray()
+	black := image.NewGray(info.Bounds())
 	box := image.Rect(16, 16, 64, 48)
 	f := display.NewFrame(info.Width, info.Height, info.Depth)
 	f.FillRect(box, 0)
@@ -184,51 +201,51 @@ func testFlashOnlyWhenFlashing(t *testing.T) {
 
 	// A partial refresh shows nothing until its waveform ends, and
 	// never a flash.
-	start := time.Now()
 	if err := s.Refresh(f, box, display.ModePartial); err != nil {
 		t.Fatal(err)
 	}
+	partial := info.Cost(box, display.ModePartial)
+	waitTimer(t, clock)
 	if !s.Busy() {
-		t.Error("not busy right after a 1 s refresh")
+		t.Error("not busy during the partial refresh")
 	}
-	shot := simtest.Screenshot(t)
-	if d := time.Since(start); d < 900*time.Millisecond {
-		if n := compareWindow(t, shot, origin, 2, white, box); n > 0 {
-			t.Errorf("%d pixels changed before the partial refresh ended", n)
-		}
-	} else {
-		t.Logf("screenshot took until +%v, past the partial's waveform; not checked", d)
+	if n := compareWindow(t, simtest.Screenshot(t), origin, 2, white, box); n > 0 {
+		t.Errorf("%d pixels changed before the partial refresh ended", n)
 	}
-	if err := s.Wait(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	if d := time.Since(start); d < time.Second {
-		t.Errorf("Wait returned after %v, want the 1 s refresh time", d)
-	}
+	clock.Advance(partial)
 	drawn(t, s)
-	shot = simtest.Screenshot(t)
-	if n := compareWindow(t, shot, origin, 2, s.Visible(info.Bounds()), box); n > 0 {
+	if s.Busy() {
+		t.Error("still busy after the partial refresh time")
+	}
+	if n := compareWindow(t, simtest.Screenshot(t), origin, 2, s.Visible(info.Bounds()), box); n > 0 {
 		t.Errorf("%d pixels differ from the model after the partial", n)
 	}
 
-	// A full refresh flashes the region black first.
-	start = time.Now()
+	// A full refresh flashes black, white and black, a third of its
+	// time each, then shows the frame with no ghost.
 	if err := s.Refresh(f, info.Bounds(), display.ModeFull); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(200 * time.Millisecond)
-	shot = simtest.Screenshot(t)
-	black := image.NewGray(info.Bounds())
-	if d := time.Since(start); d < 900*time.Millisecond {
-		if n := compareWindow(t, shot, origin, 2, black, info.Bounds()); n > 0 {
-			t.Errorf("%d pixels not black in the first third of a full refresh", n)
-		}
-	} else {
-		t.Logf("screenshot took until +%v, past the black phase; not checked", d)
+	third := info.Cost(info.Bounds(), display.ModeFull) / 3
+	steps := []struct {
+		name string
+		want *image.Gray
+	}{
+		{"first black", black},
+		{"white", white},
+		{"second black", black},
 	}
+	for i, step := range steps {
+		waitPhases(t, s, 2+i)
+		if n := compareWindow(t, simtest.Screenshot(t), origin, 2, step.want, info.Bounds()); n > 0 {
+			t.Errorf("%s third of the full refresh: %d pixels differ", step.name, n)
+		}
+		waitTimer(t, clock)
+		clock.Advance(third)
+	}
+	clock.Advance(time.Second) // the rounding of the thirds
 	drawn(t, s)
-	shot = simtest.Screenshot(t)
-	if n := compareWindow(t, shot, origin, 2, f.Gray(), info.Bounds()); n > 0 {
+	if n := compareWindow(t, simtest.Screenshot(t), origin, 2, f.Gray(), info.Bounds()); n > 0 {
 		t.Errorf("%d pixels differ from the frame after the full refresh", n)
 	}
 
