@@ -11,7 +11,7 @@ import (
 
 // Console is the virtual console whose text fbcon draws on the same
 // framebuffer. Graphics stops fbcon from drawing over the panel's
-// picture; Restore undoes it and may be called more than once.
+// picture. Restore undoes it and may be called more than once.
 type Console interface {
 	Graphics() error
 	Restore() error
@@ -38,7 +38,7 @@ type VT struct {
 	mu       sync.Mutex
 	saved    int    // the KD mode found at open
 	switched bool   // Graphics ran and Restore has not
-	guard    *guard // restores the console if this process dies; may be nil
+	guard    *guard // restores the console if this process dies, or nil
 	warn     func(error)
 }
 
@@ -78,7 +78,7 @@ func openVT(path string) (*VT, error) {
 
 // Graphics switches the console to KD_GRAPHICS and hides the cursor.
 // It first starts a console guard, a child process that restores the
-// console should this process end without running Restore; when the
+// console should this process end without running Restore. When the
 // guard cannot start, the switch goes on without it.
 func (v *VT) Graphics() error {
 	v.mu.Lock()

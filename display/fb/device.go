@@ -11,7 +11,7 @@ import (
 )
 
 // Device is the kernel side of a framebuffer: the ioctls and memory
-// access that a Surface needs. SysDevice is the real one; tests pass a
+// access that a Surface needs. SysDevice is the real one, and tests pass a
 // file-backed fake with the geometry they choose.
 type Device interface {
 	// Geometry returns the current resolution, line length and layout.
@@ -23,7 +23,7 @@ type Device interface {
 	// Unmap releases memory returned by Map.
 	Unmap(mem []byte) error
 
-	// WriteAt writes p at byte offset off of the memory; it is used when
+	// WriteAt writes p at byte offset off of the memory. It is used when
 	// Map fails.
 	WriteAt(p []byte, off int64) (int, error)
 

@@ -15,7 +15,7 @@ type Geometry struct {
 	Width, Height int
 
 	// XOffset and YOffset place the visible area in the virtual one
-	// (panning); the visible area starts YOffset lines and XOffset
+	// (panning): the visible area starts YOffset lines and XOffset
 	// pixels into the memory.
 	XOffset, YOffset int
 
@@ -82,7 +82,7 @@ type varScreenInfo struct {
 	Reserved                 [4]uint32
 }
 
-// fixScreenInfo is struct fb_fix_screeninfo of linux/fb.h; the two
+// fixScreenInfo is struct fb_fix_screeninfo of linux/fb.h. The two
 // unsigned long fields are uintptr so the layout matches on 32-bit and
 // 64-bit kernels (68 and 80 bytes).
 type fixScreenInfo struct {
@@ -127,7 +127,7 @@ func geometryOf(v varScreenInfo, f fixScreenInfo) (Geometry, error) {
 	switch v.Grayscale {
 	case 0:
 	case 1, 2:
-		// 1 is plain gray; 2 is GRAYSCALE_8BIT_INVERTED of the i.MX
+		// 1 is plain gray, and 2 is GRAYSCALE_8BIT_INVERTED of the i.MX
 		// EPDC drivers, where 0 is white.
 		if v.BitsPerPixel == 8 {
 			g.Format = Format{BitsPerPixel: 8, Gray: true, Inverted: v.Grayscale == 2}

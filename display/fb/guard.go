@@ -20,7 +20,7 @@ const guardEnv = "EINKTERM_FB_CONSOLE_GUARD"
 // einkterm ends in a way that runs no Go code: an unrecovered panic in
 // any goroutine, SIGKILL, or the out-of-memory killer. It holds the
 // console (descriptor 3) and the read end of a pipe (descriptor 4) whose
-// write end only einkterm holds; when the pipe reads end of file,
+// write end only einkterm holds. When the pipe reads end of file,
 // einkterm is gone, and the guard sets the saved KD mode and shows the
 // cursor. The guard is the same executable, started with guardEnv set,
 // and this init function turns it into the guard before main runs.
@@ -49,7 +49,7 @@ func runGuard(modeText string) int {
 // guard is the running console guard of a VT.
 type guard struct {
 	cmd  *exec.Cmd
-	pipe *os.File // write end; closing it ends the guard
+	pipe *os.File // the write end, whose closing ends the guard
 }
 
 // startGuard starts a console guard for console, which is to be put

@@ -19,19 +19,19 @@ type Options struct {
 	Rotation int
 
 	// Console is the virtual console to switch to graphics mode: empty
-	// means the controlling terminal when it is one, else /dev/tty0;
+	// means the controlling terminal when it is one, else /dev/tty0.
 	// "none" leaves the console alone.
 	Console string
 
 	// Logger receives the device's geometry at open and errors that
-	// Close and Sleep ignore; nil means silent.
+	// Close and Sleep ignore. Nil means silent.
 	Logger *slog.Logger
 }
 
 // Cost model of an LCD: the picture changes on the next scan-out, so a
 // refresh costs the conversion and memory writes. The figures are
 // estimates of conversion speed on a slow ARM board, a few times slower
-// than the x86 figures in BENCHMARKS.md; a low fixed cost keeps the
+// than the x86 figures in BENCHMARKS.md. A low fixed cost keeps the
 // refresh loop sending small regions at once.
 const (
 	lcdFixed   = 50 * time.Microsecond
@@ -76,7 +76,7 @@ func Open(path string, opts Options) (*Panel, error) {
 	return p, nil
 }
 
-// openConsole opens the console that opts names; a missing virtual
+// openConsole opens the console that opts names. A missing virtual
 // console is no error when none was named.
 func openConsole(opts Options) (Console, error) {
 	if opts.Console == "none" {
@@ -105,8 +105,8 @@ func logger(opts Options) *slog.Logger {
 
 // New returns a panel on dev, switching con (which may be nil) to
 // graphics mode, and paints the screen white to match the white frame
-// the refresh loop starts from. The panel's Close closes dev and con;
-// when New fails, the caller closes them.
+// the refresh loop starts from. The panel's Close closes dev and con,
+// but when New fails, the caller closes them.
 func New(dev Device, con Console, opts Options) (*Panel, error) {
 	s, err := NewSurface(dev, opts.Rotation)
 	if err != nil {
@@ -175,7 +175,7 @@ func (p *Panel) Wait(ctx context.Context) error { return nil }
 // Busy reports false.
 func (p *Panel) Busy() bool { return false }
 
-// Sleep blanks the display with FBIOBLANK; drivers without blanking are
+// Sleep blanks the display with FBIOBLANK. Drivers without blanking are
 // left on.
 func (p *Panel) Sleep() error { return p.blank(true) }
 

@@ -56,7 +56,7 @@ func (s *Surface) Geometry() Geometry { return s.geo }
 // Rotation returns the rotation in degrees clockwise.
 func (s *Surface) Rotation() int { return s.rotation }
 
-// Mapped reports whether the memory is mapped; false means every row is
+// Mapped reports whether the memory is mapped. False means every row is
 // written with pwrite.
 func (s *Surface) Mapped() bool { return s.mem != nil }
 
@@ -82,8 +82,8 @@ func (s *Surface) DeviceRect(r image.Rectangle) image.Rectangle {
 	return r
 }
 
-// LogicalRect returns the logical rectangle shown by device rectangle r;
-// it is the inverse of DeviceRect.
+// LogicalRect returns the logical rectangle shown by device rectangle r,
+// the inverse of DeviceRect.
 func (s *Surface) LogicalRect(r image.Rectangle) image.Rectangle {
 	w, h := s.geo.Width, s.geo.Height
 	switch s.rotation {
@@ -99,7 +99,7 @@ func (s *Surface) LogicalRect(r image.Rectangle) image.Rectangle {
 
 // Draw converts region r of frame f to the device layout and writes it.
 // It returns the device rectangle written, which is empty when r does
-// not touch the frame. The frame must have the logical size; any depth
+// not touch the frame. The frame must have the logical size. Any depth
 // works, and 8 bits per pixel is the fast path.
 func (s *Surface) Draw(f *display.Frame, r image.Rectangle) (image.Rectangle, error) {
 	lw, lh := s.Size()

@@ -8,8 +8,8 @@ import (
 
 // Collapse returns regions that the EPDC can run at the same time:
 // overlapping regions would collide in the driver, which runs the second
-// only after the first ends, so they are merged into their bounding box;
-// then, while more than max remain, the two whose bounding box adds the
+// only after the first ends, so they are merged into their bounding box.
+// Then, while more than max remain, the two whose bounding box adds the
 // least area are merged. Empty rectangles are dropped. The result covers
 // every pixel of rs.
 func Collapse(rs []image.Rectangle, max int) []image.Rectangle {

@@ -10,7 +10,7 @@ import (
 type rect struct{ Top, Left, Width, Height uint32 }
 
 // altBuffer is struct mxcfb_alt_buffer_data without the pointer that the
-// older NTX (Kobo) layout has first; 28 bytes.
+// older NTX (Kobo) layout has first: 28 bytes.
 type altBuffer struct {
 	PhysAddr, Width, Height uint32
 	Region                  rect
@@ -183,7 +183,7 @@ var (
 			return bytesOf(&updateV2{common: u.common(), Temp: tempUseAmbient})
 		}}
 	// The histogram waveforms only matter with WAVEFORM_MODE_AUTO,
-	// which einkterm never sends; they are set to DU and GC16.
+	// which einkterm never sends, so they are set to DU and GC16.
 	layoutKindle = layout{"kindle", unsafe.Sizeof(updateKindle{}), classicWaveforms,
 		func(u update) []byte {
 			return bytesOf(&updateKindle{common: u.common(), HistBW: 1, HistGray: 2, Temp: tempUseAmbient})

@@ -16,7 +16,7 @@ import (
 	"github.com/einkterm/einkterm/display/fb"
 )
 
-// Device is a framebuffer that also takes raw ioctls; *fb.SysDevice is
+// Device is a framebuffer that also takes raw ioctls. *fb.SysDevice is
 // one, and tests pass a fake EPDC.
 type Device interface {
 	fb.Device
@@ -42,16 +42,16 @@ type Options struct {
 	// that take the mxcfb ioctls under another name.
 	Force bool
 
-	// WaitTimeout bounds one wait for an update; zero means 5 s. A wait
+	// WaitTimeout bounds one wait for an update. Zero means 5 s. A wait
 	// that times out is logged and the panel goes on.
 	WaitTimeout time.Duration
 
-	// MaxConcurrent is the number of updates that may run at once;
-	// zero means 15. Refresh waits for the oldest update when that many
+	// MaxConcurrent is the number of updates that may run at once.
+	// Zero means 15. Refresh waits for the oldest update when that many
 	// are running, and Collapse merges regions down to it.
 	MaxConcurrent int
 
-	// Clock times the waits; nil means the wall clock.
+	// Clock times the waits. Nil means the wall clock.
 	Clock display.Clock
 
 	// Logger receives the layout found and each timed-out wait; nil
