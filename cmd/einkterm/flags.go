@@ -7,15 +7,20 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"time"
 )
 
 // sessionFlags are the flags of every command that runs a terminal
 // session on a panel.
 type sessionFlags struct {
 	displayFlags
-	fontSize int
-	logLevel string
-	logFile  string
+	fontSize    int
+	logLevel    string
+	logFile     string
+	idleClean   time.Duration
+	maxPartials int
+	sleepAfter  time.Duration
+	fullKey     string
 }
 
 func (s *sessionFlags) add(fs *flag.FlagSet) {
@@ -23,6 +28,36 @@ func (s *sessionFlags) add(fs *flag.FlagSet) {
 	fs.IntVar(&s.fontSize, "font-size", 0, "font size in pixels (default: chosen from the panel)")
 	fs.StringVar(&s.logLevel, "log-level", "warn", "log level: debug, info, warn or error")
 	fs.StringVar(&s.logFile, "log", "", "log to this file instead of standard error")
+	fs.DurationVar(&s.idleClean, "idle-clean", 0,
+		"pause after the last keystroke before a cleaning full refresh may run (default 3s)")
+	fs.IntVar(&s.maxPartials, "max-partials", 0,
+		"partial refreshes of an area after which it is cleaned even while typing (default 100)")
+	fs.DurationVar(&s.sleepAfter, "sleep-after", 0,
+		"idle time before the panel sleeps; negative never sleeps (default 2m)")
+	fs.StringVar(&s.fullKey, "full-refresh-key", "ctrl+alt+r",
+		"key chord that forces a full refresh, such as ctrl+alt+r; empty turns it off")
+}
+
+// configure copies the refresh policy and key chord flags into c.
+func (s *sessionFlags) configure(c *sessionConfig) error {
+	if s.maxPartials < 0 {
+		return fmt.Errorf("invalid --max-partials %d: use a positive number", s.maxPartials)
+	}
+	if s.idleClean < 0 {
+		return fmt.Errorf("invalid --idle-clean %v: use a positive duration such as 3s", s.idleClean)
+	}
+	c.scheduler.IdlePause = s.idleClean
+	c.scheduler.HardPartials = s.maxPartials
+	c.scheduler.SleepAfter = s.sleepAfter
+	if s.fullKey == "" {
+		return nil
+	}
+	keys, err := chordBytes(s.fullKey)
+	if err != nil {
+		return fmt.Errorf("invalid --full-refresh-key: %w", err)
+	}
+	c.fullRefreshKeys = keys
+	return nil
 }
 
 // logger returns the logger the flags ask for and a function that closes

@@ -57,6 +57,10 @@ type env struct {
 	// panel, when set, is the panel every command shows on instead of
 	// the one --display names: einkterm serve passes its RFB server.
 	panel display.Panel
+
+	// banner, when set, is shown on the panel before the session's own
+	// output: einkterm start uses it for configuration problems.
+	banner []byte
 }
 
 // exitError carries a process exit status, such as the remote command's.

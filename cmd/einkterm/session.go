@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -34,6 +35,17 @@ type sessionConfig struct {
 	fontSize int
 	log      *slog.Logger
 	in       *input
+
+	// scheduler is the refresh policy; its zero value is the default.
+	scheduler display.SchedulerOptions
+
+	// fullRefreshKeys are the bytes of the full-refresh chord as the
+	// keyboard sends them; nil turns the chord off.
+	fullRefreshKeys []byte
+
+	// banner is written to the terminal before the remote's output,
+	// to show a notice such as configuration problems.
+	banner []byte
 }
 
 // eot is the byte a terminal sends for Ctrl-D: at the start of a line the
@@ -69,7 +81,7 @@ func runSession(ctx context.Context, cfg sessionConfig, start startRemote) (int,
 	replies.set(r)
 	cfg.log.Info("session started", "cols", cols, "rows", rows, "panel", info.Name)
 
-	loop := display.NewLoop(p, display.LoopOptions{Logger: cfg.log})
+	loop := display.NewLoop(p, display.LoopOptions{Logger: cfg.log, Scheduler: cfg.scheduler})
 	loopCtx, stopLoop := context.WithCancel(context.WithoutCancel(ctx))
 	loopDone := make(chan error, 1)
 	go func() { loopDone <- loop.Run(loopCtx) }()
@@ -89,9 +101,13 @@ func runSession(ctx context.Context, cfg sessionConfig, start startRemote) (int,
 		defer close(outputDone)
 		io.Copy(view, r)
 	}()
-	go forwardInput(cfg.in.r, r, p, loop, cfg.log)
+	if len(cfg.banner) > 0 {
+		view.Write(cfg.banner)
+	}
+	keys := &keyForwarder{remote: r, panel: p, loop: loop, fullRefresh: cfg.fullRefreshKeys, log: cfg.log}
+	go keys.forwardInput(cfg.in.r)
 	if kb, ok := p.(display.Keyboard); ok {
-		go forwardKeyboard(kb, r, p, loop)
+		go keys.forwardKeyboard(kb)
 	}
 
 	status, err := waitRemote(ctx, r)
@@ -142,27 +158,36 @@ func waitRemote(ctx context.Context, r remote) (int, error) {
 	}
 }
 
+// keyForwarder sends keystrokes to the remote, after telling the
+// refresh policy about them and taking out the full-refresh chord.
+type keyForwarder struct {
+	remote      remote
+	panel       display.Panel
+	loop        *display.Loop
+	fullRefresh []byte
+	log         *slog.Logger
+}
+
 // forwardInput copies keystrokes from in to the remote. At end of input
 // (a pipe that closed) it sends Ctrl-D so the remote shell exits, and
 // repeats it every eotRepeat while the remote lives: a Ctrl-D that
 // arrives before an interactive shell sets up its line editor is lost
 // when the shell switches the pty out of canonical mode.
-func forwardInput(in io.Reader, r remote, p display.Panel, loop *display.Loop, log *slog.Logger) {
+func (k *keyForwarder) forwardInput(in io.Reader) {
 	buf := make([]byte, 4096)
 	for {
 		n, err := in.Read(buf)
 		if n > 0 {
-			noteInput(p, loop)
-			if _, werr := r.Write(buf[:n]); werr != nil {
-				log.Debug("input not delivered", "err", werr)
+			if werr := k.send(buf[:n]); werr != nil {
+				k.log.Debug("input not delivered", "err", werr)
 				return
 			}
 		}
 		if err != nil {
 			if !errors.Is(err, io.EOF) {
-				log.Warn("reading keyboard failed", "err", err)
+				k.log.Warn("reading keyboard failed", "err", err)
 			}
-			sendEOT(r)
+			sendEOT(k.remote)
 			return
 		}
 	}
@@ -183,22 +208,33 @@ func sendEOT(r remote) {
 
 // forwardKeyboard copies bytes typed on a panel's own keyboard; the
 // channel closing (the window closed) ends the session.
-func forwardKeyboard(kb display.Keyboard, r remote, p display.Panel, loop *display.Loop) {
+func (k *keyForwarder) forwardKeyboard(kb display.Keyboard) {
 	for b := range kb.Input() {
-		noteInput(p, loop)
-		r.Write(b)
+		k.send(b)
 	}
-	r.Close()
+	k.remote.Close()
 }
 
-// noteInput tells the panel log and the refresh policy that a key arrived.
+// send delivers one read of keystrokes. A read that is exactly the
+// full-refresh chord asks the loop for a full refresh instead; keyboards
+// deliver a chord's bytes in one read.
+func (k *keyForwarder) send(b []byte) error {
+	if len(k.fullRefresh) > 0 && bytes.Equal(b, k.fullRefresh) {
+		k.loop.RequestFull()
+		return nil
+	}
+	noteInput(k.panel, k.loop)
+	_, err := k.remote.Write(b)
+	return err
+}
+
+// noteInput tells the panel's log and the refresh policy that a key
+// arrived.
 func noteInput(p display.Panel, loop *display.Loop) {
-	if l, ok := p.(interface{ LogInput(string) }); ok {
+	if l, ok := panelAs[interface{ LogInput(string) }](p); ok {
 		l.LogInput("key")
 	}
-	if n, ok := any(loop).(interface{ NoteInput() }); ok {
-		n.NoteInput()
-	}
+	loop.NoteInput()
 }
 
 // saveScreen writes the emulator's final screen next to the refresh log

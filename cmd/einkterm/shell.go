@@ -35,6 +35,10 @@ func runShell(ctx context.Context, e *env, args []string) error {
 		}
 		argv = []string{sh}
 	}
+	var cfg sessionConfig
+	if err := sf.configure(&cfg); err != nil {
+		return err
+	}
 	log, closeLog, err := sf.logger(e)
 	if err != nil {
 		return err
@@ -52,12 +56,8 @@ func runShell(ctx context.Context, e *env, args []string) error {
 	}
 	announceDisplay(e, sf.display, panel)
 	log.Info("starting shell", "argv", quoteArgs(argv))
-	status, err := runSession(ctx, sessionConfig{
-		panel:    panel,
-		fontSize: sf.fontSize,
-		log:      log,
-		in:       in,
-	}, func(ctx context.Context, cols, rows int) (remote, error) {
+	cfg.panel, cfg.fontSize, cfg.log, cfg.in, cfg.banner = panel, sf.fontSize, log, in, e.banner
+	status, err := runSession(ctx, cfg, func(ctx context.Context, cols, rows int) (remote, error) {
 		return startPty(argv, cols, rows)
 	})
 	if err != nil {
