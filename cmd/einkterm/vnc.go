@@ -30,6 +30,7 @@ type vncFlags struct {
 	logFile   string
 	passwd    string
 	via       string
+	viaConfig string
 	encodings string
 	scale     string
 	dither    string
@@ -45,6 +46,7 @@ func (f *vncFlags) add(fs *flag.FlagSet) {
 		"(otherwise $"+vncPasswordEnv+", otherwise a prompt on the terminal)")
 	fs.StringVar(&f.via, "via", "", "reach the server through an SSH tunnel to `[user@]host[:port]`; "+
 		"the VNC host is then resolved on that host")
+	fs.StringVar(&f.viaConfig, "via-config", "", "ssh_config file for --via instead of ~/.ssh/config and /etc/ssh/ssh_config; none reads no file")
 	fs.StringVar(&f.encodings, "encodings", "zrle,copyrect,raw", "pixel encodings to offer, best first: zrle, copyrect, raw")
 	fs.StringVar(&f.scale, "scale", "fit", "fit: scale the desktop to the panel; 1:1: show it pixel for pixel in a viewport moved with Ctrl-] and the arrows")
 	fs.StringVar(&f.dither, "dither", "ordered", "ordered: 8x8 Bayer dither for gray; none: nearest level, crisper text")

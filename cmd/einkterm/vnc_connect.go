@@ -118,7 +118,7 @@ func (f *vncFlags) dialer(ctx context.Context, e *env, in *input, log *slog.Logg
 			return c, nil
 		}, func() {}, nil
 	}
-	var sf sshFlags
+	sf := sshFlags{configFile: f.viaConfig}
 	t := sshTarget{opts: map[string][]string{}}
 	alias, err := splitTarget(f.via, t.opts)
 	if err != nil {
