@@ -19,8 +19,10 @@ type IT8951 struct {
 	RST   *OutPin
 	HRDY  *InPin // high when ready
 
-	// StuckHRDY keeps HRDY low whatever happens.
-	StuckHRDY bool
+	// StuckHRDY keeps HRDY low whatever happens. StuckUntilReset keeps
+	// it low until the next hardware reset.
+	StuckHRDY       bool
+	StuckUntilReset bool
 
 	// StuckEngine keeps LUTAFSR busy whatever happens, as a display
 	// engine that never finishes after a power brown-out.
@@ -124,7 +126,7 @@ func (e *IT8951) m641() bool {
 }
 
 func (e *IT8951) hrdyLevel() gpio.Level {
-	if e.StuckHRDY {
+	if e.StuckHRDY || e.StuckUntilReset {
 		return gpio.Low
 	}
 	return gpio.High
@@ -133,6 +135,7 @@ func (e *IT8951) hrdyLevel() gpio.Level {
 func (e *IT8951) onReset(l gpio.Level) {
 	if l == gpio.Low {
 		e.Resets++
+		e.StuckUntilReset = false
 		e.hardReset()
 	}
 }
@@ -147,7 +150,7 @@ func (e *IT8951) engineBusy() bool { return e.Clock.Now().Before(e.busyUntil) }
 
 // Tx decodes one packet: a preamble word and the words that follow.
 func (e *IT8951) Tx(w, r []byte) error {
-	if e.StuckHRDY {
+	if e.StuckHRDY || e.StuckUntilReset {
 		e.add("transfer while HRDY is low")
 	}
 	if len(w) < 2 || len(w)%2 != 0 {

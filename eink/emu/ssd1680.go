@@ -18,7 +18,9 @@ type SSD1680 struct {
 	BUSY  *InPin // high while busy
 
 	// StuckBusy keeps BUSY high whatever happens, as with a loose cable.
-	StuckBusy bool
+	// StuckUntilReset keeps it high until the next hardware reset.
+	StuckBusy       bool
+	StuckUntilReset bool
 
 	BW, RED [ssdRAMBytes]byte // the "new" (0x24) and "old" (0x26) RAM
 	panel   [ssdRAMBytes]byte // image on the panel
@@ -82,7 +84,7 @@ func (e *SSD1680) Pixel(x, y int) bool {
 }
 
 func (e *SSD1680) busyLevel() gpio.Level {
-	if e.StuckBusy || e.Clock.Now().Before(e.busyUntil) {
+	if e.StuckBusy || e.StuckUntilReset || e.Clock.Now().Before(e.busyUntil) {
 		return gpio.High
 	}
 	return gpio.Low
@@ -95,6 +97,7 @@ func (e *SSD1680) busy(d time.Duration) {
 func (e *SSD1680) onReset(l gpio.Level) {
 	if l == gpio.Low {
 		e.Resets++
+		e.StuckUntilReset = false
 		e.hardReset()
 	}
 }

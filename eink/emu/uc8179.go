@@ -18,8 +18,10 @@ type UC8179 struct {
 	RST   *OutPin
 	BUSY  *InPin // low while busy
 
-	// StuckBusy keeps BUSY low whatever happens.
-	StuckBusy bool
+	// StuckBusy keeps BUSY low whatever happens. StuckUntilReset keeps
+	// it low until the next hardware reset.
+	StuckBusy       bool
+	StuckUntilReset bool
 
 	OLD, NEW [ucBytes]byte // data transmission 1 (0x10) and 2 (0x13)
 	panel    [ucBytes]byte // 1 = white
@@ -82,7 +84,7 @@ func (e *UC8179) Pixel(x, y int) bool {
 }
 
 func (e *UC8179) busyLevel() gpio.Level {
-	if e.StuckBusy || e.Clock.Now().Before(e.busyUntil) {
+	if e.StuckBusy || e.StuckUntilReset || e.Clock.Now().Before(e.busyUntil) {
 		return gpio.Low
 	}
 	return gpio.High
@@ -91,6 +93,7 @@ func (e *UC8179) busyLevel() gpio.Level {
 func (e *UC8179) onReset(l gpio.Level) {
 	if l == gpio.Low {
 		e.Resets++
+		e.StuckUntilReset = false
 		e.hardReset()
 	}
 }

@@ -69,14 +69,15 @@ type Dev struct {
 	a2      uint16 // display mode number of A2 for this waveform table
 	align32 bool   // A2 and 1-bit updates need x and width in 32 px
 
-	cleared  bool
-	asleep   bool
-	last     *display.Frame // the frame as the panel should show it
-	fast     int            // A2 and DU updates since the last GC16 of all
-	oneBit   bool           // 1-bit display mode is on
-	deadline time.Time      // when the running update should have ended
-	timeout  time.Duration  // engine timeout of the running update
-	resets   int
+	cleared   bool
+	recovered bool // an HRDY timeout reset the controller
+	asleep    bool
+	last      *display.Frame // the frame as the panel should show it
+	fast      int            // A2 and DU updates since the last GC16 of all
+	oneBit    bool           // 1-bit display mode is on
+	deadline  time.Time      // when the running update should have ended
+	timeout   time.Duration  // engine timeout of the running update
+	resets    int
 }
 
 var _ display.Panel = (*Dev)(nil)
@@ -143,7 +144,7 @@ func (d *Dev) start(ctx context.Context) error {
 		d.a2 = 4
 	}
 	d.info = newInfo(d.opts, info, d.align32)
-	d.oneBit, d.deadline = false, time.Time{}
+	d.oneBit, d.deadline, d.recovered = false, time.Time{}, false
 	d.log.Info("it8951: controller ready", "width", info.Width, "height", info.Height,
 		"firmware", info.Firmware, "lut", info.LUT)
 	return nil
@@ -160,7 +161,7 @@ func checkInfo(info deviceInfo) error {
 }
 
 func (d *Dev) bus(ctx context.Context) *bus {
-	return &bus{ctx: ctx, conn: d.conn, hrdy: d.hrdy, rst: d.reset, max: d.maxTx, bytes: &d.bytes}
+	return &bus{ctx: ctx, conn: d.conn, hrdy: d.hrdy, rst: d.recover, max: d.maxTx, bytes: &d.bytes}
 }
 
 // reset pulses RST: high, low 10 ms, high, then 200 ms for the
@@ -169,6 +170,32 @@ func (d *Dev) reset(ctx context.Context) error {
 	d.resets++
 	d.log.Debug("it8951: hardware reset")
 	return eink.Pulse(ctx, d.opts.Clock, d.rst, time.Millisecond, 10*time.Millisecond, 200*time.Millisecond)
+}
+
+// recover resets a controller whose HRDY stayed low. It loses its setup,
+// so the next Refresh or Wait restarts it.
+func (d *Dev) recover(ctx context.Context) error {
+	d.log.Warn("it8951: HRDY stayed low, resetting the controller")
+	d.recovered = true
+	return d.reset(ctx)
+}
+
+// restart sets up the controller again after a recovery, clears the
+// panel and shows the last frame with GC16.
+func (d *Dev) restart(c *bus) {
+	if !d.recovered || c.err != nil {
+		return
+	}
+	if c.err = d.start(c.ctx); c.err != nil {
+		return
+	}
+	d.timeout = 0
+	d.clear(c)
+	if d.last != nil {
+		d.show(c, d.last, d.last.Bounds(), display.ModeGC16)
+		d.fast = 0
+	}
+	d.waitEngine(c)
 }
 
 // Info returns the panel's geometry, alignment and modes.
@@ -188,6 +215,7 @@ func (d *Dev) Busy() bool { return d.opts.Clock.Now().Before(d.deadline) }
 func (d *Dev) Wait(ctx context.Context) error {
 	c := d.bus(ctx)
 	d.waitEngine(c)
+	d.restart(c)
 	return c.err
 }
 

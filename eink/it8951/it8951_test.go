@@ -292,3 +292,35 @@ func TestMirror(t *testing.T) {
 		}
 	}
 }
+
+// A controller whose HRDY stays low once and recovers with the reset is
+// set up again, and the panel ends up showing the frame.
+func TestHRDYRecoversAfterReset(t *testing.T) {
+	d, e, _ := newTest(t, 800, 600, "M641", Opts{VCOM: 1800})
+	f := bw(800, 600, 4, 1)
+	d.Refresh(f, f.Bounds(), display.ModeGC16)
+	d.Wait(t.Context())
+	paneltest.Draw(f, image.Rect(64, 64, 128, 96), 2, true)
+	e.StuckUntilReset = true
+	if err := d.Refresh(f, image.Rect(64, 64, 128, 96), display.ModeA2); err != nil {
+		t.Fatalf("refresh with HRDY low once: %v", err)
+	}
+	if err := d.Wait(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	w, h := e.Size()
+	want := func(v uint8) uint8 { return v }
+	shown := func(x, y int) uint8 { return e.Level(x, y) }
+	if n, p := paneltest.Diff(f, 0, w, h, shown, want); n > 0 {
+		t.Errorf("%d pixels differ after the recovery, first at %v", n, p)
+	}
+	if last := e.Log[len(e.Log)-1]; last.Mode != "GC16" {
+		t.Errorf("last update %q, expected the GC16 of the restart", last.Mode)
+	}
+	if e.VCOM != 1800 {
+		t.Errorf("VCOM %d after the restart, expected 1800", e.VCOM)
+	}
+	for _, s := range e.Faults() {
+		t.Errorf("controller fault: %s", s)
+	}
+}

@@ -92,6 +92,12 @@ func (d *Dev) Refresh(f *display.Frame, r image.Rectangle, m display.Mode) error
 		return err
 	}
 	c := d.bus(context.Background())
+	if d.recovered {
+		if c.err = d.start(c.ctx); c.err != nil {
+			return c.err
+		}
+		d.cleared = false
+	}
 	if !d.cleared {
 		d.clear(c)
 		r, m = f.Bounds(), display.ModeGC16

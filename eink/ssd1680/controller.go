@@ -18,11 +18,12 @@ type controller interface {
 
 // hw is the controller over SPI with a sticky error.
 type hw struct {
-	ctx   context.Context
-	wire  *eink.Wire
-	busy  *eink.Busy
-	rst   func(context.Context) error
-	clock interface {
+	ctx     context.Context
+	wire    *eink.Wire
+	busy    *eink.Busy
+	rst     func(context.Context) error // reset pulse
+	recover func(context.Context) error // reset after a busy timeout
+	clock   interface {
 		After(time.Duration) <-chan time.Time
 	}
 	err error
@@ -45,7 +46,7 @@ func (h *hw) ram(c byte, data []byte) {
 
 func (h *hw) wait(timeout time.Duration) {
 	if h.err == nil {
-		h.err = h.busy.WaitReset(h.ctx, timeout, h.rst)
+		h.err = h.busy.WaitReset(h.ctx, timeout, h.recover)
 	}
 }
 

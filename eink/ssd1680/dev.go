@@ -46,12 +46,13 @@ type Dev struct {
 	log   *slog.Logger
 	shown [ramBytes]byte // image on the panel, in RAM layout
 
-	cleared  bool            // the panel had its cold-boot clear
-	asleep   bool            // in deep sleep
-	lutMode  display.Mode    // the waveform loaded on V2 and V3
-	pending  image.Rectangle // old RAM to rewrite once BUSY falls
-	partials int             // partial updates since the last full one
-	timeout  time.Duration   // BUSY timeout of the running update
+	cleared   bool            // the panel had its cold-boot clear
+	recovered bool            // a busy timeout reset the controller
+	asleep    bool            // in deep sleep
+	lutMode   display.Mode    // the waveform loaded on V2 and V3
+	pending   image.Rectangle // old RAM to rewrite once BUSY falls
+	partials  int             // partial updates since the last full one
+	timeout   time.Duration   // BUSY timeout of the running update
 }
 
 var _ display.Panel = (*Dev)(nil)
@@ -113,7 +114,7 @@ func (d *Dev) Info() display.Info { return d.info }
 func (d *Dev) Bytes() int64 { return d.wire.Bytes() }
 
 func (d *Dev) hw(ctx context.Context) *hw {
-	return &hw{ctx: ctx, wire: d.wire, busy: d.busy, rst: d.reset}
+	return &hw{ctx: ctx, wire: d.wire, busy: d.busy, rst: d.reset, recover: d.recover}
 }
 
 // reset pulses RST: high 20 ms, low 2 ms, high 20 ms on V3 and V4, and
@@ -127,6 +128,26 @@ func (d *Dev) reset(ctx context.Context) error {
 	return eink.Pulse(ctx, d.opts.Clock, d.rst, 20*time.Millisecond, 2*time.Millisecond, 20*time.Millisecond)
 }
 
+// recover resets a controller that stayed busy. Its registers are lost,
+// so the next Refresh or Wait starts over with a cold start.
+func (d *Dev) recover(ctx context.Context) error {
+	d.log.Warn("ssd1680: BUSY stayed high, resetting the controller")
+	d.recovered = true
+	return d.reset(ctx)
+}
+
+// restart runs the cold start after a recovery and shows the image the
+// panel should have with a full update.
+func (d *Dev) restart(c *hw) {
+	if !d.recovered || c.err != nil {
+		return
+	}
+	d.recovered, d.cleared, d.pending = false, false, image.Rectangle{}
+	d.coldStart(c)
+	d.full(c)
+	d.settle(c)
+}
+
 // Busy reports whether an update is running.
 func (d *Dev) Busy() bool { return d.busy.IsBusy() }
 
@@ -135,6 +156,7 @@ func (d *Dev) Busy() bool { return d.busy.IsBusy() }
 func (d *Dev) Wait(ctx context.Context) error {
 	c := d.hw(ctx)
 	d.settle(c)
+	d.restart(c)
 	return c.err
 }
 

@@ -30,6 +30,9 @@ func (d *Dev) Refresh(f *display.Frame, r image.Rectangle, m display.Mode) error
 	}
 	c := d.hw(context.Background())
 	d.settle(c)
+	if d.recovered {
+		d.recovered, d.cleared, d.pending = false, false, image.Rectangle{}
+	}
 	if !d.cleared {
 		d.coldStart(c)
 		r, m = f.Bounds(), display.ModeFull

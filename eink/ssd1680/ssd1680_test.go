@@ -216,3 +216,29 @@ func TestSleepWakeClose(t *testing.T) {
 		t.Errorf("last update %q, expected the full one of Close", last.Mode)
 	}
 }
+
+// A controller that stays busy once and recovers with the reset is set
+// up again, and the panel ends up showing the frame.
+func TestBusyRecoversAfterReset(t *testing.T) {
+	d, e, _ := newTest(t, V4, 0, 0)
+	f := paneltest.Pattern(width, height, 1, 1)
+	d.Refresh(f, f.Bounds(), display.ModeFull)
+	d.Wait(t.Context())
+	resets := e.Resets
+	paneltest.Draw(f, image.Rect(8, 8, 64, 40), 2, true)
+	if err := d.Refresh(f, image.Rect(8, 8, 64, 40), display.ModePartial); err != nil {
+		t.Fatal(err)
+	}
+	e.StuckUntilReset = true
+	if err := d.Wait(t.Context()); err != nil {
+		t.Fatalf("wait after one stuck BUSY: %v", err)
+	}
+	if e.Resets <= resets {
+		t.Error("no reset after BUSY stayed high")
+	}
+	d.Wait(t.Context())
+	check(t, e, f, 0, "after the recovery")
+	if last := e.Log[len(e.Log)-1]; last.Mode != "full" {
+		t.Errorf("last update %q, expected the full one of the restart", last.Mode)
+	}
+}

@@ -44,11 +44,12 @@ type Dev struct {
 	log   *slog.Logger
 	shown []byte // image on the panel, 1 = white
 
-	cleared  bool
-	asleep   bool
-	config   display.Mode  // the init the controller last had
-	partials int           // partial updates since the last full one
-	timeout  time.Duration // BUSY timeout of the running update
+	cleared   bool
+	recovered bool // a busy timeout reset the controller
+	asleep    bool
+	config    display.Mode  // the init the controller last had
+	partials  int           // partial updates since the last full one
+	timeout   time.Duration // BUSY timeout of the running update
 }
 
 var _ display.Panel = (*Dev)(nil)
@@ -115,6 +116,7 @@ func (d *Dev) Busy() bool { return d.busy.IsBusy() }
 func (d *Dev) Wait(ctx context.Context) error {
 	c := d.hw(ctx)
 	d.settle(c)
+	d.restart(c)
 	return c.err
 }
 
@@ -126,7 +128,27 @@ func (d *Dev) settle(c *hw) {
 }
 
 func (d *Dev) hw(ctx context.Context) *hw {
-	return &hw{ctx: ctx, wire: d.wire, busy: d.busy, rst: d.reset}
+	return &hw{ctx: ctx, wire: d.wire, busy: d.busy, rst: d.reset, recover: d.recover}
+}
+
+// recover resets a controller that stayed busy. Its setup is lost, so
+// the next Refresh or Wait starts over with a cold start.
+func (d *Dev) recover(ctx context.Context) error {
+	d.log.Warn("uc8179: BUSY stayed low, resetting the controller")
+	d.recovered = true
+	return d.reset(ctx)
+}
+
+// restart runs the cold start after a recovery and shows the image the
+// panel should have with a full update.
+func (d *Dev) restart(c *hw) {
+	if !d.recovered || c.err != nil {
+		return
+	}
+	d.recovered, d.cleared = false, false
+	d.coldStart(c)
+	d.full(c)
+	d.settle(c)
 }
 
 // reset pulses RST high 20 ms, low 2 ms, high 20 ms.
@@ -156,6 +178,9 @@ func (d *Dev) Refresh(f *display.Frame, r image.Rectangle, m display.Mode) error
 	}
 	c := d.hw(context.Background())
 	d.settle(c)
+	if d.recovered {
+		d.recovered, d.cleared = false, false
+	}
 	if !d.cleared {
 		d.coldStart(c)
 		r, m = f.Bounds(), display.ModeFull

@@ -83,11 +83,12 @@ func deepSleep(c controller) {
 
 // hw is the controller over SPI with a sticky error.
 type hw struct {
-	ctx  context.Context
-	wire *eink.Wire
-	busy *eink.Busy
-	rst  func(context.Context) error
-	err  error
+	ctx     context.Context
+	wire    *eink.Wire
+	busy    *eink.Busy
+	rst     func(context.Context) error // reset pulse
+	recover func(context.Context) error // reset after a busy timeout
+	err     error
 }
 
 func (h *hw) command(c byte, data ...byte) {
@@ -112,7 +113,7 @@ func (h *hw) wait(timeout time.Duration) {
 		h.err = eink.Sleep(h.ctx, h.busy.Clock, 100*time.Millisecond)
 	}
 	if h.err == nil {
-		h.err = h.busy.WaitReset(h.ctx, timeout, h.rst)
+		h.err = h.busy.WaitReset(h.ctx, timeout, h.recover)
 	}
 }
 
