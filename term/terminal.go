@@ -57,7 +57,7 @@ type Terminal struct {
 
 	replyMu sync.Mutex // serializes writes to Options.Replies
 
-	renderMu sync.Mutex
+	renderMu sync.Mutex // guards font and render
 	render   renderState
 }
 
@@ -173,6 +173,8 @@ func (t *Terminal) Size() (cols, rows int) {
 
 // CellSize returns the size of one cell in pixels.
 func (t *Terminal) CellSize() image.Point {
+	t.renderMu.Lock()
+	defer t.renderMu.Unlock()
 	return image.Pt(t.font.width, t.font.height)
 }
 
@@ -180,7 +182,9 @@ func (t *Terminal) CellSize() image.Point {
 // returns the new size in cells, at least 1 by 1. The next Render
 // redraws the whole frame, which must have the new size.
 func (t *Terminal) Resize(width, height int) (cols, rows int) {
+	t.renderMu.Lock()
 	cols, rows = t.gridSize(width, height)
+	t.renderMu.Unlock()
 	cols, rows = max(cols, 1), max(rows, 1)
 
 	t.mu.Lock()
@@ -257,4 +261,31 @@ func (t *Terminal) reverseScreenSet() bool {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return t.reverseScreen
+}
+
+// SetFontSize switches to cells of about size pixels high (zero picks
+// the size from Options.DPI), refits the screen to the frame and
+// returns the new size in cells, which the session must pass on (pty
+// window size or SSH window-change). The next Render redraws the whole
+// frame.
+func (t *Terminal) SetFontSize(size int) (cols, rows int, err error) {
+	t.mu.Lock()
+	opts := t.opts
+	t.mu.Unlock()
+
+	opts.FontSize = size
+	fs, err := newFontSet(opts)
+	if err != nil {
+		return 0, 0, err
+	}
+	t.renderMu.Lock()
+	t.font = fs
+	t.render.invalidate()
+	t.renderMu.Unlock()
+
+	t.mu.Lock()
+	t.opts.FontSize = size
+	t.mu.Unlock()
+	cols, rows = t.Resize(opts.Width, opts.Height)
+	return cols, rows, nil
 }

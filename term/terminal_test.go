@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+
+	"github.com/einkterm/einkterm/display"
 )
 
 // newTest returns a 20x5 terminal with 8x16 cells.
@@ -127,5 +129,54 @@ func TestResize(t *testing.T) {
 	}
 	if c, r := term.Size(); c != 10 || r != 3 {
 		t.Errorf("Size = %d,%d, want 10,3", c, r)
+	}
+}
+
+func TestSetFontSize(t *testing.T) {
+	term, err := New(Options{Width: 320, Height: 240, Depth: 1, FontSize: 16})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer term.Close()
+	term.Write([]byte("hello"))
+	cols, rows, err := term.SetFontSize(32)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cols != 20 || rows != 7 {
+		t.Errorf("SetFontSize(32) = %d,%d, want 20,7", cols, rows)
+	}
+	if cs := term.CellSize(); cs.X != 16 || cs.Y != 32 {
+		t.Errorf("cell size %v, want 16x32", cs)
+	}
+	if c, r := term.Size(); c != 20 || r != 7 {
+		t.Errorf("Size = %d,%d, want 20,7", c, r)
+	}
+	if !strings.HasPrefix(term.Text(), "hello\n") {
+		t.Errorf("text lost on font change: %q", term.Text())
+	}
+}
+
+func TestConcurrentWriteRender(t *testing.T) {
+	term, err := New(Options{Width: 320, Height: 240, Depth: 1, FontSize: 16})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer term.Close()
+	f := display.NewFrame(320, 240, 1)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := 0; i < 200; i++ {
+			term.Write([]byte("中文 text \x1b[7mrev\x1b[m\r\n"))
+		}
+	}()
+	for i := 0; i < 50; i++ {
+		term.Render(f)
+	}
+	<-done
+	term.Render(f)
+	if !strings.Contains(term.Text(), "中文 text rev") {
+		t.Errorf("screen after concurrent writes: %q", term.Text())
 	}
 }
