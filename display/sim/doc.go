@@ -20,6 +20,9 @@
 // the keys follow the terminal's modes, and makes Ctrl+Shift+R request a
 // cleaning full refresh from the refresh loop.
 //
+// The zoom is a whole number, picked to fit the screen unless set, and
+// it follows the window when a window manager resizes it.
+//
 // Rotation turns the window, not the model: the Sim works in the
 // panel's native pixels, as a panel behind display.Rotate does, and the
 // window shows them upright.

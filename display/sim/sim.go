@@ -42,15 +42,18 @@ type Options struct {
 	Logger *slog.Logger
 }
 
-// maxAutoZoom caps the zoom picked to fit the screen.
-const maxAutoZoom = 4
+// maxAutoZoom caps the zoom picked to fit the screen, and maxZoom any
+// zoom.
+const (
+	maxAutoZoom = 4
+	maxZoom     = 16
+)
 
 // Sim is the simulator window: a display.Panel that models an e-paper
 // panel's timing, flashing, ghosting, gray levels and alignment, and a
 // display.Keyboard that sends what is typed into the window.
 type Sim struct {
 	info  display.Info
-	zoom  int
 	clock display.Clock
 	log   *slog.Logger
 	x     *xConn
@@ -86,7 +89,7 @@ func New(info display.Info, opts Options) (*Sim, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	if opts.Zoom < 0 || opts.Zoom > 16 {
+	if opts.Zoom < 0 || opts.Zoom > maxZoom {
 		return nil, fmt.Errorf("sim: zoom %d out of range: use 1 to 16, or 0 to fit the screen", opts.Zoom)
 	}
 	switch opts.Rotation {
@@ -100,18 +103,18 @@ func New(info display.Info, opts Options) (*Sim, error) {
 	}
 	s := &Sim{
 		info:  info,
-		zoom:  opts.Zoom,
 		clock: opts.Clock,
 		log:   opts.Logger,
 		x:     x,
 		input: newInputQueue(),
 		model: NewModel(info, opts.Ghost),
 	}
-	if s.zoom == 0 {
+	zoom := opts.Zoom
+	if zoom == 0 {
 		sw, sh := x.screenSize()
-		s.zoom = fitZoom(orientation{opts.Rotation, info.Width, info.Height}.size(), sw, sh)
+		zoom = fitZoom(orientation{opts.Rotation, info.Width, info.Height}.size(), sw, sh)
 	}
-	win, err := openWindow(info, s.zoom, opts.Rotation, opts.Overlay, x, opts.Clock, windowHooks{
+	win, err := openWindow(info, zoom, opts.Rotation, opts.Overlay, x, opts.Clock, windowHooks{
 		key:    s.typed,
 		paste:  s.paste,
 		status: s.status,
@@ -146,8 +149,9 @@ func (s *Sim) Info() display.Info { return s.info }
 // such as xdotool.
 func (s *Sim) WindowID() uint32 { return uint32(s.x.window()) }
 
-// Zoom returns the scale of panel pixels in the window.
-func (s *Sim) Zoom() int { return s.zoom }
+// Zoom returns the scale of panel pixels in the window, which follows
+// the window's size when a window manager resizes it.
+func (s *Sim) Zoom() int { return int(s.win.zoom.Load()) }
 
 // Refresh models a refresh of region r of f in mode m and shows it in
 // the window as the panel would: after the running refresh, flashing for
@@ -327,12 +331,12 @@ func (s *Sim) windowClosed() {
 // status returns the status line: panel, refresh counts per mode,
 // flashes, the last mode, keys that reached the session and the busy
 // state.
-func (s *Sim) status(overlay bool) string {
+func (s *Sim) status(zoom int, overlay bool) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := s.model.Stats()
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s x%d  refreshes %d", s.info.Name, s.zoom, st.Refreshes)
+	fmt.Fprintf(&b, "%s x%d  refreshes %d", s.info.Name, zoom, st.Refreshes)
 	if len(st.PerMode) > 0 {
 		b.WriteString(" (" + modeCounts(st.PerMode) + ")")
 	}

@@ -3,6 +3,8 @@ package sim
 import (
 	"fmt"
 	"image"
+	"image/color"
+	"image/draw"
 	"os"
 	"sync"
 	"sync/atomic"
@@ -14,6 +16,7 @@ import (
 	"golang.org/x/mobile/event/lifecycle"
 	"golang.org/x/mobile/event/mouse"
 	"golang.org/x/mobile/event/paint"
+	"golang.org/x/mobile/event/size"
 
 	"github.com/einkterm/einkterm/display"
 )
@@ -22,8 +25,8 @@ import (
 type windowHooks struct {
 	key    func(e key.Event) // a key press that the window does not handle
 	paste  func(selection string)
-	status func(overlay bool) string // the status line text
-	closed func()                    // the user closed the window
+	status func(zoom int, overlay bool) string // the status line text
+	closed func()                              // the user closed the window
 }
 
 // window is the shiny window of a Sim. One goroutine owns the window and
@@ -35,8 +38,12 @@ type window struct {
 	x      *xConn
 	canvas *canvas
 
+	scr screen.Screen
 	sw  screen.Window
 	buf screen.Buffer
+
+	zoom    atomic.Int64 // the canvas's zoom, for other goroutines
+	winSize image.Point  // the window's size as last configured
 
 	updates chan Update
 	stop    chan struct{} // closed when the window closes, see end
@@ -89,6 +96,7 @@ func openWindow(info display.Info, zoom, rotation int, overlay bool, x *xConn, c
 		done:    make(chan struct{}),
 	}
 	w.overlay.Store(overlay)
+	w.zoom.Store(int64(zoom))
 
 	// A title no other window has, so that the second X connection can
 	// find the window that shiny created.
@@ -128,9 +136,10 @@ func (w *window) create(s screen.Screen, title string) error {
 		sw.Release()
 		return err
 	}
-	w.sw, w.buf = sw, buf
+	w.scr, w.sw, w.buf = s, sw, buf
+	w.winSize = size
 	w.canvas.drawPanel(buf.RGBA(), w.canvas.shown.Bounds())
-	w.canvas.status = w.hooks.status(w.overlay.Load())
+	w.canvas.status = w.hooks.status(w.canvas.zoom, w.overlay.Load())
 	w.canvas.drawStatus(buf.RGBA())
 	w.upload(buf.Bounds())
 	return nil
@@ -157,7 +166,9 @@ func (w *window) run() {
 				w.hooks.paste("PRIMARY")
 			}
 		case paint.Event:
-			w.upload(w.buf.Bounds())
+			w.repaint()
+		case size.Event:
+			w.resize(e.Size())
 		case lifecycle.Event:
 			if e.To == lifecycle.StageDead {
 				w.hooks.closed()
@@ -167,6 +178,45 @@ func (w *window) run() {
 			return
 		}
 	}
+}
+
+// background is the colour of the window outside the panel and status
+// line, where a window manager made the window larger.
+var background = color.RGBA{R: 90, G: 90, B: 90, A: 255}
+
+// repaint uploads the canvas and fills the window around it.
+func (w *window) repaint() {
+	c := w.canvas.size()
+	win := w.winSize
+	w.sw.Fill(image.Rect(c.X, 0, max(c.X, win.X), win.Y), background, draw.Src)
+	w.sw.Fill(image.Rect(0, c.Y, c.X, max(c.Y, win.Y)), background, draw.Src)
+	w.upload(w.buf.Bounds())
+}
+
+// resize picks the largest zoom at which the panel fits a window of the
+// new size, at least 1, and redraws at that zoom when it changed.
+func (w *window) resize(px image.Point) {
+	w.winSize = px
+	up := w.canvas.turn.size()
+	z := max(1, min(px.X/up.X, (px.Y-statusHeight)/up.Y, maxZoom))
+	if z == w.canvas.zoom {
+		w.repaint()
+		return
+	}
+	old := w.canvas.zoom
+	w.canvas.zoom = z
+	buf, err := w.scr.NewBuffer(w.canvas.size())
+	if err != nil {
+		w.canvas.zoom = old
+		return
+	}
+	w.buf.Release()
+	w.buf = buf
+	w.zoom.Store(int64(z))
+	w.canvas.overlays = nil
+	w.canvas.drawPanel(buf.RGBA(), w.canvas.shown.Bounds())
+	w.drawStatus()
+	w.repaint()
 }
 
 // handleKey takes the simulator's own keys and passes the rest on.
@@ -200,7 +250,7 @@ func (w *window) drawPhase(e phaseEvent) {
 	rects = append(rects, w.canvas.drawOverlays(dst)...)
 	last := e.phase == len(e.u.Phases)-1
 	if e.phase == 0 || last {
-		w.canvas.status = w.hooks.status(w.overlay.Load())
+		w.canvas.status = w.hooks.status(w.canvas.zoom, w.overlay.Load())
 		rects = append(rects, w.canvas.drawStatus(dst))
 	}
 	w.upload(rects...)
@@ -214,7 +264,7 @@ func (w *window) drawPhase(e phaseEvent) {
 }
 
 func (w *window) drawStatus() {
-	w.canvas.status = w.hooks.status(w.overlay.Load())
+	w.canvas.status = w.hooks.status(w.canvas.zoom, w.overlay.Load())
 	w.upload(w.canvas.drawStatus(w.buf.RGBA()))
 	w.x.setTitle("einkterm sim: " + w.canvas.status)
 }

@@ -35,6 +35,7 @@ func TestWindowOnXvfb(t *testing.T) {
 	t.Run("keys reach input", testKeysReachInput)
 	t.Run("attached session modes and chord", testAttachSession)
 	t.Run("outline toggle", testOutlineToggle)
+	t.Run("resize changes zoom", testResizeChangesZoom)
 	t.Run("paste from selections", testPaste)
 	t.Run("window close ends input", testCloseEndsInput)
 	t.Run("window manager close ends input", testDeleteWindowEndsInput)
@@ -386,6 +387,36 @@ func testOutlineToggle(t *testing.T) {
 	shot = simtest.Screenshot(t)
 	if n := compareWindow(t, shot, origin, 2, s.Visible(info.Bounds()), r); n > 0 {
 		t.Errorf("%d pixels still differ from the panel after the outline expired", n)
+	}
+}
+
+func testResizeChangesZoom(t *testing.T) {
+	info := display.Profiles["2in13"]
+	s := openSim(t, info, Options{Zoom: 2})
+	f := display.NewFrame(info.Width, info.Height, info.Depth)
+	f.FillRect(image.Rect(8, 8, 64, 40), 0)
+	if err := s.Refresh(f, info.Bounds(), display.ModeFull); err != nil {
+		t.Fatal(err)
+	}
+	drawn(t, s)
+
+	// 400x800 fits the 122x250 panel three times over.
+	run(t, "xdotool", "windowsize", fmt.Sprint(s.WindowID()), "400", "800")
+	deadline := time.Now().Add(5 * time.Second)
+	for s.Zoom() != 3 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if got := s.Zoom(); got != 3 {
+		t.Fatalf("zoom %d after resizing to 400x800, want 3", got)
+	}
+	waitTitle(t, s, "2in13 x3")
+	shot := simtest.Screenshot(t)
+	origin := windowOrigin(t, s)
+	if n := compareWindow(t, shot, origin, 3, s.Visible(info.Bounds()), info.Bounds()); n > 0 {
+		t.Errorf("%d panel pixels differ at zoom 3", n)
+	}
+	if c, _, _, _ := shot.At(origin.X+390, origin.Y+10).RGBA(); c>>8 != uint32(background.R) {
+		t.Errorf("window right of the panel = %d, want the background %d", c>>8, background.R)
 	}
 }
 
