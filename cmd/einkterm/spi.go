@@ -79,6 +79,7 @@ type spiSettings struct {
 	Depth       int
 	FullDepthBW bool
 	Mirror      bool
+	WeakBooster bool
 	Clock       display.Clock
 	Logger      *slog.Logger
 }
@@ -91,13 +92,13 @@ type spiPins struct {
 	PinNames map[string]string // role to name, for messages
 }
 
-var spiKeys = []string{"spi", "rst", "dc", "busy", "hrdy", "pwr", "hz", "maxtx", "vcom", "depth", "bw", "mirror"}
+var spiKeys = []string{"spi", "rst", "dc", "busy", "hrdy", "pwr", "hz", "maxtx", "vcom", "depth", "bw", "mirror", "booster"}
 
 // openSPIDisplay opens an SPI panel on board, or on the detected board
 // when board is empty. The query overrides pins by role and sets the
 // SPI clock (hz), the transfer limit (maxtx) and, for the IT8951, VCOM
 // in mV, the frame depth, bw=full for A2 and DU at full depth, and
-// mirror=1 or 0. Mirroring is on by default for --panel it8951-10in3,
+// mirror=1 or 0, and for the 7.5" booster=weak. Mirroring is on by default for --panel it8951-10in3,
 // whose columns run right to left on Waveshare's HAT.
 func openSPIDisplay(k spiKind, board string, q url.Values, o displayOptions) (display.Panel, error) {
 	s, overrides, err := parseSPIQuery(q)
@@ -172,6 +173,13 @@ func parseSPIQuery(q url.Values) (spiSettings, map[string]string, error) {
 		}
 	}
 	s.FullDepthBW = q.Get("bw") == "full"
+	switch q.Get("booster") {
+	case "", "normal":
+	case "weak":
+		s.WeakBooster = true
+	default:
+		return s, nil, fmt.Errorf("invalid booster %q: use normal or weak", q.Get("booster"))
+	}
 	switch q.Get("mirror") {
 	case "", "0", "false":
 	case "1", "true":
@@ -219,7 +227,8 @@ func (k spiKind) open(p spiPins, s spiSettings) (display.Panel, error) {
 		return nil, missing("busy")
 	}
 	if k.name == "7in5" {
-		return uc8179.New(p.Port, p.DC, p.RST, p.Busy, uc8179.Opts{Rotation: rot, Hz: s.Hz,
+		return uc8179.New(p.Port, p.DC, p.RST, p.Busy, uc8179.Opts{Rotation: rot,
+			WeakBooster: s.WeakBooster, Hz: s.Hz,
 			MaxTx: s.MaxTx, Clock: s.Clock, Logger: s.Logger})
 	}
 	return ssd1680.New(p.Port, p.DC, p.RST, p.Busy, ssd1680.Opts{Variant: k.variant,

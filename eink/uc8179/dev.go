@@ -28,10 +28,15 @@ const DefaultHz = 10 * physic.MegaHertz
 // at DefaultHz on the system clock with no logging.
 type Opts struct {
 	Rotation eink.Rotation
-	Hz       physic.Frequency // SPI clock; zero means DefaultHz
-	MaxTx    int              // longest SPI transfer; zero means the host's limit or 4096
-	Clock    display.Clock    // nil means the system clock
-	Logger   *slog.Logger     // nil means no logging
+
+	// WeakBooster sets the booster that panels made from late 2023 need
+	// to leave the busy state, at the cost of a paler image.
+	WeakBooster bool
+
+	Hz     physic.Frequency // SPI clock; zero means DefaultHz
+	MaxTx  int              // longest SPI transfer; zero means the host's limit or 4096
+	Clock  display.Clock    // nil means the system clock
+	Logger *slog.Logger     // nil means no logging
 }
 
 // Dev is a Waveshare 7.5" V2 panel.
@@ -77,12 +82,19 @@ func New(port spi.Port, dc, rst gpio.PinOut, busy gpio.PinIn, opts Opts) (*Dev, 
 	}
 	d.wire = eink.NewWire(conn, dc, opts.MaxTx)
 	d.busy = &eink.Busy{Pin: busy, Signal: "BUSY", Level: gpio.Low, Clock: opts.Clock,
-		Hint: "check the cable and that the HAT is a Waveshare 7.5\" V2; panels from late 2023 may need a weaker booster setting"}
+		Hint: "check the cable and that the HAT is a Waveshare 7.5\" V2; panels made from late 2023 may need the weak booster (booster=weak)"}
 	d.info = newInfo(opts)
 	for i := range d.shown {
 		d.shown[i] = 0xFF
 	}
 	return d, nil
+}
+
+func (d *Dev) booster() []byte {
+	if d.opts.WeakBooster {
+		return weakBooster
+	}
+	return normalBooster
 }
 
 // newInfo returns the geometry and cost model: a full update sends the
@@ -202,7 +214,7 @@ func (d *Dev) Refresh(f *display.Frame, r image.Rectangle, m display.Mode) error
 
 // coldStart clears the panel to white with a full update.
 func (d *Dev) coldStart(c *hw) {
-	initFull(c)
+	initFull(c, d.booster())
 	white := make([]byte, len(d.shown))
 	black := make([]byte, len(d.shown))
 	for i := range white {
@@ -224,7 +236,7 @@ func (d *Dev) store(nr image.Rectangle, data []byte) {
 
 func (d *Dev) full(c *hw) {
 	if d.config != display.ModeFull {
-		initFull(c)
+		initFull(c, d.booster())
 		d.config = display.ModeFull
 	}
 	inv := make([]byte, len(d.shown))
@@ -267,7 +279,7 @@ func (d *Dev) Wake() error {
 		return nil
 	}
 	c := d.hw(context.Background())
-	initFull(c)
+	initFull(c, d.booster())
 	if c.err != nil {
 		return fmt.Errorf("uc8179: wake: %w", c.err)
 	}

@@ -26,13 +26,21 @@ const (
 	partialTime = 1580 * time.Millisecond
 )
 
+// Booster soft-start settings (0x06). Waveshare's issue #373 reports
+// panels from late 2023 that stay busy unless the third byte's strength
+// is at most 4; weakBooster works on them but the image looks paler.
+var (
+	normalBooster = []byte{0x17, 0x17, 0x28, 0x17}
+	weakBooster   = []byte{0x27, 0x27, 0x18, 0x17}
+)
+
 // initFull resets the controller and sets it up for full updates: power
 // setting, booster, power on, KW mode with the OTP waveform, 800x480,
 // and NEW data where 1 is black.
-func initFull(c controller) {
+func initFull(c controller, booster []byte) {
 	c.reset()
 	c.command(0x01, 0x07, 0x07, 0x3F, 0x3F)
-	c.command(0x06, 0x17, 0x17, 0x28, 0x17)
+	c.command(0x06, booster...)
 	c.command(0x04)
 	c.wait(powerTimeout)
 	c.command(0x00, 0x1F)

@@ -36,7 +36,9 @@ func TestSequences(t *testing.T) {
 		run  func(c controller)
 		want string
 	}{
-		{"init", initFull, "reset; C 01 D 07 07 3F 3F; C 06 D 17 17 28 17; C 04; wait; " +
+		{"init", func(c controller) { initFull(c, normalBooster) }, "reset; C 01 D 07 07 3F 3F; C 06 D 17 17 28 17; C 04; wait; " +
+			"C 00 D 1F; C 61 D 03 20 01 E0; C 15 D 00; C 50 D 10 07; C 60 D 22"},
+		{"weak booster", func(c controller) { initFull(c, weakBooster) }, "reset; C 01 D 07 07 3F 3F; C 06 D 27 27 18 17; C 04; wait; " +
 			"C 00 D 1F; C 61 D 03 20 01 E0; C 15 D 00; C 50 D 10 07; C 60 D 22"},
 		{"partial init", initPartial, "reset; C 00 D 1F; C 04; wait; C E0 D 02; C E5 D 6E; C 50 D A9 07"},
 		{"window", func(c controller) { partial(c, image.Rect(16, 8, 48, 24), make([]byte, 64)) },
