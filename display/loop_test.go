@@ -29,7 +29,7 @@ func newManualLoop(t *testing.T, panel Info, rotation int, opts SchedulerOptions
 	return &manualLoop{t, clock, rec, loop, NewFrame(info.Width, info.Height, info.Depth)}
 }
 
-// runFor steps the loop at every time it asks for, up to d from now.
+// runFor steps the loop at every time it requests, up to d from now.
 func (m *manualLoop) runFor(d time.Duration) {
 	m.t.Helper()
 	end := m.clock.Now().Add(d)
@@ -262,6 +262,7 @@ func TestManualClockFiresInOrder(t *testing.T) {
 	late := c.After(2 * time.Second)
 	early := c.After(time.Second)
 	now := c.After(0)
+
 	select {
 	case <-now:
 	default:
@@ -281,6 +282,7 @@ func TestManualClockFiresInOrder(t *testing.T) {
 		t.Error("2 s timer fired after 1.5 s")
 	default:
 	}
+
 	c.Set(time.Unix(0, 0)) // backwards: ignored
 	if got := c.Now(); !got.Equal(time.Unix(1, 5e8)) {
 		t.Errorf("clock moved backwards to %v", got)

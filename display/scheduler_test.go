@@ -65,8 +65,8 @@ func (w *schedWorld) plan(at time.Duration) (string, time.Duration) {
 	return out, next
 }
 
-// run plans at every wake-up the scheduler asks for until end, and at
-// the times in extra, returning the log.
+// runUntil plans at every wake-up time the scheduler requests, from from
+// until end.
 func (w *schedWorld) runUntil(from, end time.Duration) {
 	at := from
 	for at <= end {
@@ -245,6 +245,7 @@ func TestSchedulerFloodIsRateLimited(t *testing.T) {
 			longest = max(longest, w.s.BusyUntil().Sub(w.t0)-at)
 		}
 	}
+
 	// The flood stops; the last change must still go out.
 	w.runUntil(3*time.Second, 10*time.Second)
 	if len(w.dirty) != 0 {
