@@ -23,8 +23,8 @@ type Options struct {
 	// when even that does not fit.
 	Zoom int
 
-	// Rotation is how the panel is mounted, in degrees clockwise: 0, 90,
-	// 180 or 270. The Sim works in native pixels, as a panel behind
+	// Rotation is the panel's mounting angle in degrees clockwise: 0,
+	// 90, 180 or 270. The Sim works in native pixels, as a panel behind
 	// display.Rotate does, and the window turns them upright.
 	Rotation int
 
@@ -89,6 +89,7 @@ func New(info display.Info, opts Options) (*Sim, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
+
 	if opts.Zoom < 0 || opts.Zoom > maxZoom {
 		return nil, fmt.Errorf("sim: zoom %d out of range: use 1 to 16, or 0 to fit the screen", opts.Zoom)
 	}
@@ -97,6 +98,7 @@ func New(info display.Info, opts Options) (*Sim, error) {
 	default:
 		return nil, fmt.Errorf("sim: rotation %d is not 0, 90, 180 or 270", opts.Rotation)
 	}
+
 	x, err := dialX()
 	if err != nil {
 		return nil, fmt.Errorf("sim: cannot connect to the X display: %w; set DISPLAY or use --display record:DIR", err)
@@ -109,6 +111,7 @@ func New(info display.Info, opts Options) (*Sim, error) {
 		input: newInputQueue(),
 		model: NewModel(info, opts.Ghost),
 	}
+
 	zoom := opts.Zoom
 	if zoom == 0 {
 		sw, sh := x.screenSize()

@@ -497,8 +497,8 @@ func ownSelection(t *testing.T, name, text string, chunk int) {
 	go o.serve()
 }
 
-// selectionOwner replies to selection requests as the ICCCM says: the
-// text in one property, or in INCR chunks, each written when the
+// selectionOwner replies to selection requests as the ICCCM specifies:
+// the text in one property, or in INCR chunks, each written when the
 // requestor has deleted the previous one. Targets other than UTF8_STRING
 // get no property, which tells the requestor the owner cannot convert.
 type selectionOwner struct {
