@@ -15,6 +15,7 @@ import (
 type sessionFlags struct {
 	displayFlags
 	fontSize    int
+	fontFile    string
 	logLevel    string
 	logFile     string
 	idleClean   time.Duration
@@ -26,6 +27,7 @@ type sessionFlags struct {
 func (s *sessionFlags) add(fs *flag.FlagSet) {
 	s.displayFlags.add(fs)
 	fs.IntVar(&s.fontSize, "font-size", 0, "font size in pixels (default: chosen from the panel)")
+	fs.StringVar(&s.fontFile, "font", "", "TTF or OTF font file (default: the bundled bitmap font)")
 	fs.StringVar(&s.logLevel, "log-level", "warn", "log level: debug, info, warn or error")
 	fs.StringVar(&s.logFile, "log", "", "log to this file instead of standard error")
 	fs.DurationVar(&s.idleClean, "idle-clean", 0,
@@ -46,6 +48,7 @@ func (s *sessionFlags) configure(c *sessionConfig) error {
 	if s.idleClean < 0 {
 		return fmt.Errorf("invalid --idle-clean %v: use a positive duration such as 3s", s.idleClean)
 	}
+	c.fontFile = s.fontFile
 	c.scheduler.IdlePause = s.idleClean
 	c.scheduler.HardPartials = s.maxPartials
 	c.scheduler.SleepAfter = s.sleepAfter

@@ -33,6 +33,7 @@ type startRemote func(ctx context.Context, cols, rows int) (remote, error)
 type sessionConfig struct {
 	panel    display.Panel
 	fontSize int
+	fontFile string // TTF or OTF file; empty means the bundled font
 	log      *slog.Logger
 	in       *input
 
@@ -66,6 +67,7 @@ func runSession(ctx context.Context, cfg sessionConfig, start startRemote) (int,
 		Height:   info.Height,
 		Depth:    info.Depth,
 		FontSize: cfg.fontSize,
+		FontFile: cfg.fontFile,
 		Replies:  replies,
 		Logger:   cfg.log,
 	})

@@ -1,0 +1,344 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/einkterm/einkterm/deploy/config"
+)
+
+func init() {
+	register(command{
+		name:    "start",
+		summary: "start the session the config file names, or the menu that picks one (for the appliance)",
+		run:     runStart,
+	})
+}
+
+func runStart(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet(e, "start", "")
+	path := fs.String("config", "", "config file (default: $EINKTERM_CONFIG, then "+
+		strings.Join(config.BootPaths, ", ")+", then the user's config folder)")
+	once := fs.Bool("once", false, "end when the first session ends instead of showing the menu again")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return errUsage
+	}
+	locator := config.Locator{Getenv: e.getenv}
+	cfg, place, problems := loadStartConfig(locator, *path)
+	for _, p := range problems {
+		fmt.Fprintln(e.stderr, "einkterm:", p)
+	}
+
+	for {
+		if cfg.Session.Start == "menu" {
+			chosen, err := runMenu(ctx, e, cfg, problems)
+			if err != nil {
+				return err
+			}
+			problems = nil
+			if err := config.SaveMenu(place.Path, chosen); err != nil {
+				// The choice still runs; the next start asks again.
+				problems = append(problems, err.Error())
+				fmt.Fprintln(e.stderr, "einkterm:", err)
+			}
+			cfg.Session = chosenSession(cfg.Session, chosen)
+		}
+		err := runConfigured(ctx, e, cfg, problems)
+		if *once || ctx.Err() != nil {
+			return err
+		}
+		if err != nil {
+			fmt.Fprintf(e.stderr, "einkterm: %s session ended: %v\n", cfg.Session.Start, err)
+		}
+		// Back to the menu with the last choice preselected.
+		problems = nil
+		cfg.Session.Start = "menu"
+	}
+}
+
+// loadStartConfig loads the config file and returns its problems as text
+// to show on the panel. A file that cannot be read at all gives the
+// defaults, so the panel shows the menu rather than staying blank.
+func loadStartConfig(l config.Locator, flagPath string) (config.Config, config.Place, []string) {
+	cfg, place, err := config.LoadFound(l, flagPath)
+	if err == nil {
+		return cfg, place, nil
+	}
+	var errs config.Errors
+	if errors.As(err, &errs) {
+		var out []string
+		for _, e := range errs {
+			out = append(out, e.Error())
+		}
+		return cfg, place, out
+	}
+	return config.Default(), place, []string{err.Error()}
+}
+
+// chosenSession returns s with the menu's choice applied.
+func chosenSession(s config.Session, m *config.Menu) config.Session {
+	for _, a := range m.Assignments() {
+		switch a.Key {
+		case "session.start":
+			s.Start = fmt.Sprint(a.Value)
+		case "session.ssh.host":
+			s.SSH.Host = fmt.Sprint(a.Value)
+		case "session.ssh.user":
+			s.SSH.User = fmt.Sprint(a.Value)
+		case "session.ssh.port":
+			s.SSH.Port, _ = a.Value.(int)
+		case "session.vnc.host":
+			s.VNC.Host = fmt.Sprint(a.Value)
+		case "session.vnc.port":
+			s.VNC.Port, _ = a.Value.(int)
+		}
+	}
+	return s
+}
+
+// sessionArgs returns the command line flags that every session command
+// takes from the config.
+func sessionArgs(cfg config.Config) []string {
+	d := cfg.Display
+	if d != "" && !strings.Contains(d, ":") && cfg.Board != "" && cfg.Board != "auto" && cfg.Board != "none" {
+		if _, spi := displayKinds[d]; spi && d != "record" && d != "sim" {
+			d += ":" + cfg.Board
+		}
+	}
+	var args []string
+	if d != "" {
+		args = append(args, "--display", d)
+	}
+	return append(args, "--panel", cfg.Panel, "--rotate", strconv.Itoa(cfg.Rotation))
+}
+
+// terminalArgs adds the flags of terminal sessions (shell and ssh).
+func terminalArgs(cfg config.Config) []string {
+	args := sessionArgs(cfg)
+	if cfg.Font.Size > 0 {
+		args = append(args, "--font-size", strconv.Itoa(cfg.Font.Size))
+	}
+	if cfg.Font.Name != "" {
+		args = append(args, "--font", cfg.Font.Name)
+	}
+	return append(args,
+		"--idle-clean", cfg.Refresh.IdleClean.Duration.String(),
+		"--max-partials", strconv.Itoa(cfg.Refresh.MaxPartials),
+		"--sleep-after", sleepAfterFlag(cfg),
+		"--full-refresh-key", cfg.Keys.FullRefresh)
+}
+
+// sleepAfterFlag maps the config's 0 (never) to the flag's negative.
+func sleepAfterFlag(cfg config.Config) string {
+	if cfg.Refresh.SleepAfter.Duration == 0 {
+		return "-1s"
+	}
+	return cfg.Refresh.SleepAfter.Duration.String()
+}
+
+// runConfigured runs the session cfg names, showing problems first.
+func runConfigured(ctx context.Context, e *env, cfg config.Config, problems []string) error {
+	inner := *e
+	inner.banner = problemBanner(problems)
+	s := cfg.Session
+	switch s.Start {
+	case "shell":
+		args := append(terminalArgs(cfg), "--")
+		return commands["shell"].run(ctx, &inner, append(args, s.Shell.Command...))
+	case "ssh":
+		if s.SSH.Host == "" {
+			return errors.New("session.ssh.host is empty: set it in the config file or choose SSH in the menu")
+		}
+		args := terminalArgs(cfg)
+		if s.SSH.Port != 0 {
+			args = append(args, "-p", strconv.Itoa(s.SSH.Port))
+		}
+		if s.SSH.User != "" {
+			args = append(args, "-l", s.SSH.User)
+		}
+		if s.SSH.Identity != "" {
+			args = append(args, "-i", s.SSH.Identity)
+		}
+		return commands["ssh"].run(ctx, &inner, append(args, s.SSH.Host))
+	case "vnc":
+		if s.VNC.Host == "" {
+			return errors.New("session.vnc.host is empty: set it in the config file or choose VNC in the menu")
+		}
+		args := sessionArgs(cfg)
+		if s.VNC.PasswordFile != "" {
+			args = append(args, "--passwd", s.VNC.PasswordFile)
+		}
+		if s.VNC.Password != "" {
+			getenv := inner.getenv
+			inner.getenv = func(k string) string {
+				if k == vncPasswordEnv {
+					return s.VNC.Password
+				}
+				return getenv(k)
+			}
+		}
+		// host::port names a port, as in TigerVNC's vncviewer.
+		target := s.VNC.Host + "::" + strconv.Itoa(s.VNC.Port)
+		return commands["vnc"].run(ctx, &inner, append(args, target))
+	}
+	return fmt.Errorf("session.start is %q: use menu, ssh, shell or vnc", s.Start)
+}
+
+// problemBanner formats configuration problems for the top of the
+// panel, or returns nil when there are none.
+func problemBanner(problems []string) []byte {
+	if len(problems) == 0 {
+		return nil
+	}
+	var b strings.Builder
+	b.WriteString("\x1b[7m einkterm: problems in the config file; defaults are used for these settings \x1b[0m\r\n")
+	for _, p := range problems {
+		b.WriteString(strings.ReplaceAll(p, "\n", "\r\n  "))
+		b.WriteString("\r\n")
+	}
+	b.WriteString("\r\n")
+	return []byte(b.String())
+}
+
+// runMenu shows the first-boot menu on the panel until the user picks a
+// session, and returns the finished menu.
+func runMenu(ctx context.Context, e *env, cfg config.Config, problems []string) (*config.Menu, error) {
+	var sf sessionFlags
+	fs := newFlagSet(e, "start", "")
+	sf.add(fs)
+	if err := fs.Parse(terminalArgs(cfg)); err != nil {
+		return nil, fmt.Errorf("config settings do not make valid flags: %w", err)
+	}
+	var scfg sessionConfig
+	if err := sf.configure(&scfg); err != nil {
+		return nil, err
+	}
+	log, closeLog, err := sf.logger(e)
+	if err != nil {
+		return nil, err
+	}
+	defer closeLog()
+	in, err := openInput(e)
+	if err != nil {
+		return nil, err
+	}
+	defer in.restore()
+	panel, err := sf.open(e, log)
+	if err != nil {
+		return nil, err
+	}
+	m := config.NewMenu(cfg.Session)
+	r := newMenuRemote(m, problemBanner(problems))
+	scfg.panel, scfg.fontSize, scfg.log, scfg.in = panel, sf.fontSize, log, in
+	if _, err := runSession(ctx, scfg, func(context.Context, int, int) (remote, error) {
+		return r, nil
+	}); err != nil {
+		return nil, err
+	}
+	if !m.Done() {
+		return nil, errors.New("menu closed before a session was chosen")
+	}
+	return m, nil
+}
+
+// menuRemote runs the menu model as the far end of a terminal session:
+// keystrokes go to the menu and its redrawn screen comes back as output.
+type menuRemote struct {
+	menu   *config.Menu
+	banner []byte
+	pr     *io.PipeReader
+	pw     *io.PipeWriter
+	redraw chan struct{}
+
+	mu   sync.Mutex
+	done chan struct{}
+	once sync.Once
+}
+
+func newMenuRemote(m *config.Menu, banner []byte) *menuRemote {
+	pr, pw := io.Pipe()
+	r := &menuRemote{
+		menu:   m,
+		banner: banner,
+		pr:     pr,
+		pw:     pw,
+		redraw: make(chan struct{}, 1),
+		done:   make(chan struct{}),
+	}
+	r.redraw <- struct{}{}
+	go r.draw()
+	return r
+}
+
+// draw writes the menu below the banner after each change, until the
+// menu closes. One goroutine draws, so screens arrive in order.
+func (r *menuRemote) draw() {
+	for {
+		select {
+		case <-r.done:
+			return
+		case <-r.redraw:
+		}
+		screen := append([]byte("\x1b[H\x1b[2J"), r.banner...)
+		screen = append(screen, r.menuText()...)
+		if _, err := r.pw.Write(screen); err != nil {
+			return
+		}
+	}
+}
+
+func (r *menuRemote) menuText() []byte {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return []byte(strings.Join(r.menu.Lines(), "\r\n"))
+}
+
+func (r *menuRemote) Read(p []byte) (int, error) { return r.pr.Read(p) }
+
+// Write feeds keystrokes to the menu and redraws it; when the user has
+// chosen, the session ends.
+func (r *menuRemote) Write(p []byte) (int, error) {
+	select {
+	case <-r.done:
+		return 0, io.ErrClosedPipe
+	default:
+	}
+	r.mu.Lock()
+	finished := r.menu.Input(p)
+	r.mu.Unlock()
+	if finished {
+		r.Close()
+		return len(p), nil
+	}
+	select {
+	case r.redraw <- struct{}{}:
+	default:
+	}
+	return len(p), nil
+}
+
+func (r *menuRemote) Resize(int, int) error { return nil }
+
+// Wait returns when the menu is done or closed.
+func (r *menuRemote) Wait() (int, error) {
+	<-r.done
+	return 0, nil
+}
+
+// Close ends the menu session.
+func (r *menuRemote) Close() error {
+	r.once.Do(func() {
+		close(r.done)
+		r.pw.Close()
+	})
+	return nil
+}
