@@ -62,7 +62,7 @@ func newTest(t testing.TB, w, h int, lut string, o Opts) (*Dev, *emu.IT8951, *em
 	e := emu.NewIT8951(emu.NewClock(), w, h, lut)
 	port := e.Port()
 	port.MaxTx = o.MaxTx
-	o.Clock = e.Clock
+	o.Clock, o.Logger = e.Clock, paneltest.Logger(t)
 	d, err := New(port, e.RST, e.HRDY, o)
 	if err != nil {
 		t.Fatal(err)

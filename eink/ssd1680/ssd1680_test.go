@@ -55,7 +55,7 @@ func newTest(t testing.TB, v Variant, rot int, maxTx int) (*Dev, *emu.SSD1680, *
 	port := e.Port()
 	port.MaxTx = maxTx
 	d, err := New(port, e.DC, e.RST, e.BUSY, Opts{Variant: v, Rotation: eink.Rotation(rot),
-		Clock: e.Clock, MaxTx: maxTx})
+		Clock: e.Clock, MaxTx: maxTx, Logger: paneltest.Logger(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

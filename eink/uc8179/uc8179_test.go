@@ -58,7 +58,8 @@ func newTest(t testing.TB, rot, maxTx int) (*Dev, *emu.UC8179, *emu.Port) {
 	e := emu.NewUC8179(emu.NewClock())
 	port := e.Port()
 	port.MaxTx = maxTx
-	d, err := New(port, e.DC, e.RST, e.BUSY, Opts{Rotation: eink.Rotation(rot), Clock: e.Clock, MaxTx: maxTx})
+	d, err := New(port, e.DC, e.RST, e.BUSY, Opts{Rotation: eink.Rotation(rot), Clock: e.Clock,
+		MaxTx: maxTx, Logger: paneltest.Logger(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,10 @@ package paneltest
 
 import (
 	"image"
+	"log/slog"
 	"math/rand/v2"
+	"strings"
+	"testing"
 
 	"github.com/einkterm/einkterm/display"
 )
@@ -104,4 +107,17 @@ func DiffRect(f *display.Frame, deg, nw, nh int, r image.Rectangle, shown func(x
 		}
 	}
 	return n, first
+}
+
+// Logger returns a logger that writes to t.Log at debug level.
+func Logger(t testing.TB) *slog.Logger {
+	return slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+type testWriter struct{ t testing.TB }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Helper()
+	w.t.Log(strings.TrimRight(string(p), "\n"))
+	return len(p), nil
 }
