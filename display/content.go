@@ -50,7 +50,8 @@ func QuantizeBW(f *Frame, r image.Rectangle) {
 // bw returns the black or white level nearest to v at depth.
 func bw(v uint8, depth int) uint8 {
 	white := uint8(1<<depth - 1)
-	if v >= (white+1)/2 {
+	// In int, since white+1 overflows uint8 at 8 bits per pixel.
+	if int(v) >= (int(white)+1)/2 {
 		return white
 	}
 	return 0
