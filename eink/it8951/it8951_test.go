@@ -324,3 +324,41 @@ func TestHRDYRecoversAfterReset(t *testing.T) {
 		t.Errorf("controller fault: %s", s)
 	}
 }
+
+func TestOptionErrors(t *testing.T) {
+	cases := []struct {
+		opts Opts
+		want string
+	}{
+		{Opts{Depth: 3}, "invalid depth 3: use 1, 2, 4 or 8"},
+		{Opts{VCOM: -1500}, "VCOM -1500 mV out of range"},
+		{Opts{VCOM: 9000}, "VCOM 9000 mV out of range"},
+	}
+	for _, c := range cases {
+		e := emu.NewIT8951(emu.NewClock(), 800, 600, "M641")
+		c.opts.Clock = e.Clock
+		_, err := New(e.Port(), e.RST, e.HRDY, c.opts)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%+v: error %v, expected %q", c.opts, err, c.want)
+		}
+	}
+}
+
+func TestRefreshErrors(t *testing.T) {
+	d, _, _ := newTest(t, 800, 600, "M641", Opts{})
+	cases := []struct {
+		f    *display.Frame
+		mode display.Mode
+		want string
+	}{
+		{display.NewFrame(600, 800, 4), display.ModeGC16, "frame 600x800 at 4 bpp, panel takes 800x600 at 4 bpp"},
+		{display.NewFrame(800, 600, 8), display.ModeGC16, "frame 800x600 at 8 bpp"},
+		{display.NewFrame(800, 600, 4), display.ModeFull, "mode full not supported"},
+	}
+	for _, c := range cases {
+		err := d.Refresh(c.f, c.f.Bounds(), c.mode)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("error %v, expected %q", err, c.want)
+		}
+	}
+}

@@ -242,3 +242,15 @@ func TestBusyRecoversAfterReset(t *testing.T) {
 		t.Errorf("last update %q, expected the full one of the restart", last.Mode)
 	}
 }
+
+func TestRefreshErrors(t *testing.T) {
+	d, _, _ := newTest(t, V4, 0, 0)
+	if err := d.Refresh(display.NewFrame(250, 122, 1), image.Rect(0, 0, 8, 8), display.ModeFull); err == nil ||
+		!strings.Contains(err.Error(), "frame 250x122, panel is 122x250") {
+		t.Errorf("error %v for a frame of the wrong size", err)
+	}
+	if err := d.Refresh(display.NewFrame(122, 250, 1), image.Rect(0, 0, 8, 8), display.ModeA2); err == nil ||
+		!strings.Contains(err.Error(), "mode A2 not supported: use full or partial") {
+		t.Errorf("error %v for mode A2", err)
+	}
+}

@@ -227,3 +227,15 @@ func TestBusyRecoversAfterReset(t *testing.T) {
 		t.Errorf("last update %q, expected the full one of the restart", last.Mode)
 	}
 }
+
+func TestRefreshErrors(t *testing.T) {
+	d, _, _ := newTest(t, 90, 0)
+	if err := d.Refresh(display.NewFrame(800, 480, 1), image.Rect(0, 0, 8, 8), display.ModeFull); err == nil ||
+		!strings.Contains(err.Error(), "frame 800x480, panel is 480x800") {
+		t.Errorf("error %v for an unrotated frame on a rotated panel", err)
+	}
+	if err := d.Refresh(display.NewFrame(480, 800, 1), image.Rect(0, 0, 8, 8), display.ModeGC16); err == nil ||
+		!strings.Contains(err.Error(), "mode GC16 not supported") {
+		t.Errorf("error %v for mode GC16", err)
+	}
+}
