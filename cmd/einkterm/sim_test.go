@@ -5,6 +5,7 @@ import (
 	"image"
 	"image/png"
 	"io"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/einkterm/einkterm/display"
 	"github.com/einkterm/einkterm/display/sim/simtest"
 )
 
@@ -101,6 +103,40 @@ func TestShellOnSimulator(t *testing.T) {
 	log, _ := os.ReadFile(logFile)
 	if !bytes.Contains(log, []byte("simulator window closed")) {
 		t.Error("the log does not record the window closing")
+	}
+}
+
+func TestSimDisplayRejectsBadOptions(t *testing.T) {
+	withDisplay := func(k string) string {
+		if k == "DISPLAY" {
+			return ":99"
+		}
+		return ""
+	}
+	noDisplay := func(string) string { return "" }
+	tests := []struct {
+		name   string
+		arg    string
+		query  string
+		getenv func(string) string
+		want   string // part of the error
+	}{
+		{"folder given", "dir", "", withDisplay, "takes no folder"},
+		{"zoom zero", "", "zoom=0", withDisplay, "zoom"},
+		{"zoom too large", "", "zoom=17", withDisplay, "zoom"},
+		{"zoom not a number", "", "zoom=big", withDisplay, "zoom"},
+		{"outlines unknown", "", "outlines=maybe", withDisplay, "outlines"},
+		{"no X display", "", "", noDisplay, "DISPLAY is not set"},
+	}
+	for _, tt := range tests {
+		q, err := url.ParseQuery(tt.query)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = openSim(tt.arg, q, displayOptions{Panel: display.Profiles["2in13"], Getenv: tt.getenv})
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: error %v, want one about %q", tt.name, err, tt.want)
+		}
 	}
 }
 
