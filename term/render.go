@@ -2,6 +2,7 @@ package term
 
 import (
 	"image"
+	"math/bits"
 
 	"github.com/einkterm/einkterm/display"
 )
@@ -200,6 +201,10 @@ func (t *Terminal) markRows(c drawnCell, n int) [][]uint64 {
 // drawRow paints w pixels of row y from x0: fg where bits is set, bg
 // elsewhere.
 func drawRow(f *display.Frame, x0, y, w int, bits uint64, fg, bg uint8) {
+	if f.Depth == 1 && y >= 0 && y < f.Height && x0 >= 0 && x0+w <= f.Width {
+		drawRow1(f.Pix[y*f.Stride:], x0, w, bits, fg, bg)
+		return
+	}
 	for x := 0; x < w; x++ {
 		v := bg
 		if bits&(1<<x) != 0 {
@@ -257,4 +262,32 @@ func absDiff(a, b uint8) uint8 {
 		return a - b
 	}
 	return b - a
+}
+
+// drawRow1 is drawRow for 1 bit per pixel, a byte at a time.
+func drawRow1(row []byte, x0, w int, bits uint64, fg, bg uint8) {
+	// Pixel values: fg where bits is set, bg elsewhere.
+	var on uint64
+	if fg != 0 {
+		on = bits
+	}
+	if bg != 0 {
+		on |= ^bits
+	}
+	x := 0
+	for x < w {
+		px := x0 + x
+		shift := px % 8
+		n := min(8-shift, w-x)
+		mask := byte(0xff>>shift) &^ byte(0xff>>(shift+n))
+		// Gather n pixels, leftmost into the highest bit of the field.
+		v := byte(bitrev8(byte(on>>x))) >> shift
+		row[px/8] = row[px/8]&^mask | v&mask
+		x += n
+	}
+}
+
+// bitrev8 reverses the bits of a byte.
+func bitrev8(b byte) byte {
+	return bits.Reverse8(b)
 }

@@ -109,18 +109,23 @@ func (e *xvtEmulator) Cell(col, row int) Cell {
 	return out
 }
 
+// uvAttrs maps ultraviolet's attribute bits to Attr.
+var uvAttrs = [...]struct {
+	uv  uint8
+	own Attr
+}{
+	{uv.AttrBold, AttrBold}, {uv.AttrFaint, AttrFaint},
+	{uv.AttrItalic, AttrItalic}, {uv.AttrBlink, AttrBlink},
+	{uv.AttrRapidBlink, AttrBlink}, {uv.AttrReverse, AttrReverse},
+	{uv.AttrConceal, AttrInvisible}, {uv.AttrStrikethrough, AttrStrike},
+}
+
 func fromUVAttrs(a uint8) Attr {
-	var out Attr
-	pairs := []struct {
-		uv  uint8
-		own Attr
-	}{
-		{uv.AttrBold, AttrBold}, {uv.AttrFaint, AttrFaint},
-		{uv.AttrItalic, AttrItalic}, {uv.AttrBlink, AttrBlink},
-		{uv.AttrRapidBlink, AttrBlink}, {uv.AttrReverse, AttrReverse},
-		{uv.AttrConceal, AttrInvisible}, {uv.AttrStrikethrough, AttrStrike},
+	if a == 0 {
+		return 0
 	}
-	for _, p := range pairs {
+	var out Attr
+	for _, p := range uvAttrs {
 		if a&p.uv != 0 {
 			out |= p.own
 		}
