@@ -114,6 +114,8 @@ func New(info display.Info, opts Options) (*Sim, error) {
 
 	zoom := opts.Zoom
 	if zoom == 0 {
+		// NOTE: the X screen spans every monitor, so with several
+		// monitors the zoom may not fit a single one.
 		sw, sh := x.screenSize()
 		zoom = fitZoom(orientation{opts.Rotation, info.Width, info.Height}.size(), sw, sh)
 	}
