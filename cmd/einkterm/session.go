@@ -80,7 +80,7 @@ func runSession(ctx context.Context, cfg sessionConfig, start startRemote) (int,
 		return 1, err
 	}
 	defer r.Close()
-	replies.set(r)
+	replies.set(replyTarget(r))
 	cfg.log.Info("session started", "cols", cols, "rows", rows, "panel", info.Name)
 
 	loop := display.NewLoop(p, display.LoopOptions{Logger: cfg.log, Scheduler: cfg.scheduler})

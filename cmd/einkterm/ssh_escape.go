@@ -79,7 +79,7 @@ func escapeHelpText(char byte) string {
 }
 
 // escapeRemote applies the escape filter to the keystrokes of an SSH
-// link.
+// link; the terminal's replies reach the link's WriteReply unfiltered.
 type escapeRemote struct {
 	*sshLink
 	filter *escapeFilter
