@@ -101,7 +101,7 @@ func TestSPIDisplayNoBoard(t *testing.T) {
 	withRoot(t, nil)
 	k, _ := lookupSPIKind("7in5")
 	_, err := openSPIDisplay(k, "", url.Values{}, displayOptions{})
-	if err == nil || !strings.Contains(err.Error(), "as in 7in5:pi4") {
+	if err == nil || !strings.Contains(err.Error(), "as in --display 7in5:pi4") {
 		t.Errorf("error %v, expected a request to name the board", err)
 	}
 }

@@ -116,7 +116,7 @@ func openSPIDisplay(k spiKind, board string, q url.Values, o displayOptions) (di
 	if board == "" {
 		board = h.Detect().Board
 		if board == "" {
-			return nil, fmt.Errorf("--display %s: board not detected from /proc/device-tree/model: name it, as in %s:pi4 (one of %s)",
+			return nil, fmt.Errorf("%s: board not detected from /proc/device-tree/model: name it, as in --display %s:pi4 or panel-test --board pi4 (one of %s)",
 				k.name, k.name, strings.Join(boards.Names(boards.Boards), ", "))
 		}
 	}

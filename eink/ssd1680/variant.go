@@ -12,6 +12,8 @@ import (
 type Variant int
 
 // The HAT revisions. The zero value is V4.
+// NOTE: Waveshare's V2 code also mirrors x when it builds a frame; the V2
+// here uses the V3/V4 orientation, which no V2 panel has confirmed.
 const (
 	V4 Variant = iota
 	V3
