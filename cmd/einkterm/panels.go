@@ -83,7 +83,26 @@ func printDetection(out io.Writer, d boards.Detection) {
 	if d.Board != "" && len(d.SPI) == 0 {
 		fmt.Fprintf(out, "  SPI is off: %s\n", boards.Boards[d.Board].SPIHint)
 	}
+	if d.Board != "" && len(d.SPI) > 0 {
+		for _, k := range spiKinds {
+			fmt.Fprintf(out, "  %s: %s\n", k.name, readiness(k, d))
+		}
+	}
 	fmt.Fprintln(out, "  NOTE: a panel answers only when driven; run einkterm panel-test --panel KIND to check the wiring.")
+}
+
+// readiness reports whether kind k can open on the detected board: its SPI
+// device is there. Whether a panel is wired to it shows only when driven.
+func readiness(k spiKind, d boards.Detection) string {
+	p, err := boards.Lookup(d.Board, k.hat, nil)
+	if err != nil {
+		return err.Error()
+	}
+	dev := "/dev/spidev" + strings.TrimPrefix(p.SPI, "SPI")
+	if !containsString(d.SPI, dev) {
+		return fmt.Sprintf("%s missing, try --display %s:%s?spi=... with one of %s", dev, k.name, d.Board, strings.Join(d.SPI, ", "))
+	}
+	return fmt.Sprintf("can open --display %s:%s on %s, pins %s", k.name, d.Board, dev, pinList(p.Pins))
 }
 
 func listOrNone(s []string) string {

@@ -53,6 +53,21 @@ func TestPanelsLists(t *testing.T) {
 	}
 }
 
+func TestPanelsReadiness(t *testing.T) {
+	withRoot(t, map[string]string{
+		"/proc/device-tree/model": "Raspberry Pi Zero 2 W Rev 1.0\x00",
+		"/dev/spidev0.0":          "",
+	})
+	out, _, code := runCmd(t, "panels")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	want := "it8951: can open --display it8951:pi-zero-2w on /dev/spidev0.0, pins hrdy=GPIO24 rst=GPIO17"
+	if !strings.Contains(out, want) {
+		t.Errorf("panels output lacks %q:\n%s", want, out)
+	}
+}
+
 func TestPanelTestEmulated(t *testing.T) {
 	cases := []struct {
 		args  []string
