@@ -56,7 +56,8 @@ func (s *sshFlags) add(fs *flag.FlagSet) {
 	fs.BoolVar(&s.noReconnect, "no-reconnect", false, "end the session when the link drops instead of reconnecting")
 }
 
-// sshTarget is what the command line asks for.
+// sshTarget is the host alias, remote command and options of the
+// command line.
 type sshTarget struct {
 	alias   string
 	command string
@@ -147,7 +148,7 @@ func runSSH(ctx context.Context, e *env, args []string) error {
 }
 
 // parse reads the flags, the host and the command. Flags may come before
-// and right after the host, as ssh(1) allows; the first word after the
+// and right after the host, as ssh(1) allows. The first word after the
 // host that is not a flag starts the command.
 func (s *sshFlags) parse(fs *flag.FlagSet, args []string) (sshTarget, error) {
 	if err := parseFlags(fs, args); err != nil {

@@ -141,7 +141,7 @@ func (l *sshLink) queue(p []byte) {
 }
 
 // confirm sends a keepalive after a write, so that the written bytes
-// count as received once the server answers. One probe runs at a time.
+// count as received once the server replies. One probe runs at a time.
 func (l *sshLink) confirm(c *sshclient.Client) {
 	l.probeMu.Lock()
 	if l.probing {

@@ -153,9 +153,9 @@ func (l *sshLink) redial() (*sshclient.Session, error) {
 
 // resumed makes sess the current session and clears the status line.
 // What was typed while the link was down goes out when the resumed
-// program first prints, or after resumeQuiet: a program such as tmux may
-// still be setting up its terminal when the session opens, and input it
-// reads before then is interpreted in the wrong mode.
+// program first prints, or after resumeQuiet. A program such as tmux may
+// still be setting up its terminal when the session opens, and it would
+// read earlier input in the wrong terminal mode.
 func (l *sshLink) resumed(sess *sshclient.Session) {
 	l.clearStatus()
 	printed := make(chan struct{})

@@ -2,7 +2,7 @@ package main
 
 import "io"
 
-// replyWriter is a remote that tells the terminal's replies to queries
+// replyWriter is a remote that takes the terminal's replies to queries
 // (cursor position, device attributes) apart from keystrokes.
 type replyWriter interface {
 	WriteReply(p []byte) (int, error)
@@ -21,9 +21,9 @@ type writerFunc func([]byte) (int, error)
 func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
 
 // WriteReply sends a terminal reply to the current session, ahead of
-// any queued input. While the link is down it drops the reply: it
-// answers a query of the program on the lost connection, and sent to
-// the resumed one it would arrive as typed input.
+// any queued input. While the link is down it drops the reply, because
+// the reply belongs to a query of the program on the lost connection,
+// and the resumed one would read it as typed input.
 func (l *sshLink) WriteReply(p []byte) (int, error) {
 	l.writeMu.Lock()
 	defer l.writeMu.Unlock()

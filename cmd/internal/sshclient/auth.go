@@ -266,6 +266,7 @@ func (a *authenticator) explain(c Config, err error) error {
 	if errors.As(err, &hostErr) {
 		return hostErr
 	}
+
 	// x/crypto/ssh reports a keyboard-interactive request that the
 	// server fails at once (OpenSSH without PAM does) as an unexpected
 	// message 51, SSH_MSG_USERAUTH_FAILURE, rather than as a rejection.
@@ -278,6 +279,7 @@ func (a *authenticator) explain(c Config, err error) error {
 	if !coldKbdInt && !denied {
 		return fmt.Errorf("sshclient: handshake with %s failed: %w", c.Addr(), err)
 	}
+
 	// The server may fail keyboard-interactive before asking anything,
 	// so only x/crypto's list of attempted methods shows it was tried.
 	if strings.Contains(err.Error(), " keyboard-interactive") {

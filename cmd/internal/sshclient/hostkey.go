@@ -41,7 +41,7 @@ Connection refused. If the change is expected, remove that line and connect agai
 		e.Host, e.Fingerprint, e.File, e.Line)
 }
 
-// HostKeyPolicy is what to do with a host key that known_hosts does not
+// HostKeyPolicy is the handling of a host key that known_hosts does not
 // confirm, as OpenSSH's StrictHostKeyChecking.
 type HostKeyPolicy int
 

@@ -11,8 +11,8 @@ import (
 )
 
 // keepAliveRequest is OpenSSH's global request for checking that the
-// peer is alive; servers answer it with a failure reply, which counts as
-// an answer.
+// peer is alive. Servers reply to it with SSH_MSG_REQUEST_FAILURE, and
+// any reply shows the link works.
 const keepAliveRequest = "keepalive@openssh.com"
 
 // ErrLinkDead is the cause of a connection closed because keepalives
@@ -92,7 +92,7 @@ func (c *Client) Close() error {
 	return nil
 }
 
-// Probe sends one keepalive request and waits for the answer, which
+// Probe sends one keepalive request and waits for the reply, which
 // shows that the server has received everything sent before it.
 func (c *Client) Probe(timeout time.Duration) error {
 	answered := make(chan error, 1)
@@ -104,7 +104,7 @@ func (c *Client) Probe(timeout time.Duration) error {
 	case err := <-answered:
 		return err
 	case <-time.After(timeout):
-		return fmt.Errorf("sshclient: no keepalive answer within %v", timeout)
+		return fmt.Errorf("sshclient: keepalive reply timed out after %v", timeout)
 	case <-c.done:
 		return c.Err()
 	}

@@ -77,7 +77,7 @@ func (s *Session) Read(p []byte) (int, error) { return s.stdout.Read(p) }
 // Write sends keystrokes.
 func (s *Session) Write(p []byte) (int, error) { return s.stdin.Write(p) }
 
-// Resize tells the server the new terminal size.
+// Resize sends the new terminal size in a window-change request.
 func (s *Session) Resize(cols, rows int) error {
 	return s.sess.WindowChange(rows, cols)
 }

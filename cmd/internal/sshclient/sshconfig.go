@@ -161,6 +161,7 @@ func (s *Settings) resolve(alias string) (Resolved, error) {
 	if r.Port, err = parsePort(s.Get(alias, "Port")); err != nil {
 		return r, err
 	}
+
 	tok := tokens{host: r.Host, alias: alias, user: r.User, port: r.Port}
 	for _, f := range s.GetAll(alias, "IdentityFile") {
 		r.IdentityFiles = append(r.IdentityFiles, expandTokens(f, tok))
@@ -171,12 +172,14 @@ func (s *Settings) resolve(alias string) (Resolved, error) {
 	if f := strings.Fields(s.Get(alias, "UserKnownHostsFile")); len(f) > 0 {
 		r.KnownHosts = expandTokens(f[0], tok)
 	}
+
 	if r.HostKeyPolicy, err = ParseHostKeyPolicy(s.Get(alias, "StrictHostKeyChecking")); err != nil {
 		return r, err
 	}
 	if r.HashKnownHosts, err = parseYesNo("HashKnownHosts", s.Get(alias, "HashKnownHosts")); err != nil {
 		return r, err
 	}
+
 	if r.KeepAlive, err = parseSeconds("ServerAliveInterval", s.Get(alias, "ServerAliveInterval")); err != nil {
 		return r, err
 	}
