@@ -107,10 +107,10 @@ func (e *IT8951) Level(x, y int) uint8 { return e.panel[y*e.Width+x] }
 func (e *IT8951) OneBit() bool { return e.regs[itUP1SRHi]&4 != 0 }
 
 // ModeName returns the waveform name of display mode m for this LUT:
-// M641 firmware has A2 at 4, the others at 6.
+// M641 firmware has A2 at 4, the others (M841_TFAB512 too) at 6.
 func (e *IT8951) ModeName(m uint16) string {
 	names := []string{"INIT", "DU", "GC16", "GL16", "GLR16", "GLD16", "A2", "DU4"}
-	if e.m641() {
+	if strings.HasPrefix(e.LUT, "M641") {
 		names[4], names[6] = "A2", "mode6"
 	}
 	if int(m) < len(names) {

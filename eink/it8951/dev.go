@@ -139,8 +139,10 @@ func (d *Dev) start(ctx context.Context) error {
 	}
 	d.dev = info
 	d.align32 = strings.HasPrefix(info.LUT, "M641") || strings.HasPrefix(info.LUT, "M841_TFAB512")
+	// Waveshare's demo code selects A2 by the waveform table: mode 4 on
+	// M641, 6 on every other table, M841_TFAB512 included.
 	d.a2 = 6
-	if d.align32 {
+	if strings.HasPrefix(info.LUT, "M641") {
 		d.a2 = 4
 	}
 	d.info = newInfo(d.opts, info, d.align32)

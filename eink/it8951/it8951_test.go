@@ -362,3 +362,32 @@ func TestRefreshErrors(t *testing.T) {
 		}
 	}
 }
+
+// The 6" HD panel is 1448 px wide, not a multiple of the 32 px that A2
+// needs on its waveform table, so A2 at the right edge falls back to DU
+// at the frame depth.
+func TestA2AtUnalignedEdge(t *testing.T) {
+	d, e, _ := newTest(t, 1448, 1072, "M841_TFAB512", Opts{})
+	f := bw(1448, 1072, 4, 1)
+	d.Refresh(f, f.Bounds(), display.ModeGC16)
+	d.Wait(t.Context())
+	r := image.Rect(1441, 100, 1448, 116)
+	paneltest.Draw(f, r, 7, true)
+	if err := d.Refresh(f, r, display.ModeA2); err != nil {
+		t.Fatal(err)
+	}
+	d.Wait(t.Context())
+	checkRect(t, e, f, 0, "A2 at the right edge", image.Rect(1400, 90, 1448, 130))
+	if last := e.Log[len(e.Log)-1]; last.Mode != "DU" || last.Rect.Max.X != 1448 {
+		t.Errorf("update %+v, expected DU up to x 1448", last)
+	}
+	// Away from the edge A2 stays.
+	r = image.Rect(100, 100, 110, 116)
+	paneltest.Draw(f, r, 8, true)
+	d.Refresh(f, r, display.ModeA2)
+	d.Wait(t.Context())
+	if last := e.Log[len(e.Log)-1]; last.Mode != "A2" || last.Rect.Min.X%32 != 0 || last.Rect.Dx()%32 != 0 {
+		t.Errorf("update %+v, expected A2 on 32 px", last)
+	}
+	checkRect(t, e, f, 0, "A2 inside", image.Rect(60, 90, 160, 130))
+}

@@ -39,6 +39,9 @@ func newInfo(o Opts, dev deviceInfo, align32 bool) display.Info {
 	if !o.FullDepthBW {
 		bw = max(16, align)
 		bwPerByte = perByte / time.Duration(o.Depth)
+		if align32 {
+			bw = 32
+		}
 	}
 	a2 := bw
 	if align32 {
@@ -149,6 +152,15 @@ func (d *Dev) show(c *bus, f *display.Frame, r image.Rectangle, m display.Mode) 
 	if d.opts.Mirror {
 		nr = image.Rect(nw-nr.Max.X, nr.Min.Y, nw-nr.Min.X, nr.Max.Y)
 	}
+	if eink.AlignNative(nr, d.alignFor(bits, m), 1).Max.X > nw {
+		// The columns past the last whole 32 or 16 px at the right edge
+		// of a panel whose width is not a multiple of it cannot take A2
+		// or a 1-bit load, so they go as DU at the frame depth.
+		bits = f.Depth
+		if m == display.ModeA2 {
+			m = display.ModeDU
+		}
+	}
 	nr = alignX(nr, d.alignFor(bits, m), nw)
 	p := packer{f: f, rot: d.opts.Rotation, nw: nw, nh: nh, mirror: d.opts.Mirror}
 	data := p.pack(nr, bits)
@@ -205,10 +217,9 @@ func (d *Dev) alignFor(bits int, m display.Mode) int {
 	return a
 }
 
-// alignX grows nr to multiples of a in x within [0, w).
-// NOTE: when w is not a multiple of a, the last w mod a columns cannot be
-// updated in that mode; the panels known here have widths of multiples
-// of 32.
+// alignX grows nr to multiples of a in x within [0, w). When w is not a
+// multiple of a, the window stops at the last whole multiple, so callers
+// must pick an alignment that w allows for regions at the right edge.
 func alignX(nr image.Rectangle, a, w int) image.Rectangle {
 	nr = eink.AlignNative(nr, a, 1)
 	if nr.Max.X > w {
