@@ -224,12 +224,16 @@ func (d *Dev) Wait(ctx context.Context) error {
 // errEngine is wrapped when LUTAFSR stays busy.
 var errEngine = errors.New("display engine stayed busy")
 
-// waitEngine polls LUTAFSR until the engine is idle. When it stays busy
-// past the update's timeout the controller is reset and restarted once;
-// a second timeout is an error.
+// waitEngine polls LUTAFSR until the engine is idle. It first sleeps
+// until the modelled end of the update, since each poll is three packets
+// on the bus. When the engine stays busy past the update's timeout the
+// controller is reset and restarted once; a second timeout is an error.
 func (d *Dev) waitEngine(c *bus) {
 	if d.timeout == 0 || c.err != nil {
 		return
+	}
+	if rest := d.deadline.Sub(d.opts.Clock.Now()); rest > 0 {
+		c.err = eink.Sleep(c.ctx, d.opts.Clock, rest)
 	}
 	for attempt := 0; ; attempt++ {
 		limit := d.opts.Clock.Now().Add(d.timeout)

@@ -90,6 +90,7 @@ func TestDriverOnEmulator(t *testing.T) {
 		image.Rect(0, 0, 1, 1),
 		image.Rect(700, 400, 800, 480),
 		image.Rect(250, 10, 260, 20), // ends near a multiple of 256
+		image.Rect(192, 30, 256, 40), // ends at 256, which Waveshare's C code sends as 0x01FF
 	}
 	for _, rot := range []int{0, 90, 180, 270} {
 		t.Run(fmt.Sprint(rot), func(t *testing.T) {
