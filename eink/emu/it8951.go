@@ -8,11 +8,11 @@ import (
 	"periph.io/x/conn/v3/gpio"
 )
 
-// IT8951 emulates an IT8951 controller: packets of 16-bit words, each
-// starting with a preamble (0x6000 command, 0x0000 write, 0x1000 read),
-// an image buffer loaded at 2, 4 or 8 bits per pixel (and at 1 bit
-// through the 8-bit path), and display commands that copy an area of the
-// buffer to the panel with a waveform.
+// IT8951 emulates an IT8951 controller. The host sends packets of 16-bit
+// words, each starting with a preamble (0x6000 command, 0x0000 write,
+// 0x1000 read). Images load into a buffer at 2, 4 or 8 bits per pixel,
+// or at 1 bit through the 8-bit path, and display commands copy an area
+// of the buffer to the panel with a waveform.
 type IT8951 struct {
 	faults
 	Clock *Clock

@@ -6,7 +6,7 @@ import (
 )
 
 // OutPin is a gpiotest pin that calls OnOut on every level written, so an
-// emulator sees the reset line move.
+// emulator can act on the reset line.
 type OutPin struct {
 	gpiotest.Pin
 	OnOut func(gpio.Level)
