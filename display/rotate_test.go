@@ -4,6 +4,7 @@ import (
 	"image"
 	"math/rand/v2"
 	"testing"
+	"time"
 )
 
 func TestRotateGeometry(t *testing.T) {
@@ -155,3 +156,20 @@ type keyboardPanel struct {
 }
 
 func (k keyboardPanel) Input() <-chan []byte { return k.in }
+
+// BenchmarkRotateRefresh turns a whole 1872x1404 4 bpp frame by 90
+// degrees into a recorder, the worst case of a rotated refresh.
+func BenchmarkRotateRefresh(b *testing.B) {
+	rec, err := NewRecorder(Profiles["it8951-10in3"], RecorderOptions{Clock: NewManualClock(time.Unix(0, 0))})
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := Rotate(rec, 90)
+	info := p.Info()
+	f := NewFrame(info.Width, info.Height, info.Depth)
+	for b.Loop() {
+		if err := p.Refresh(f, f.Bounds(), ModeA2); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
