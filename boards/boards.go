@@ -45,8 +45,9 @@ var bonePins = map[string]string{
 	"P9_25": "GPIO117", "P9_27": "GPIO115", "P9_17": "GPIO5",
 }
 
-// boneWiring is the default wiring of a panel on the P9 header: SPI0 on
-// P9_17 (CS0), P9_18 (D1), P9_21 (D0) and P9_22 (SCLK).
+// boneWiring is the default wiring of a panel on the P9 header, with SPI0
+// on P9_17 (CS0), P9_18 (D1), P9_21 (D0) and P9_22 (SCLK) as the
+// BB-SPIDEV0 overlay sets them up.
 var boneWiring = map[string]string{
 	"rst": "P9_12", "dc": "P9_15", "busy": "P9_23", "hrdy": "P9_23",
 }
