@@ -47,7 +47,8 @@ func (o GhostOptions) withDefaults() GhostOptions {
 // partial since its last clean. When it changes the pixel, a fraction
 // min(Max, Step*partials) of the previous brightness stays visible.
 // Content is shown with the mode's gray levels, so gray drawn with A2 or
-// DU comes out black or white.
+// DU comes out black or white, and a pixel that such a binary mode
+// changes from gray keeps the strongest ghost, Max.
 type Model struct {
 	info  display.Info
 	ghost GhostOptions
@@ -203,16 +204,20 @@ func (m *Model) apply(f *display.Frame, r image.Rectangle, spec display.ModeSpec
 			lum[v] = 255
 		}
 	}
+	binary := levels == 2 && !spec.Flash
 	for y := r.Min.Y; y < r.Max.Y; y++ {
 		i := y*m.info.Width + r.Min.X
 		for x := r.Min.X; x < r.Max.X; x++ {
-			m.applyPixel(i, lum[f.GrayAt(x, y)], spec.Flash)
+			m.applyPixel(i, lum[f.GrayAt(x, y)], spec.Flash, binary)
 			i++
 		}
 	}
 }
 
-func (m *Model) applyPixel(i int, want uint8, flash bool) {
+// applyPixel updates pixel i for content want. A binary mode (A2, DU,
+// the partial of a 1-bit controller) expects each pixel to start black
+// or white, so from gray it leaves the strongest ghost.
+func (m *Model) applyPixel(i int, want uint8, flash, binary bool) {
 	if flash {
 		m.target[i], m.visible[i], m.partials[i] = want, want, 0
 		return
@@ -224,6 +229,9 @@ func (m *Model) applyPixel(i int, want uint8, flash bool) {
 		return
 	}
 	residue := m.Residue(int(m.partials[i]))
+	if binary && m.target[i] != 0 && m.target[i] != 255 {
+		residue = m.ghost.Max
+	}
 	prev := float64(m.visible[i])
 	v := float64(want) + residue*(prev-float64(want))
 	m.target[i], m.visible[i] = want, uint8(math.Round(v))

@@ -245,3 +245,32 @@ func TestModelRejectsBadRefresh(t *testing.T) {
 		t.Errorf("rejected refreshes counted: %d", s.Refreshes)
 	}
 }
+
+func TestModelBinaryModeOverGrayGhostsMost(t *testing.T) {
+	info := display.Profiles["it8951-10in3"]
+	r := image.Rect(0, 0, 32, 8)
+	tests := []struct {
+		mode      display.Mode
+		from      uint8 // 4-bit value shown by a GC16 refresh first
+		wantGhost float64
+	}{
+		{display.ModeA2, 8, defaultGhostMax},   // gray start: strongest ghost
+		{display.ModeDU, 8, defaultGhostMax},   // gray start: strongest ghost
+		{display.ModeA2, 15, defaultGhostStep}, // white start: first partial
+		{display.ModeGL16, 8, defaultGhostStep},
+	}
+	for _, tt := range tests {
+		m := NewModel(info, GhostOptions{})
+		f := display.NewFrame(info.Width, info.Height, info.Depth)
+		f.FillRect(r, tt.from)
+		u := refreshAll(t, m, f, r, display.ModeGC16, t0)
+		f.FillRect(r, 0)
+		refreshAll(t, m, f, r, tt.mode, u.End)
+
+		from := float64(quantize(tt.from, 15, 16)) / 255
+		got := m.Ghost(r)
+		if want := tt.wantGhost * from; math.Abs(got-want) > 1.0/255 {
+			t.Errorf("%v over value %d: ghost %.3f, want %.3f", tt.mode, tt.from, got, want)
+		}
+	}
+}
