@@ -149,7 +149,8 @@ func TestLoopSleepsAndWakes(t *testing.T) {
 	for _, e := range m.rec.Events() {
 		kinds = append(kinds, e.Kind)
 	}
-	want := []string{"refresh", "sleep", "wake", "refresh"}
+	// The ghosted tile is cleaned before the panel sleeps.
+	want := []string{"refresh", "refresh", "sleep", "wake", "refresh"}
 	if len(kinds) != len(want) {
 		t.Fatalf("events %v, want %v", kinds, want)
 	}
@@ -157,6 +158,9 @@ func TestLoopSleepsAndWakes(t *testing.T) {
 		if kinds[i] != want[i] {
 			t.Errorf("event %d = %s, want %s", i, kinds[i], want[i])
 		}
+	}
+	if ev := m.refreshes(); len(ev) < 2 || !ev[1].Flash {
+		t.Errorf("refreshes %+v, want a clean before the sleep", ev)
 	}
 	if got := m.loop.Stats().Sleeps; got != 1 {
 		t.Errorf("Stats().Sleeps = %d, want 1", got)

@@ -24,7 +24,8 @@ import (
 //   - black-and-white content uses the fastest two-level mode, gray
 //     content a sixteen-level one;
 //   - RequestFull forces a cleaning refresh of the whole panel, and the
-//     panel sleeps after SleepAfter with nothing to do.
+//     panel sleeps after SleepAfter with nothing to do, once the tiles
+//     with partial refreshes are cleaned.
 //
 // Panels whose Info.Flashes is false never get cleaning refreshes.
 type Scheduler struct {
@@ -39,6 +40,7 @@ type Scheduler struct {
 	lastInput    time.Time
 	lastActivity time.Time // newest damage, input or refresh
 	full         bool      // a full refresh was requested
+	sleepNext    bool      // sleep once the clean before sleep is done
 	asleep       bool
 	sleptAt      time.Time
 
@@ -111,12 +113,14 @@ func (s *Scheduler) Damage(now time.Time, r image.Rectangle) {
 	}
 	s.grid.each(r, func(t *tile) { t.lastDamage = now })
 	s.lastActivity = later(s.lastActivity, now)
+	s.sleepNext = false
 }
 
 // Input records an input event, such as a keystroke, at now.
 func (s *Scheduler) Input(now time.Time) {
 	s.lastInput = later(s.lastInput, now)
 	s.lastActivity = later(s.lastActivity, now)
+	s.sleepNext = false
 }
 
 // RequestFull asks for a cleaning refresh of the whole panel as soon as
@@ -152,11 +156,17 @@ func (s *Scheduler) Plan(now time.Time, dirty []Dirty) Plan {
 		p.Refreshes = s.planFull(now)
 	case len(dirty) > 0 && s.held(now):
 	case s.idle(now) && s.cleanDue(now):
-		p.Refreshes = s.planClean(now, dirty)
+		p.Refreshes = s.planClean(now, dirty, s.halfway)
 	case len(dirty) > 0:
 		p.Refreshes = s.planPartial(now, dirty)
-	case s.sleepDue(now):
+	case s.sleepDue(now) && s.cleanable && s.ghosted():
+		// The panel keeps its picture while asleep, so it goes to
+		// sleep clean: the ghosted tiles first, then sleep at once.
+		p.Refreshes = s.planClean(now, nil, func(t *tile) bool { return t.partials > 0 })
+		s.sleepNext = true
+	case s.sleepNext || s.sleepDue(now):
 		p.Sleep, s.asleep, s.sleptAt = true, true, now
+		s.sleepNext = false
 	}
 	p.Next = s.next(now, pending)
 	return p

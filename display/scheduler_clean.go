@@ -42,17 +42,15 @@ func (s *Scheduler) cleanDue(now time.Time) bool {
 	return false
 }
 
-// planClean sends one cleaning refresh over the tiles that need it, the
-// tiles halfway there and the dirty areas, or over the whole panel when
-// that region would cover more than half of it.
-func (s *Scheduler) planClean(now time.Time, dirty []Dirty) []Refresh {
+// planClean sends one cleaning refresh over the tiles that need it,
+// the tiles for which extra returns true and the dirty areas, or over
+// the whole panel when that region would cover more than half of it.
+func (s *Scheduler) planClean(now time.Time, dirty []Dirty, extra func(t *tile) bool) []Refresh {
 	bounds := s.info.Bounds()
 	var r image.Rectangle
 	for i := range s.grid.tiles {
 		t := &s.grid.tiles[i]
-		// Tiles halfway to SoftPartials join the clean, so that tiles
-		// that change together do not each flash on their own.
-		if s.dueTile(now, t) || 2*t.partials >= s.opts.SoftPartials {
+		if s.dueTile(now, t) || extra(t) {
 			r = r.Union(s.grid.rect(i, bounds))
 		}
 	}
@@ -66,6 +64,24 @@ func (s *Scheduler) planClean(now time.Time, dirty []Dirty) []Refresh {
 	s.cleaned(now, r)
 	s.start(now, s.info.Cost(r, s.clean))
 	return []Refresh{{Region{r, s.clean}, true}}
+}
+
+// halfway reports whether tile t is halfway to SoftPartials. Such tiles
+// join a clean, so that tiles that change together do not each flash on
+// their own.
+func (s *Scheduler) halfway(t *tile) bool {
+	return 2*t.partials >= s.opts.SoftPartials
+}
+
+// ghosted reports whether some tile had a partial refresh since its
+// last clean.
+func (s *Scheduler) ghosted() bool {
+	for i := range s.grid.tiles {
+		if s.grid.tiles[i].partials > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // nextClean returns the earliest time a tile becomes due for a clean,
@@ -120,6 +136,9 @@ func (s *Scheduler) next(now time.Time, pending bool) time.Time {
 		if c := s.nextClean(now); !c.IsZero() {
 			consider(later(later(c, s.busyUntil), s.lastInput.Add(s.opts.IdlePause)))
 		}
+	}
+	if s.sleepNext {
+		consider(s.busyUntil)
 	}
 	if !off(s.opts.SleepAfter) {
 		consider(s.sleepAt())

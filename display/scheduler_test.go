@@ -125,6 +125,8 @@ var (
 
 func TestSchedulerTiming(t *testing.T) {
 	busy1 := a2Cost(cell1)
+	tileClean := it10.Cost(image.Rect(96, 96, 128, 128), ModeGC16)
+	fullClean := it10.Cost(it10.Bounds(), ModeGC16)
 	pair := image.Rect(108, 100, 124, 116)
 	tests := []struct {
 		name  string
@@ -155,10 +157,15 @@ func TestSchedulerTiming(t *testing.T) {
 		{"forced full refresh", []schedStep{
 			{at: 0, full: true, want: "clean GC16 (0,0)-(1872,1404)"},
 		}},
-		{"sleep after idle, wake on change", []schedStep{
+		{"clean panel sleeps without a clean", []schedStep{
+			{at: 0, full: true, want: "clean GC16 (0,0)-(1872,1404)"},
+			{at: fullClean + 2*time.Minute, want: "sleep", next: -1},
+		}},
+		{"clean, sleep after idle, wake on change", []schedStep{
 			{at: 0, damage: cell1, want: "A2 (100,100)-(108,116)"},
 			{at: time.Second, want: "", next: busy1 + 2*time.Minute},
-			{at: busy1 + 2*time.Minute, want: "sleep", next: -1},
+			{at: busy1 + 2*time.Minute, want: "clean GC16 (96,96)-(128,128)", next: busy1 + 2*time.Minute + tileClean},
+			{at: busy1 + 2*time.Minute + tileClean, want: "sleep", next: -1},
 			{at: 5 * time.Minute, damage: cell2, want: "wake; A2 (108,100)-(116,116)"},
 		}},
 	}
