@@ -21,6 +21,9 @@ func testLogger(t testing.TB) *slog.Logger {
 
 type tWriter struct{ t testing.TB }
 
+// discardLogger drops log lines, for benchmarks.
+func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
+
 func (w tWriter) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimRight(string(p), "\n"))
 	return len(p), nil

@@ -54,6 +54,37 @@ func (c *Converter) Gray(p uint32) uint8 {
 	return uint8((r + g + b + 1<<15) >> 16)
 }
 
+// GrayRow converts the whole pixels in src to gray levels in dst, one per
+// pixel, until either runs out.
+func (c *Converter) GrayRow(dst []uint8, src []byte) {
+	bpp := c.pf.BytesPerPixel()
+	n := min(len(dst), len(src)/bpp)
+	pf := &c.pf
+	bytesAligned := pf.RedShift%8 == 0 && pf.GreenShift%8 == 0 && pf.BlueShift%8 == 0
+	if pf.TrueColor && bpp == 4 && bytesAligned && pf.RedMax == 255 && pf.GreenMax == 255 && pf.BlueMax == 255 {
+		c.grayRow32(dst[:n], src)
+		return
+	}
+	for i := range n {
+		dst[i] = c.Gray(c.pf.Pixel(src[i*bpp:]))
+	}
+}
+
+// grayRow32 is GrayRow for 32-bit pixels with 8-bit channels, which
+// TigerVNC and x11vnc send by default.
+func (c *Converter) grayRow32(dst []uint8, src []byte) {
+	rs, gs, bs := c.pf.RedShift/8, c.pf.GreenShift/8, c.pf.BlueShift/8
+	if c.pf.BigEndian {
+		rs, gs, bs = 3-rs, 3-gs, 3-bs
+	}
+	red, green, blue := c.red[:256], c.green[:256], c.blue[:256]
+	for i := range dst {
+		p := src[i*4 : i*4+4]
+		y := red[p[rs&3]] + green[p[gs&3]] + blue[p[bs&3]]
+		dst[i] = uint8((y + 1<<15) >> 16)
+	}
+}
+
 // Color is a colour-map entry with 16 bits per channel.
 type Color struct{ R, G, B uint16 }
 

@@ -126,9 +126,16 @@ func (pf PixelFormat) Pixel(b []byte) uint32 {
 	case 8:
 		return uint32(b[0])
 	case 16:
-		return uint32(pf.order().Uint16(b))
+		if pf.BigEndian {
+			return uint32(b[0])<<8 | uint32(b[1])
+		}
+		return uint32(b[0]) | uint32(b[1])<<8
 	default:
-		return pf.order().Uint32(b)
+		_ = b[3]
+		if pf.BigEndian {
+			return uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
+		}
+		return uint32(b[0]) | uint32(b[1])<<8 | uint32(b[2])<<16 | uint32(b[3])<<24
 	}
 }
 

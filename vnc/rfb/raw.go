@@ -16,10 +16,8 @@ func DecodeRaw(src io.Reader, conv *Converter, dst *image.Gray, r image.Rectangl
 		if _, err := io.ReadFull(src, row); err != nil {
 			return fmt.Errorf("rfb: reading Raw rectangle %v: %w", r, err)
 		}
-		out := dst.Pix[dst.PixOffset(r.Min.X, y):]
-		for i := range r.Dx() {
-			out[i] = conv.Gray(conv.pf.Pixel(row[i*bpp:]))
-		}
+		o := dst.PixOffset(r.Min.X, y)
+		conv.GrayRow(dst.Pix[o:o+r.Dx()], row)
 	}
 	return nil
 }

@@ -309,3 +309,21 @@ func TestParseVersion(t *testing.T) {
 		}
 	}
 }
+
+func TestGrayRowMatchesGray(t *testing.T) {
+	for name, pf := range zrleFormats {
+		conv, err := NewConverter(pf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pix := testPicture(pf, 400, 2, rand.New(rand.NewPCG(8, 9)))
+		wire := EncodeRaw(nil, pf, pix)
+		got := make([]uint8, len(pix))
+		conv.GrayRow(got, wire)
+		for i, p := range pix {
+			if want := conv.Gray(p); got[i] != want {
+				t.Fatalf("%s: pixel %d gray %d, want %d", name, i, got[i], want)
+			}
+		}
+	}
+}
