@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image"
 	"math"
+	"strconv"
 	"time"
 
 	"github.com/einkterm/einkterm/display"
@@ -88,6 +89,19 @@ const (
 	// PhaseImage shows the refresh's result, ghost included.
 	PhaseImage
 )
+
+// String returns the phase's name: black, white or image.
+func (k PhaseKind) String() string {
+	switch k {
+	case PhaseBlack:
+		return "black"
+	case PhaseWhite:
+		return "white"
+	case PhaseImage:
+		return "image"
+	}
+	return "PhaseKind(" + strconv.Itoa(int(k)) + ")"
+}
 
 // Update is the outcome of one Model.Refresh.
 type Update struct {
