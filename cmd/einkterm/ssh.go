@@ -4,12 +4,14 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/einkterm/einkterm/cmd/internal/sshclient"
+	"github.com/einkterm/einkterm/display"
 )
 
 func init() {
@@ -95,33 +97,31 @@ func runSSH(ctx context.Context, e *env, args []string) error {
 	if command == "" {
 		command = resume
 	}
+	var sc sessionConfig
+	if err := sf.configure(&sc); err != nil {
+		return err
+	}
 
-	in, err := openInput(e)
+	in, err := openKeyboard(e, sf.keyboard, log)
 	if err != nil {
 		return err
 	}
 	defer in.restore()
-	cfg.Prompt = &linePrompter{in: in.r, out: e.stderr}
-	client, err := sshclient.Dial(ctx, cfg)
+	panel, err := sf.open(e, log)
+	if err != nil {
+		return err
+	}
+	announceDisplay(e, sf.display, panel)
+	client, err := dialOnPanel(ctx, e, cfg, panel, in, sf, sc)
 	if err != nil {
 		return err
 	}
 	// Reconnects ask nothing: the keyboard belongs to the session then.
 	redial := cfg
 	redial.Prompt = nil
-	panel, err := sf.open(e, log)
-	if err != nil {
-		client.Close()
-		return err
-	}
-	announceDisplay(e, sf.display, panel)
+	sc.panel, sc.fontSize, sc.log, sc.in, sc.banner = panel, sf.fontSize, log, in, e.banner
 	var link *sshLink
-	status, err := runSession(ctx, sessionConfig{
-		panel:    panel,
-		fontSize: sf.fontSize,
-		log:      log,
-		in:       in,
-	}, func(ctx context.Context, cols, rows int) (remote, error) {
+	status, err := runSession(ctx, sc, func(ctx context.Context, cols, rows int) (remote, error) {
 		l, err := startLink(ctx, &sshLink{
 			dial:      func(ctx context.Context) (*sshclient.Client, error) { return sshclient.Dial(ctx, redial) },
 			pty:       sshclient.PtyOptions{Cols: cols, Rows: rows, Command: command, Env: map[string]string{"LANG": langOf(e)}},
@@ -145,6 +145,24 @@ func runSSH(ctx context.Context, e *env, args []string) error {
 		return exitError{status}
 	}
 	return nil
+}
+
+// dialOnPanel logs in with the login's questions and errors shown on
+// standard error and on the panel. When the login fails it leaves the
+// error on the panel and closes it.
+func dialOnPanel(ctx context.Context, e *env, cfg sshclient.Config, panel display.Panel,
+	in *input, sf sshFlags, sc sessionConfig) (*sshclient.Client, error) {
+	console := &loginConsole{panel: panel, fontSize: sf.fontSize, fontFile: sc.fontFile, log: cfg.Logger}
+	cfg.Prompt = &linePrompter{in: in.r, out: io.MultiWriter(e.stderr, console)}
+	client, err := sshclient.Dial(ctx, cfg)
+	if err == nil {
+		console.finish(false)
+		return client, nil
+	}
+	fmt.Fprintf(console, "einkterm ssh: %v\n", err)
+	console.finish(true)
+	panel.Close()
+	return nil, err
 }
 
 // parse reads the flags, the host and the command. Flags may come before

@@ -75,8 +75,10 @@ func TestSSHChangedHostKeyRejected(t *testing.T) {
 	if !strings.Contains(stderr, s.KnownHosts+":1") {
 		t.Errorf("stderr does not name the known_hosts line:\n%s", stderr)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "refresh.jsonl")); err == nil {
-		t.Error("the panel was opened although the login was rejected")
+	// The panel keeps the warning, for boards with no other screen.
+	screen := readFile(filepath.Join(dir, "screen.txt"))
+	if !strings.Contains(screen, "REMOTE HOST IDENTIFICATION HAS CHANGED") {
+		t.Errorf("the panel does not show the changed-key warning:\n%s", screen)
 	}
 }
 
@@ -109,9 +111,16 @@ func TestSSHUnknownHostRefused(t *testing.T) {
 	if err := os.Remove(s.KnownHosts); err != nil {
 		t.Fatal(err)
 	}
-	code, stderr := runCommand(t, "no\n", sshArgs(s, t.TempDir())...)
+	dir := t.TempDir()
+	code, stderr := runCommand(t, "no\n", sshArgs(s, dir)...)
 	if code == 0 {
 		t.Fatal("connected although the host key was refused")
+	}
+	screen := readFile(filepath.Join(dir, "screen.txt"))
+	for _, want := range []string{"The authenticity of host", "SHA256:", "not accepted"} {
+		if !strings.Contains(screen, want) {
+			t.Errorf("the panel does not show %q:\n%s", want, screen)
+		}
 	}
 	if !strings.Contains(stderr, "not accepted") {
 		t.Errorf("stderr does not say the key was not accepted:\n%s", stderr)
