@@ -55,6 +55,13 @@ type SchedulerOptions struct {
 	// the fastest mode. Zero means 0.25.
 	ImageGray float64
 
+	// GrayMode is the update mode for gray content, such as ModeGC16
+	// for the best images at the cost of a flash. Zero, or a mode the
+	// panel lacks, means the cheapest non-flashing mode with 16 levels
+	// (GL16 on IT8951 panels), else the cleaning mode if it has 16
+	// levels, else the fastest mode.
+	GrayMode Mode
+
 	// WastePerPixel is the modelled cost of refreshing a pixel that did
 	// not change, beyond as many as the merged regions changed, which
 	// keeps distant regions apart when merging (see MergeRegions). Zero means the fastest mode's fixed

@@ -99,6 +99,9 @@ func NewScheduler(info Info, opts SchedulerOptions, now time.Time) *Scheduler {
 			s.gray = c.Mode
 		}
 	}
+	if _, ok := info.Spec(opts.GrayMode); ok {
+		s.gray = opts.GrayMode
+	}
 	return s
 }
 

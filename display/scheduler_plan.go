@@ -60,15 +60,21 @@ func (s *Scheduler) planPartial(now time.Time, dirty []Dirty) []Refresh {
 	var longest, transfers time.Duration
 	for _, r := range merged {
 		ref := Refresh{Region: r}
-		if s.cleanable && s.exceedsHard(r.Rect, dirty) {
+		spec, _ := s.info.Spec(r.Mode)
+		switch {
+		case spec.Flash:
+			// A flashing mode chosen for gray content cleans too.
+			ref.Clean = true
+			s.cleaned(now, r.Rect)
+		case s.cleanable && s.exceedsHard(r.Rect, dirty):
 			// Cleaning whole tiles resets their count.
 			c := AlignRect(s.tilesOf(r.Rect), s.info, s.clean)
 			ref = Refresh{Region{c, s.clean}, true}
 			s.cleaned(now, c)
-		} else {
+			spec, _ = s.info.Spec(s.clean)
+		default:
 			s.countPartial(r.Rect, dirty)
 		}
-		spec, _ := s.info.Spec(ref.Mode)
 		longest = max(longest, spec.Fixed)
 		transfers += spec.Cost(s.info.RegionBytes(ref.Rect)) - spec.Fixed
 		out = append(out, ref)

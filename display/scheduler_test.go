@@ -363,3 +363,9 @@ func TestSchedulerSmallSPIPanel(t *testing.T) {
 		{at: time.Second, full: true, want: "clean full (0,0)-(122,250)"},
 	})
 }
+
+func TestSchedulerGrayModeOption(t *testing.T) {
+	runSteps(t, it10, SchedulerOptions{GrayMode: ModeGC16}, []schedStep{
+		{at: 0, damage: image.Rect(0, 0, 64, 64), gray: 3000, want: "clean GC16 (0,0)-(64,64)"},
+	})
+}
