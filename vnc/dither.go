@@ -29,6 +29,39 @@ var bayer8 = [8][8]uint8{
 type quantizer struct {
 	levels int // 2^depth
 	dither Dither
+	table  *[64][256]uint8 // level by Bayer threshold and gray, from newQuantizer
+}
+
+// newQuantizer returns a quantizer with its lookup table filled.
+func newQuantizer(levels int, d Dither) quantizer {
+	q := quantizer{levels: levels, dither: d}
+	t := new([64][256]uint8)
+	for th := range 64 {
+		x, y := thresholdPos(uint8(th))
+		for g := range 256 {
+			t[th][g] = q.level(uint8(g), x, y)
+		}
+	}
+	q.table = t
+	return q
+}
+
+// thresholdPos returns a position in the Bayer matrix whose threshold
+// is th.
+func thresholdPos(th uint8) (x, y int) {
+	for y := range 8 {
+		for x := range 8 {
+			if bayer8[y][x] == th {
+				return x, y
+			}
+		}
+	}
+	return 0, 0
+}
+
+// fastLevel is level through the lookup table.
+func (q *quantizer) fastLevel(g uint8, x, y int) uint8 {
+	return q.table[bayer8[y&7][x&7]][g]
 }
 
 // level returns the panel level, 0 (black) to levels-1 (white), of gray

@@ -59,7 +59,7 @@ func NewView(info display.Info, remote image.Point, opts ViewOptions) (*View, er
 	v := &View{
 		opts:  opts,
 		panel: image.Pt(info.Width, info.Height),
-		q:     quantizer{levels: 1 << info.Depth, dither: opts.Dither},
+		q:     newQuantizer(1<<info.Depth, opts.Dither),
 	}
 	v.view = v.panel
 	if opts.Rotation == 90 || opts.Rotation == 270 {
@@ -158,7 +158,7 @@ func (v *View) renderPanel(fb *image.Gray, p image.Rectangle, frame *display.Fra
 	for py := p.Min.Y; py < p.Max.Y; py++ {
 		for px := p.Min.X; px < p.Max.X; px++ {
 			g := v.sample(fb, v.toView(image.Pt(px, py)))
-			level := v.q.level(g, px, py)
+			level := v.q.fastLevel(g, px, py)
 			if frame.GrayAt(px, py) != level {
 				frame.SetGray(px, py, level)
 				changed++
