@@ -241,15 +241,22 @@ func TestLoopRunWithManualClock(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	loop := NewLoop(rec, LoopOptions{Clock: clock})
+	p := &notifyPanel{Recorder: rec, refreshed: make(chan image.Rectangle, 4)}
+	loop := NewLoop(p, LoopOptions{Clock: clock})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- loop.Run(ctx) }()
+
 	src := NewFrame(info.Width, info.Height, 1)
 	src.FillRect(image.Rect(0, 0, 8, 8), 0)
 	loop.Submit(src, []Damage{{Rect: image.Rect(0, 0, 8, 8)}})
-	for i := 0; i < 100 && len(rec.Events()) == 0; i++ {
-		time.Sleep(time.Millisecond) // lets Run's goroutine take the signal
+	select {
+	case r := <-p.refreshed:
+		if r != image.Rect(0, 0, 8, 8) {
+			t.Errorf("Run refreshed %v, want (0,0)-(8,8)", r)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run sent no refresh within 10 s of wall time")
 	}
 	clock.Advance(time.Second)
 	cancel()
@@ -259,6 +266,18 @@ func TestLoopRunWithManualClock(t *testing.T) {
 	if got := rec.Image().GrayAt(1, 1); got != 0 {
 		t.Errorf("pixel after Run = %d, want black", got)
 	}
+}
+
+// notifyPanel is a recorder that reports each refresh on a channel.
+type notifyPanel struct {
+	*Recorder
+	refreshed chan image.Rectangle
+}
+
+func (n *notifyPanel) Refresh(f *Frame, r image.Rectangle, m Mode) error {
+	err := n.Recorder.Refresh(f, r, m)
+	n.refreshed <- r
+	return err
 }
 
 func TestManualClockFiresInOrder(t *testing.T) {
