@@ -28,6 +28,15 @@ const maxCSI = 64
 // scanner watches the byte stream for the sequences that the emulator
 // gets wrong or ignores, answers them, and passes the rest on.
 type scanner struct {
+	// colLo and colHi bound the cursor column since the last flush,
+	// while colKnown; a wide character needs a flush only when it may
+	// land at the last column.
+	colLo, colHi int
+	colKnown     bool
+	escOpen      bool // an ESC and intermediate went on without a final
+	colAtEsc     bool // colKnown when the current sequence began
+	cleanFlush   bool // the last flush ended outside any sequence
+
 	state     parseState
 	runeStart int    // index in pending of the UTF-8 sequence being read
 	printed   bool   // the last thing scanned was a printable character
@@ -80,13 +89,24 @@ func (t *Terminal) feed(p []byte) {
 // feedGround scans a byte outside any escape sequence.
 func (t *Terminal) feedGround(b byte) {
 	s := &t.scan
+	s.escOpen = false
 	if b == 0x1b {
 		s.state = stateEsc
 		s.printed = false
+		s.colAtEsc, s.colKnown = s.colKnown, false
 		return
 	}
 	if b < 0x80 {
 		s.printed = b >= 0x20 && b != 0x7f
+		switch {
+		case s.printed:
+			s.colLo++
+			s.colHi++
+		case b == '\r':
+			s.colLo, s.colHi = 0, 0
+		case b != '\n':
+			s.colKnown = false
+		}
 		if s.printed && t.insertMode {
 			t.pending = append(t.pending, "\x1b[@"...)
 		}
@@ -111,6 +131,9 @@ func (t *Terminal) feedRune(r rune) {
 	s := &t.scan
 	wasPrinted := s.printed
 	s.printed = true
+	if !isWide(r) {
+		s.colHi += 2 // 0, 1 or 2 cells, whatever the emulator decides
+	}
 	if t.insertMode && !isCombining(r) {
 		ich := "\x1b[@"
 		if isWide(r) {
@@ -121,10 +144,12 @@ func (t *Terminal) feedRune(r rune) {
 	}
 	switch {
 	case isWide(r):
-		if w, ok := t.emu.(wideWrapper); ok {
+		cols, _ := t.emu.Size()
+		if w, ok := t.emu.(wideWrapper); ok && (!s.colKnown || s.colHi+2 >= cols) {
 			t.flushBefore(s.runeStart)
 			w.wrapBeforeWide()
 		}
+		s.colHi += 2
 	case isCombining(r) && wasPrinted && s.runeStart == 0:
 		// The base character went to the emulator with an earlier
 		// Write, which ended its grapheme cluster there.
@@ -181,7 +206,10 @@ func (t *Terminal) feedEsc(b byte) {
 		s.state = stateGround
 		t.reply([]byte(da1Reply))
 		return
+	case 'H': // HTS
+		t.customTabs = true
 	case 'c': // RIS
+		t.customTabs = false
 		t.bracketed = false
 		t.reverseScreen = false
 		t.insertMode = false
@@ -200,6 +228,7 @@ func (t *Terminal) feedEsc(b byte) {
 		// Pass later bytes as they come; the emulator completes the
 		// sequence itself.
 		s.state = stateGround
+		s.escOpen = true
 	}
 }
 
@@ -258,6 +287,8 @@ func (t *Terminal) handleCSI(seq []byte, final byte) {
 	case final == 'q' && string(inter) == " " && priv == 0:
 		t.cursorShape = paramInt(params, 0)
 		return
+	case final == 'g' && priv == 0:
+		t.customTabs = true // TBC
 	case final == 'n' && priv == 0 && len(inter) == 0:
 		t.deviceStatus(paramInt(params, 0))
 		return
@@ -274,6 +305,9 @@ func (t *Terminal) handleCSI(seq []byte, final byte) {
 				t.bracketed = final == 'h'
 			}
 		}
+	}
+	if final == 'm' && priv == 0 && len(inter) == 0 {
+		t.scan.colKnown = t.scan.colAtEsc // SGR does not move the cursor
 	}
 	seqStart := len(t.pending)
 	t.pending = append(t.pending, 0x1b, '[')
@@ -411,11 +445,19 @@ func (t *Terminal) flush(keepTail bool) {
 	if !utf8.Valid(p) {
 		p = bytes.ToValidUTF8(p, []byte("\uFFFD"))
 	}
+	if t.scan.cleanFlush && !t.noFloodSkip {
+		p = t.skipFlood(p)
+	}
 	if len(p) > 0 {
 		t.emu.Write(p)
 	}
 	t.pending = append(t.pending[:0], tail...)
-	t.scan.runeStart = 0
+
+	s := &t.scan
+	s.runeStart = 0
+	s.cleanFlush = s.state == stateGround && !s.escOpen
+	s.colLo, _ = t.emu.Cursor()
+	s.colHi, s.colKnown = s.colLo, true
 }
 
 // incompleteTail returns the length of a UTF-8 sequence at the end of p

@@ -53,6 +53,8 @@ type Terminal struct {
 	bracketed     bool
 	reverseScreen bool // DECSCNM
 	insertMode    bool // IRM
+	noFloodSkip   bool // tests turn skipFlood off to compare
+	customTabs    bool // tab stops may differ from every 8 columns
 	cursorShape   int  // DECSCUSR parameter; 0 is the default block
 
 	replyMu sync.Mutex // serializes writes to Options.Replies

@@ -202,3 +202,28 @@ func truncateUTF8(s string, n int) string {
 	}
 	return s[:n]
 }
+
+var _ floodReporter = (*xvtEmulator)(nil)
+
+// floodState reads the scroll region from x/vt's unexported screen,
+// since v0.1.0 exports no way to read it.
+func (e *xvtEmulator) floodState() floodState {
+	col, row := e.Cursor()
+	st := floodState{col: col, row: row, cols: e.vt.Width(), rows: e.vt.Height()}
+	if !e.modes[ansi.ModeAutoWrap] || e.modes[ansi.ModeLineFeedNewLine] ||
+		!e.phantom.IsValid() || e.phantom.Bool() {
+		return st
+	}
+	scr := reflect.ValueOf(e.vt).Elem().FieldByName("scr")
+	if !scr.IsValid() || scr.IsNil() {
+		return st
+	}
+	region := scr.Elem().FieldByName("scroll")
+	if !region.IsValid() {
+		return st
+	}
+	minP, maxP := region.FieldByName("Min"), region.FieldByName("Max")
+	st.plain = minP.FieldByName("X").Int() == 0 && minP.FieldByName("Y").Int() == 0 &&
+		int(maxP.FieldByName("X").Int()) == st.cols && int(maxP.FieldByName("Y").Int()) == st.rows
+	return st
+}
