@@ -22,6 +22,7 @@ type sessionFlags struct {
 	maxPartials int
 	sleepAfter  time.Duration
 	fullKey     string
+	keyboard    string
 }
 
 func (s *sessionFlags) add(fs *flag.FlagSet) {
@@ -36,6 +37,7 @@ func (s *sessionFlags) add(fs *flag.FlagSet) {
 		"partial refreshes of an area after which it is cleaned even while typing (default 100)")
 	fs.DurationVar(&s.sleepAfter, "sleep-after", 0,
 		"idle time before the panel sleeps; negative never sleeps (default 2m)")
+	fs.StringVar(&s.keyboard, "keyboard", "auto", keyboardUsage)
 	fs.StringVar(&s.fullKey, "full-refresh-key", "ctrl+alt+r",
 		"key chord that forces a full refresh, such as ctrl+alt+r; empty turns it off")
 }

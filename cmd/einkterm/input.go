@@ -1,31 +1,89 @@
 package main
 
 import (
+	"fmt"
 	"io"
+	"log/slog"
 	"os"
+	"strings"
+	"sync/atomic"
 
 	"golang.org/x/term"
+
+	eterm "github.com/einkterm/einkterm/term"
+	"github.com/einkterm/einkterm/term/evdev"
 )
 
 // input is the keyboard of a session: the controlling terminal in raw
-// mode when there is one, or plain standard input (a pipe in tests and
-// scripts).
+// mode, keyboards read from evdev, or plain standard input (a pipe in
+// tests and scripts).
 type input struct {
 	r       io.Reader
 	restore func()
+
+	// term is the session's terminal once it exists; evdev reads its
+	// cursor key mode.
+	term atomic.Pointer[eterm.Terminal]
 }
 
-// openInput puts standard input in raw mode when it is a terminal. The
-// caller must call restore on every exit path; restore is idempotent.
+// openInput is openKeyboard with the automatic choice.
 func openInput(e *env) (*input, error) {
+	return openKeyboard(e, "auto", nil)
+}
+
+// keyboardUsage is the help of the --keyboard flag.
+const keyboardUsage = "where keys come from: auto, tty, stdin, or evdev[:/dev/input/eventN] " +
+	"(auto: the terminal when standard input is one, evdev when it is /dev/null, else standard input)"
+
+// openKeyboard opens the keyboard that mode names. The caller must call
+// restore on every exit path; restore is idempotent.
+func openKeyboard(e *env, mode string, log *slog.Logger) (*input, error) {
+	kind, path, _ := strings.Cut(mode, ":")
+	if kind == "auto" {
+		kind = autoKeyboard(e)
+		if kind == "evdev" {
+			return openEvdevOrStdin(e, log)
+		}
+	}
+	switch kind {
+	case "tty":
+		return openTTY(e)
+	case "stdin":
+		return &input{r: e.stdin, restore: func() {}}, nil
+	case "evdev":
+		return openEvdev(path, log)
+	}
+	return nil, fmt.Errorf("invalid --keyboard %q: %s", mode, keyboardUsage)
+}
+
+// autoKeyboard picks the terminal when standard input is one, evdev
+// when standard input is /dev/null (a service started with no terminal)
+// and plain standard input otherwise.
+func autoKeyboard(e *env) string {
+	f, ok := e.stdin.(*os.File)
+	if !ok {
+		return "stdin"
+	}
+	if term.IsTerminal(int(f.Fd())) {
+		return "tty"
+	}
+	if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
+		if null, err := os.Stat(os.DevNull); err == nil && os.SameFile(st, null) {
+			return "evdev"
+		}
+	}
+	return "stdin"
+}
+
+func openTTY(e *env) (*input, error) {
 	in := &input{r: e.stdin, restore: func() {}}
 	f, ok := e.stdin.(*os.File)
 	if !ok || !term.IsTerminal(int(f.Fd())) {
-		return in, nil
+		return nil, fmt.Errorf("--keyboard tty: standard input is not a terminal; use --keyboard stdin or evdev")
 	}
 	state, err := term.MakeRaw(int(f.Fd()))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("putting the terminal in raw mode: %w", err)
 	}
 	restored := false
 	in.restore = func() {
@@ -34,5 +92,38 @@ func openInput(e *env) (*input, error) {
 			term.Restore(int(f.Fd()), state)
 		}
 	}
+	return in, nil
+}
+
+// openEvdevOrStdin takes the evdev keyboards when there are any, and
+// standard input (which ends at once) when there are none, so a program
+// run with no terminal and no keyboard still ends.
+func openEvdevOrStdin(e *env, log *slog.Logger) (*input, error) {
+	in, err := openEvdev("", log)
+	if err == nil {
+		if kb := in.r.(*evdev.Keyboard); len(kb.Devices()) > 0 {
+			return in, nil
+		}
+		in.restore()
+	}
+	return &input{r: e.stdin, restore: func() {}}, nil
+}
+
+// openEvdev grabs the keyboard at path, or every keyboard (and those
+// plugged in later) when path is empty.
+func openEvdev(path string, log *slog.Logger) (*input, error) {
+	in := &input{}
+	kb, err := evdev.Open(path, evdev.Options{
+		Logger: log,
+		AppCursor: func() bool {
+			t := in.term.Load()
+			return t != nil && t.AppCursorKeys()
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	in.r = kb
+	in.restore = func() { kb.Close() }
 	return in, nil
 }

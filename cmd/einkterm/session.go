@@ -74,6 +74,7 @@ func runSession(ctx context.Context, cfg sessionConfig, start startRemote) (int,
 	if err != nil {
 		return 1, err
 	}
+	cfg.in.term.Store(t)
 	cols, rows := t.Size()
 	r, err := start(ctx, cols, rows)
 	if err != nil {

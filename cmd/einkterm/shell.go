@@ -45,7 +45,7 @@ func runShell(ctx context.Context, e *env, args []string) error {
 	}
 	defer closeLog()
 
-	in, err := openInput(e)
+	in, err := openKeyboard(e, sf.keyboard, log)
 	if err != nil {
 		return err
 	}

@@ -227,7 +227,7 @@ func runMenu(ctx context.Context, e *env, cfg config.Config, problems []string) 
 		return nil, err
 	}
 	defer closeLog()
-	in, err := openInput(e)
+	in, err := openKeyboard(e, sf.keyboard, log)
 	if err != nil {
 		return nil, err
 	}
