@@ -159,10 +159,25 @@ func Dial(ctx context.Context, cfg Config) (*Client, error) {
 // login opens a TCP connection to c's address, directly or through via,
 // and runs the SSH handshake and authentication on it.
 func login(ctx context.Context, c Config, via *ssh.Client) (*ssh.Client, error) {
+	conn, err := dialTCP(ctx, c, via)
+	if err != nil {
+		return nil, err
+	}
+	c.Logger.Info("connected", "addr", c.Addr(), "jump", via != nil)
+	stop := context.AfterFunc(ctx, func() { conn.Close() })
+	defer stop()
+
+	// The handshake has c.Timeout, but the time the user takes to answer
+	// a question does not count.
+	conn.SetDeadline(time.Now().Add(c.Timeout))
+	if c.Prompt != nil {
+		c.Prompt = &pausingPrompter{inner: c.Prompt, conn: conn, timeout: c.Timeout}
+	}
 	hk := &hostKeys{file: c.KnownHosts, prompt: c.Prompt, policy: c.HostKeyPolicy,
 		hash: c.HashKnownHosts, log: c.Logger}
 	callback, err := hk.callback()
 	if err != nil {
+		conn.Close()
 		return nil, err
 	}
 	auth := &authenticator{cfg: c, hostKeys: hk}
@@ -174,15 +189,6 @@ func login(ctx context.Context, c Config, via *ssh.Client) (*ssh.Client, error) 
 		HostKeyAlgorithms: hk.preferredAlgorithms(c.Addr()),
 		Timeout:           c.Timeout,
 	}
-
-	conn, err := dialTCP(ctx, c, via)
-	if err != nil {
-		return nil, err
-	}
-	c.Logger.Info("connected", "addr", c.Addr(), "jump", via != nil)
-	conn.SetDeadline(time.Now().Add(c.Timeout))
-	stop := context.AfterFunc(ctx, func() { conn.Close() })
-	defer stop()
 	sc, chans, reqs, err := ssh.NewClientConn(conn, c.Addr(), conf)
 	if err != nil {
 		conn.Close()
@@ -192,6 +198,28 @@ func login(ctx context.Context, c Config, via *ssh.Client) (*ssh.Client, error) 
 	c.Logger.Info("logged in", "user", c.User, "addr", c.Addr(), "method", auth.usedMethod())
 	return ssh.NewClient(sc, chans, reqs), nil
 }
+
+// pausingPrompter lifts the handshake deadline of conn while the user
+// answers, and sets a new one of timeout afterwards.
+type pausingPrompter struct {
+	inner   Prompter
+	conn    net.Conn
+	timeout time.Duration
+}
+
+func (p *pausingPrompter) Confirm(question string) (bool, error) {
+	p.conn.SetDeadline(time.Time{})
+	defer p.restart()
+	return p.inner.Confirm(question)
+}
+
+func (p *pausingPrompter) Secret(prompt string) (string, error) {
+	p.conn.SetDeadline(time.Time{})
+	defer p.restart()
+	return p.inner.Secret(prompt)
+}
+
+func (p *pausingPrompter) restart() { p.conn.SetDeadline(time.Now().Add(p.timeout)) }
 
 func dialTCP(ctx context.Context, c Config, via *ssh.Client) (net.Conn, error) {
 	if via == nil {

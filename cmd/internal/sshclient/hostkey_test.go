@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/knownhosts"
@@ -203,5 +204,28 @@ func TestPreferredAlgorithmsFileOrder(t *testing.T) {
 	}
 	if a := hk.preferredAlgorithms("unknown:22"); a != nil {
 		t.Errorf("algorithms for an unknown host %v, want nil", a)
+	}
+}
+
+// slowPrompt answers after a delay longer than the handshake timeout.
+type slowPrompt struct {
+	scriptedPrompt
+	delay time.Duration
+}
+
+func (p *slowPrompt) Confirm(q string) (bool, error) {
+	time.Sleep(p.delay)
+	return p.scriptedPrompt.Confirm(q)
+}
+
+func TestSlowAnswerOutlastsTimeout(t *testing.T) {
+	s := peertest.StartSSHD(t, peertest.SSHDOptions{})
+	os.Remove(s.KnownHosts)
+	cfg := keyConfig(s)
+	cfg.Timeout = 500 * time.Millisecond
+	cfg.Prompt = &slowPrompt{scriptedPrompt: scriptedPrompt{confirms: []bool{true}}, delay: 1500 * time.Millisecond}
+	c := dial(t, cfg)
+	if got := run(t, c, "echo patient"); got != "patient\n" {
+		t.Errorf("output %q", got)
 	}
 }
