@@ -18,11 +18,11 @@ import (
 // password, shares the desktop, and prefers ZRLE.
 type Options struct {
 	// Password returns the VNC password. It is called only when the
-	// server asks for VNC authentication; nil means no password is
+	// server requires VNC authentication. Nil means no password is
 	// available.
 	Password func() ([]byte, error)
 
-	// Exclusive asks the server to disconnect its other clients.
+	// Exclusive requests that the server disconnect its other clients.
 	Exclusive bool
 
 	// Encodings lists the pixel encodings to offer, best first; nil means
@@ -193,7 +193,8 @@ func (c *Client) Name() string { return c.name }
 // and *Bell. The reader blocks until each is received.
 func (c *Client) Messages() <-chan govnc.ServerMessage { return c.msgs }
 
-// Done is closed when go-vnc's reader has stopped; Err then tells why.
+// Done is closed when go-vnc's reader has stopped, and Err then returns
+// the reason.
 func (c *Client) Done() <-chan struct{} { return c.replay.closed }
 
 // Err returns why the reader stopped: the first error a reader saw, or a
@@ -247,8 +248,9 @@ func (c *Client) Close() error {
 	return err
 }
 
-// RequestUpdate asks for the whole framebuffer; incremental asks only
-// for what changed since the last update.
+// RequestUpdate sends a FramebufferUpdateRequest for the whole
+// framebuffer. With incremental set, the server sends only what changed
+// since the last update.
 func (c *Client) RequestUpdate(incremental bool) error {
 	w, h := c.fb.size()
 	return c.send(func() error {

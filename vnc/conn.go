@@ -41,7 +41,7 @@ func (c *conn) Close() error {
 	return c.closeErr
 }
 
-// replayConn is the connection go-vnc sees. It first plays back a
+// replayConn is the connection that go-vnc reads and writes. It first plays back a
 // handshake that Connect already completed and checked, swallowing
 // go-vnc's side of it, then passes everything through. Its Close is
 // called only by go-vnc, when its reader goroutine ends or its handshake
@@ -54,7 +54,7 @@ type replayConn struct {
 	once    sync.Once
 }
 
-// replayedClientBytes is what go-vnc writes during the replayed
+// replayedClientBytes is the length of go-vnc's side of the replayed
 // handshake: its version (12 bytes), the security type None (1) and the
 // shared flag (1).
 const replayedClientBytes = 14

@@ -15,11 +15,11 @@
 //     message goes out under one lock, KeyEvent in a single write;
 //   - SetPixelFormat leaves its decoder's pixel format unchanged, so the
 //     format is kept in step here and decoding uses the viewer's copy;
-//   - its ServerCutText reader skips 1 padding byte instead of 3 and its
-//     FramebufferUpdate and SetColorMapEntries readers check no bounds,
-//     so all four standard server messages are replaced by bounded
-//     readers, and every other message type ends the session with an
-//     error that names it;
+//   - its ServerCutText reader skips 1 padding byte instead of 3, and its
+//     FramebufferUpdate and SetColorMapEntries readers check no bounds.
+//     All four standard server messages are replaced by bounded readers,
+//     and every other message type ends the session with an error that
+//     names it;
 //   - its reader goroutine closes the connection on any error and never
 //     closes its message channel, so the viewer watches for that close
 //     and reports the first error the readers saw.

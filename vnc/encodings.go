@@ -60,8 +60,9 @@ func (c *Client) readUpdate(cc *govnc.ClientConn, r io.Reader) (govnc.ServerMess
 	return u, nil
 }
 
-// decoded is what the encodings below return to go-vnc: the framebuffer
-// area that changed. The pixels are already in the framebuffer.
+// decoded is the result that the encodings below return to go-vnc: the
+// framebuffer area that changed. The pixels are already in the
+// framebuffer.
 type decoded struct {
 	encoding int32
 	rect     image.Rectangle

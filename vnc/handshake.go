@@ -12,7 +12,7 @@ import (
 	"github.com/einkterm/einkterm/vnc/rfb"
 )
 
-// ErrPasswordRequired is returned when the server asks for VNC
+// ErrPasswordRequired is returned when the server requires VNC
 // authentication and Options.Password is nil.
 var ErrPasswordRequired = errors.New("vnc: the server requires a password: give a password file, set EINKTERM_VNC_PASSWORD, or run on a terminal to be asked")
 

@@ -45,8 +45,8 @@ func (v *Viewer) SendKey(k Key) error {
 	return nil
 }
 
-// command runs the viewer command of key k and reports whether k was
-// one; Ctrl-] is not, so that it is sent to the server.
+// command runs the viewer command of key k and reports whether k is a
+// command key. Ctrl-] is not, so that it goes to the server.
 func (v *Viewer) command(k Key) bool {
 	pan := func(dx, dy int) func() bool {
 		return func() bool {

@@ -76,8 +76,8 @@ func (k Key) Events() []KeyEvent {
 // ParseKeys decodes bytes typed on a terminal in raw mode (UTF-8 text,
 // control bytes, and xterm's escape sequences for cursor, editing and
 // function keys with modifiers) into keys. An ESC at the end of b is the
-// Escape key; bytes of an incomplete UTF-8 sequence at the end are
-// returned as rest for the next call.
+// Escape key. Bytes of an incomplete UTF-8 sequence at the end are
+// returned as rest, to be passed again with the next bytes.
 func ParseKeys(b []byte) (keys []Key, rest []byte) {
 	for len(b) > 0 {
 		if b[0] == 0x1b {

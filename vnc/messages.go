@@ -2,6 +2,7 @@ package vnc
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"image"
 	"io"
@@ -46,7 +47,7 @@ func (f *framebuffer) size() (int, int) {
 // framebuffer that changed, in server pixels.
 type Update struct {
 	Rects []image.Rectangle
-	// Resized is true when the server changed the desktop size; Size is
+	// Resized is true when the server changed the desktop size. Size is
 	// the size after the update.
 	Resized bool
 	Size    image.Point
@@ -61,7 +62,8 @@ type CutText struct {
 // Bell is the server's bell.
 type Bell struct{}
 
-// ColorMap reports SetColorMapEntries; the entries are already stored.
+// ColorMap is a SetColorMapEntries message, whose entries are already
+// stored.
 type ColorMap struct{ First, Count int }
 
 func (*Update) Type() uint8   { return rfb.FramebufferUpdateMsg }
@@ -69,8 +71,8 @@ func (*CutText) Type() uint8  { return rfb.ServerCutTextMsg }
 func (*Bell) Type() uint8     { return rfb.BellMsg }
 func (*ColorMap) Type() uint8 { return rfb.SetColorMapEntriesMsg }
 
-// Read is never called on these values; the readers below stand in for
-// them in go-vnc's message table.
+// Read is never called on these values, because the readers below stand
+// in for them in go-vnc's message table.
 func (*Update) Read(*govnc.ClientConn, io.Reader) (govnc.ServerMessage, error) {
 	return nil, errNotReader
 }
@@ -84,7 +86,7 @@ func (*ColorMap) Read(*govnc.ClientConn, io.Reader) (govnc.ServerMessage, error)
 	return nil, errNotReader
 }
 
-var errNotReader = fmt.Errorf("vnc: decoded message used as a reader")
+var errNotReader = errors.New("vnc: decoded message used as a reader")
 
 // reader is a go-vnc ServerMessage that decodes one message type for a
 // Client.
@@ -132,7 +134,7 @@ func (c *Client) serverMessages(opts *Options) []govnc.ServerMessage {
 
 func unknownMessage(t uint8) func(*govnc.ClientConn, io.Reader) (govnc.ServerMessage, error) {
 	return func(*govnc.ClientConn, io.Reader) (govnc.ServerMessage, error) {
-		return nil, fmt.Errorf("vnc: server sent message type %d, which was not asked for: the stream cannot be followed", t)
+		return nil, fmt.Errorf("vnc: server sent message type %d, which this viewer did not request: the stream cannot be followed", t)
 	}
 }
 
@@ -160,7 +162,7 @@ func readCutText(r io.Reader, max int) (govnc.ServerMessage, error) {
 }
 
 // readColorMap reads SetColorMapEntries (RFC 6143, 7.6.2) and stores the
-// entries that fit the 256-entry map; the reader drops the rest.
+// entries that fit the 256-entry map. It drops the rest with a warning.
 func (c *Client) readColorMap(_ *govnc.ClientConn, r io.Reader) (govnc.ServerMessage, error) {
 	var b [5]byte
 	if _, err := io.ReadFull(r, b[:]); err != nil {

@@ -378,8 +378,8 @@ func TestViewerPacesRequestsToPanel(t *testing.T) {
 			if _, err := s.nextRequest(); err != nil {
 				return nil
 			}
-			// A second request before this one is answered would be a
-			// second outstanding request.
+			// A request that arrives before this one gets its update
+			// would be a second outstanding request.
 			s.SetReadDeadline(time.Now().Add(30 * time.Millisecond))
 			if m, err := s.next(); err == nil {
 				t.Errorf("message type %d arrived while a request was outstanding", m.typ)

@@ -15,7 +15,8 @@ func VNCAuthResponse(password []byte, challenge [16]byte) [16]byte {
 	for i := 0; i < len(password) && i < 8; i++ {
 		key[i] = bits.Reverse8(password[i])
 	}
-	block, _ := des.NewCipher(key[:]) // only fails on a key length other than 8
+	// des.NewCipher fails only on a key that is not 8 bytes long.
+	block, _ := des.NewCipher(key[:])
 	var out [16]byte
 	block.Encrypt(out[:8], challenge[:8])
 	block.Encrypt(out[8:], challenge[8:])

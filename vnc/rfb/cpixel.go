@@ -1,6 +1,6 @@
 package rfb
 
-// cpixelMode tells how ZRLE packs a pixel (RFC 6143, 7.7.6): whole, or as
+// cpixelMode is the way ZRLE packs a pixel (RFC 6143, 7.7.6): whole, or as
 // the three bytes that hold every colour bit of a 32-bit true-colour
 // pixel of depth 24 or less.
 type cpixelMode uint8

@@ -45,10 +45,10 @@ var (
 // BytesPerPixel returns the size of a pixel on the wire.
 func (pf PixelFormat) BytesPerPixel() int { return int(pf.BPP) / 8 }
 
-// Validate reports a format that no pixel can be decoded with: a size
-// other than 8, 16 or 32 bits, a colour map with more than 8 bits per
-// pixel, or a channel maximum that is not 2^n-1 or does not fit the
-// pixel.
+// Validate returns an error for a format that no pixel can be decoded
+// with. Such a format has a size other than 8, 16 or 32 bits, a colour
+// map with more than 8 bits per pixel, or a channel maximum that is not
+// 2^n-1 or does not fit the pixel.
 func (pf PixelFormat) Validate() error {
 	switch pf.BPP {
 	case 8, 16, 32:

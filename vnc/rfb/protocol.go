@@ -44,8 +44,8 @@ const (
 
 // Limits on sizes that a peer announces.
 const (
-	// MaxReasonLen bounds a failure reason and a desktop name; real
-	// servers send a few dozen bytes.
+	// MaxReasonLen bounds a failure reason and a desktop name. Xvnc and
+	// x11vnc send a few dozen bytes.
 	MaxReasonLen = 4096
 )
 

@@ -42,8 +42,8 @@ func grow(buf *[]byte, n int) []byte {
 	return (*buf)[:n]
 }
 
-// CopyRect copies the pixels of dst at src.Min to rectangle r, as the
-// CopyRect encoding asks (RFC 6143, 7.7.2). Overlapping areas are copied
+// CopyRect copies the pixels of dst at from to rectangle r, as the
+// CopyRect encoding requires (RFC 6143, 7.7.2). Overlapping areas are copied
 // as if through a temporary buffer. Both rectangles must lie inside dst.
 func CopyRect(dst *image.Gray, r image.Rectangle, from image.Point) {
 	w := r.Dx()

@@ -14,8 +14,9 @@ import (
 const zrleTile = 64
 
 // maxZRLELeftover bounds the compressed bytes a rectangle may leave
-// unread for the next one. A server that flushes zlib after each
-// rectangle, as RFC 6143 requires, leaves a few bytes of the flush.
+// unread for the next one. A server that flushes zlib at the end of each
+// rectangle, as Xvnc 1.12 and x11vnc 0.9.16 do, leaves a few bytes of
+// the flush.
 const maxZRLELeftover = 64 << 10
 
 // ZRLEMaxData returns the largest compressed length that a ZRLE
