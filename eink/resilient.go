@@ -144,6 +144,18 @@ func (r *Resilient) Wait(ctx context.Context) error {
 	return err
 }
 
+// BusyUntil returns when a pending retry runs, or the wrapped panel's
+// BusyUntil when it has one, else the zero time.
+func (r *Resilient) BusyUntil() time.Time {
+	if r.frame != nil {
+		return r.retryAt
+	}
+	if b, ok := r.panel.(interface{ BusyUntil() time.Time }); ok {
+		return b.BusyUntil()
+	}
+	return time.Time{}
+}
+
 // Busy reports whether the panel is busy or a retry is pending.
 func (r *Resilient) Busy() bool { return r.frame != nil || r.panel.Busy() }
 

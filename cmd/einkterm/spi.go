@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"periph.io/x/conn/v3/gpio"
 	"periph.io/x/conn/v3/physic"
@@ -239,6 +240,14 @@ func (k spiKind) open(p spiPins, s spiSettings) (display.Panel, error) {
 type spiPanel struct {
 	display.Panel
 	wiring *boards.Wiring
+}
+
+// BusyUntil returns the driver's modelled end of the running update.
+func (p *spiPanel) BusyUntil() time.Time {
+	if b, ok := p.Panel.(interface{ BusyUntil() time.Time }); ok {
+		return b.BusyUntil()
+	}
+	return time.Time{}
 }
 
 // Close shows the last frame cleanly, puts the panel to sleep and closes

@@ -213,6 +213,10 @@ func (d *Dev) Bytes() int64 { return d.bytes }
 // Asking the controller would cost SPI traffic.
 func (d *Dev) Busy() bool { return d.opts.Clock.Now().Before(d.deadline) }
 
+// BusyUntil returns when the running update should end by the cost
+// model; the refresh loop plans with it instead of polling Busy.
+func (d *Dev) BusyUntil() time.Time { return d.deadline }
+
 // Wait blocks until the display engine is idle.
 func (d *Dev) Wait(ctx context.Context) error {
 	c := d.bus(ctx)

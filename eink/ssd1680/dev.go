@@ -53,6 +53,7 @@ type Dev struct {
 	pending   image.Rectangle // old RAM to rewrite once BUSY falls
 	partials  int             // partial updates since the last full one
 	timeout   time.Duration   // BUSY timeout of the running update
+	deadline  time.Time       // modelled end of the running update
 }
 
 var _ display.Panel = (*Dev)(nil)
@@ -150,6 +151,10 @@ func (d *Dev) restart(c *hw) {
 
 // Busy reports whether an update is running.
 func (d *Dev) Busy() bool { return d.busy.IsBusy() }
+
+// BusyUntil returns when the running update should end by the cost
+// model; the refresh loop plans with it instead of polling Busy.
+func (d *Dev) BusyUntil() time.Time { return d.deadline }
 
 // Wait blocks until the running update ends, then rewrites the old RAM
 // of a partial update so that the next one compares with what is shown.

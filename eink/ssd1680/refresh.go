@@ -89,6 +89,7 @@ func (d *Dev) full(c *hw) {
 	writeRAM(c, 0x26, all, d.shown[:])
 	update(c, d.opts.Variant.fullCtrl())
 	d.timeout = eink.BusyTimeout(fullTime)
+	d.deadline = d.opts.Clock.Now().Add(fullTime)
 	d.partials = 0
 }
 
@@ -107,6 +108,7 @@ func (d *Dev) partial(c *hw, nr image.Rectangle, data []byte) {
 	setWindow(c, nr)
 	update(c, d.opts.Variant.partialCtrl())
 	d.timeout = eink.BusyTimeout(partialTime)
+	d.deadline = d.opts.Clock.Now().Add(partialTime)
 	d.pending = nr
 	d.partials++
 }

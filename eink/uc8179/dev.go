@@ -55,6 +55,7 @@ type Dev struct {
 	config    display.Mode  // the init the controller last had
 	partials  int           // partial updates since the last full one
 	timeout   time.Duration // BUSY timeout of the running update
+	deadline  time.Time     // modelled end of the running update
 }
 
 var _ display.Panel = (*Dev)(nil)
@@ -123,6 +124,10 @@ func (d *Dev) Bytes() int64 { return d.wire.Bytes() }
 
 // Busy reports whether an update is running.
 func (d *Dev) Busy() bool { return d.busy.IsBusy() }
+
+// BusyUntil returns when the running update should end by the cost
+// model; the refresh loop plans with it instead of polling Busy.
+func (d *Dev) BusyUntil() time.Time { return d.deadline }
 
 // Wait blocks until the running update ends.
 func (d *Dev) Wait(ctx context.Context) error {
@@ -245,6 +250,7 @@ func (d *Dev) full(c *hw) {
 	}
 	full(c, d.shown, inv)
 	d.timeout = eink.BusyTimeout(fullTime)
+	d.deadline = d.opts.Clock.Now().Add(fullTime)
 	d.partials = 0
 }
 
@@ -255,6 +261,7 @@ func (d *Dev) partial(c *hw, nr image.Rectangle, data []byte) {
 	}
 	partial(c, nr, data)
 	d.timeout = eink.BusyTimeout(partialTime)
+	d.deadline = d.opts.Clock.Now().Add(partialTime)
 	d.partials++
 }
 
