@@ -208,6 +208,7 @@ func (t *Terminal) feedEsc(b byte) {
 		return
 	case 'H': // HTS
 		t.customTabs = true
+		s.state = stateGround
 	case 'c': // RIS
 		t.customTabs = false
 		t.bracketed = false
