@@ -136,12 +136,19 @@ func Lookup(board, hat string, overrides map[string]string) (Profile, error) {
 			return Profile{}, err
 		}
 	}
-	for role, pin := range p.Pins {
-		if alias, ok := b.Pins[strings.ToUpper(pin)]; ok {
-			p.Pins[role] = alias
-		}
-	}
 	return p, nil
+}
+
+// Names returns the line names to try for pin name on board b: the name
+// itself, then the GPIO name of a header position such as P9_12. Newer
+// BeagleBone kernels name their character-device lines after the header
+// position, older ones are reached through sysfs as GPIOn.
+func (b Board) Names(pin string) []string {
+	names := []string{pin}
+	if alias, ok := b.Pins[strings.ToUpper(pin)]; ok {
+		names = append(names, alias)
+	}
+	return names
 }
 
 var roles = map[string]bool{"rst": true, "dc": true, "busy": true, "hrdy": true, "pwr": true}

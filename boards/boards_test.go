@@ -26,9 +26,9 @@ func TestLookup(t *testing.T) {
 		{"pi-zero-w", "waveshare-7in5", map[string]string{"rst": "GPIO5", "pwr": "", "spi": "SPI1.0"}, "SPI1.0",
 			map[string]string{"rst": "GPIO5", "dc": "GPIO25", "busy": "GPIO24"}},
 		{"bbb", "waveshare-2in13", nil, "SPI0.0",
-			map[string]string{"rst": "GPIO60", "dc": "GPIO48", "busy": "GPIO49"}},
+			map[string]string{"rst": "P9_12", "dc": "P9_15", "busy": "P9_23"}},
 		{"bbg", "waveshare-it8951", map[string]string{"rst": "P9_25"}, "SPI0.0",
-			map[string]string{"rst": "GPIO117", "hrdy": "GPIO49"}},
+			map[string]string{"rst": "P9_25", "hrdy": "P9_23"}},
 	}
 	for _, c := range cases {
 		p, err := Lookup(c.board, c.hat, c.over)
@@ -208,5 +208,25 @@ func TestMatchModel(t *testing.T) {
 		if got := MatchModel(model); got != want {
 			t.Errorf("%q: %q, expected %q", model, got, want)
 		}
+	}
+}
+
+func TestBoneHeaderNames(t *testing.T) {
+	b := Boards["bbb"]
+	if got := b.Names("P9_12"); len(got) != 2 || got[0] != "P9_12" || got[1] != "GPIO60" {
+		t.Errorf("names of P9_12: %v, expected P9_12 then GPIO60", got)
+	}
+	if got := b.Names("GPIO5"); len(got) != 1 {
+		t.Errorf("names of GPIO5: %v, expected only GPIO5", got)
+	}
+	// Through sysfs the header position is unknown and GPIO60 is found.
+	h, pins, _ := fakeHost(t, "/dev/spidev0.0")
+	p, _ := Lookup("bbb", "waveshare-2in13", nil)
+	w, err := h.Open(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w.Pin("rst") == nil || pins["GPIO60"] == nil {
+		t.Error("rst not opened as GPIO60")
 	}
 }

@@ -91,7 +91,12 @@ func (h *Host) Open(p Profile) (*Wiring, error) {
 	}
 	pins := map[string]gpio.PinIO{}
 	for role, name := range p.Pins {
-		pin := h.lookup(p.Board, name)
+		var pin gpio.PinIO
+		for _, n := range p.Board.Names(name) {
+			if pin = h.lookup(p.Board, n); pin != nil {
+				break
+			}
+		}
 		if pin == nil {
 			return nil, fmt.Errorf("boards: %s pin %q not found on %s through the %s: name a line that gpioinfo lists, as in %s=GPIO17",
 				role, name, p.Board.Name, p.Board.GPIO, role)

@@ -23,7 +23,7 @@ type ResilientOptions struct {
 // session. A refresh that fails with ErrBusy or ErrIO is logged, its
 // frame kept, and retried with the regions that arrive meanwhile after a
 // backoff that doubles up to MaxBackoff. Other errors, such as a frame
-// of the wrong size, are returned.
+// of the wrong size, are returned. It is not safe for concurrent use.
 type Resilient struct {
 	panel display.Panel
 	opts  ResilientOptions

@@ -55,7 +55,7 @@ type Opts struct {
 	Logger *slog.Logger     // nil means no logging
 }
 
-// Dev is a panel behind an IT8951.
+// Dev is a panel behind an IT8951. It is not safe for concurrent use.
 type Dev struct {
 	opts    Opts
 	conn    spi.Conn

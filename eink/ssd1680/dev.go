@@ -36,7 +36,7 @@ type Opts struct {
 	Logger   *slog.Logger     // nil means no logging
 }
 
-// Dev is a Waveshare 2.13" panel.
+// Dev is a Waveshare 2.13" panel. It is not safe for concurrent use.
 type Dev struct {
 	opts  Opts
 	wire  *eink.Wire

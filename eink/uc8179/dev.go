@@ -39,7 +39,7 @@ type Opts struct {
 	Logger *slog.Logger     // nil means no logging
 }
 
-// Dev is a Waveshare 7.5" V2 panel.
+// Dev is a Waveshare 7.5" V2 panel. It is not safe for concurrent use.
 type Dev struct {
 	opts  Opts
 	wire  *eink.Wire
