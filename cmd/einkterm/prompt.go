@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -15,6 +16,10 @@ import (
 type linePrompter struct {
 	in  io.Reader
 	out io.Writer
+
+	// ctx ends a pending read when it is done, so that a signal stops a
+	// prompt that waits on a terminal; nil means reads are not stopped.
+	ctx context.Context
 }
 
 func (p *linePrompter) Confirm(question string) (bool, error) {
@@ -47,7 +52,7 @@ func (p *linePrompter) readLine(echo bool) (string, error) {
 	var line []byte
 	b := make([]byte, 1)
 	for {
-		n, err := p.in.Read(b)
+		n, err := p.read(b)
 		if n == 0 && err != nil {
 			if errors.Is(err, io.EOF) && len(line) > 0 {
 				break
@@ -81,4 +86,30 @@ func (p *linePrompter) readLine(echo bool) (string, error) {
 	}
 	fmt.Fprint(p.out, "\r\n")
 	return string(line), nil
+}
+
+// read reads from p.in until p.ctx is done. A read still blocked then is
+// left behind: its goroutine ends with the next key typed, or with the
+// process, and its byte is dropped.
+func (p *linePrompter) read(b []byte) (int, error) {
+	if p.ctx == nil {
+		return p.in.Read(b)
+	}
+	type result struct {
+		n   int
+		err error
+	}
+	done := make(chan result, 1)
+	buf := make([]byte, len(b))
+	go func() {
+		n, err := p.in.Read(buf)
+		done <- result{n, err}
+	}()
+	select {
+	case r := <-done:
+		copy(b, buf[:r.n])
+		return r.n, r.err
+	case <-p.ctx.Done():
+		return 0, context.Cause(p.ctx)
+	}
 }

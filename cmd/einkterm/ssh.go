@@ -153,7 +153,7 @@ func runSSH(ctx context.Context, e *env, args []string) error {
 func dialOnPanel(ctx context.Context, e *env, cfg sshclient.Config, panel display.Panel,
 	in *input, sf sshFlags, sc sessionConfig) (*sshclient.Client, error) {
 	console := &loginConsole{panel: panel, fontSize: sf.fontSize, fontFile: sc.fontFile, log: cfg.Logger}
-	cfg.Prompt = &linePrompter{in: in.r, out: io.MultiWriter(e.stderr, console)}
+	cfg.Prompt = &linePrompter{in: in.r, out: io.MultiWriter(e.stderr, console), ctx: ctx}
 	client, err := sshclient.Dial(ctx, cfg)
 	if err == nil {
 		console.finish(false)

@@ -130,7 +130,7 @@ func runVNC(ctx context.Context, e *env, args []string) error {
 	s := &vncSession{
 		e: e, f: &f, addr: addr, dial: dial, panel: panel, log: log,
 		opts: vnc.Options{
-			Password:  f.passwordSource(e, in),
+			Password:  f.passwordSource(ctx, e, in),
 			Exclusive: f.exclusive,
 			Encodings: encs,
 			Logger:    log,

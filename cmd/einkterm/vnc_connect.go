@@ -78,7 +78,7 @@ func parseEncodings(s string) ([]int32, error) {
 // when the server wants one: the --passwd file, the environment, or a
 // prompt on the terminal. A password is never taken from the command
 // line, where other users can read it.
-func (f *vncFlags) passwordSource(e *env, in *input) func() ([]byte, error) {
+func (f *vncFlags) passwordSource(ctx context.Context, e *env, in *input) func() ([]byte, error) {
 	return func() ([]byte, error) {
 		if f.passwd != "" {
 			b, err := os.ReadFile(f.passwd)
@@ -93,7 +93,7 @@ func (f *vncFlags) passwordSource(e *env, in *input) func() ([]byte, error) {
 		if !isTerminal(e.stdin) {
 			return nil, fmt.Errorf("the server requires a password: use --passwd FILE or set %s", vncPasswordEnv)
 		}
-		p := &linePrompter{in: in.r, out: e.stderr}
+		p := &linePrompter{in: in.r, out: e.stderr, ctx: ctx}
 		pw, err := p.Secret("VNC password: ")
 		return []byte(pw), err
 	}
@@ -131,7 +131,7 @@ func (f *vncFlags) dialer(ctx context.Context, e *env, in *input, log *slog.Logg
 	}
 	cfg := resolved.Config
 	cfg.Logger = log
-	cfg.Prompt = &linePrompter{in: in.r, out: e.stderr}
+	cfg.Prompt = &linePrompter{in: in.r, out: e.stderr, ctx: ctx}
 	client, err := sshclient.Dial(ctx, cfg)
 	if err != nil {
 		return nil, nil, err
