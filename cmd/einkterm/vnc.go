@@ -223,7 +223,12 @@ func (s *vncSession) connectOnce(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	// The handshake has no deadline of its own: close the connection
+	// when ctx ends, so that a server that never answers cannot hold
+	// a signalled einkterm.
+	stop := context.AfterFunc(ctx, func() { nc.Close() })
 	c, err := vnc.Connect(nc, s.opts)
+	stop()
 	if err != nil {
 		return err
 	}
