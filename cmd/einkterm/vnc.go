@@ -24,6 +24,15 @@ func init() {
 	})
 }
 
+const vncKeysHelp = `
+keys: typed keys go to the remote desktop; Ctrl-] then a key runs a command:
+  arrows or h j k l   move the viewport by half a screen (--scale 1:1)
+  f                   switch between fit and 1:1 scale
+  r                   full refresh of the panel
+  q                   quit
+  Ctrl-]              send Ctrl-] itself
+`
+
 type vncFlags struct {
 	displayFlags
 	logLevel  string
@@ -84,6 +93,11 @@ func runVNC(ctx context.Context, e *env, args []string) error {
 	var f vncFlags
 	fs := newFlagSet(e, "vnc", "host[:display] | host::port")
 	f.add(fs)
+	flagUsage := fs.Usage
+	fs.Usage = func() {
+		flagUsage()
+		fmt.Fprint(e.stderr, vncKeysHelp)
+	}
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -182,7 +196,9 @@ func (s *vncSession) connectLoop(ctx context.Context) error {
 	for attempt := 0; ; attempt++ {
 		err := s.connectOnce(ctx)
 		switch {
-		case err == nil, errors.Is(err, vnc.ErrQuit), ctx.Err() != nil:
+		case ctx.Err() != nil:
+			return signalStop(ctx)
+		case err == nil, errors.Is(err, vnc.ErrQuit):
 			return nil
 		case lost == nil && attempt == 0 && !isLost(err):
 			return err // the first connection failed: nothing to retry
@@ -201,10 +217,21 @@ func (s *vncSession) connectLoop(ctx context.Context) error {
 		fmt.Fprintf(s.e.stderr, "einkterm vnc: %v; reconnecting in %v\r\n", err, wait.Round(time.Second))
 		select {
 		case <-ctx.Done():
-			return nil
+			return signalStop(ctx)
 		case <-time.After(wait):
 		}
 	}
+}
+
+// signalStop returns an error naming the signal when one ended ctx, so
+// that einkterm exits with a failure status, and nil when ctx ended for
+// another reason, such as a caller's deadline.
+func signalStop(ctx context.Context) error {
+	cause := context.Cause(ctx)
+	if cause == nil || cause == ctx.Err() {
+		return nil
+	}
+	return fmt.Errorf("vnc: stopped by signal: %w", cause)
 }
 
 // errLost marks a connection that was up and then dropped.
