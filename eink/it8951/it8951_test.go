@@ -391,3 +391,19 @@ func TestA2AtUnalignedEdge(t *testing.T) {
 	}
 	checkRect(t, e, f, 0, "A2 inside", image.Rect(60, 90, 160, 130))
 }
+
+func TestSleepWake(t *testing.T) {
+	d, e, _ := newTest(t, 800, 600, "M641", Opts{})
+	f := bw(800, 600, 4, 1)
+	d.Refresh(f, f.Bounds(), display.ModeGC16)
+	if err := d.Sleep(); err != nil {
+		t.Fatal(err)
+	}
+	r := image.Rect(64, 64, 128, 96)
+	paneltest.Draw(f, r, 4, true)
+	if err := d.Refresh(f, r, display.ModeA2); err != nil {
+		t.Fatal(err)
+	}
+	d.Wait(t.Context())
+	check(t, e, f, 0, "after sleep and wake")
+}

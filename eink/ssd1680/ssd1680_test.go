@@ -198,22 +198,24 @@ func TestConnectError(t *testing.T) {
 }
 
 func TestSleepWakeClose(t *testing.T) {
-	d, e, _ := newTest(t, V4, 0, 0)
-	f := paneltest.Pattern(width, height, 1, 5)
-	d.Refresh(f, f.Bounds(), display.ModeFull)
-	if err := d.Sleep(); err != nil {
-		t.Fatal(err)
-	}
-	f.FillRect(image.Rect(8, 8, 40, 40), 0)
-	if err := d.Refresh(f, image.Rect(8, 8, 40, 40), display.ModePartial); err != nil {
-		t.Fatal(err)
-	}
-	if err := d.Close(); err != nil {
-		t.Fatal(err)
-	}
-	check(t, e, f, 0, "after close")
-	if last := e.Log[len(e.Log)-1]; last.Mode != "full" {
-		t.Errorf("last update %q, expected the full one of Close", last.Mode)
+	for _, v := range []Variant{V4, V3, V2} {
+		d, e, _ := newTest(t, v, 0, 0)
+		f := paneltest.Pattern(width, height, 1, 5)
+		d.Refresh(f, f.Bounds(), display.ModeFull)
+		if err := d.Sleep(); err != nil {
+			t.Fatal(err)
+		}
+		f.FillRect(image.Rect(8, 8, 40, 40), 0)
+		if err := d.Refresh(f, image.Rect(8, 8, 40, 40), display.ModePartial); err != nil {
+			t.Fatal(err)
+		}
+		if err := d.Close(); err != nil {
+			t.Fatal(err)
+		}
+		check(t, e, f, 0, v.String()+" after close")
+		if last := e.Log[len(e.Log)-1]; last.Mode != "full" {
+			t.Errorf("%s: last update %q, expected the full one of Close", v, last.Mode)
+		}
 	}
 }
 
