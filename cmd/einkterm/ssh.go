@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/einkterm/einkterm/cmd/internal/sshclient"
 	"github.com/einkterm/einkterm/display"
@@ -67,6 +68,12 @@ type sshTarget struct {
 }
 
 func runSSH(ctx context.Context, e *env, args []string) error {
+	// The logger, the login prompts and the refresh loop's log write to
+	// standard error from different goroutines.
+	locked := *e
+	locked.stderr = &lockedWriter{w: e.stderr}
+	e = &locked
+
 	var sf sshFlags
 	fs := newFlagSet(e, "ssh", "[user@]host [command]")
 	sf.add(fs)
@@ -116,19 +123,20 @@ func runSSH(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	// Reconnects ask nothing: the keyboard belongs to the session then.
+	// Reconnects ask their questions on the status line.
 	redial := cfg
-	redial.Prompt = nil
-	sc.panel, sc.fontSize, sc.log, sc.in, sc.banner = panel, sf.fontSize, log, in, e.banner
 	var link *sshLink
+	sc.panel, sc.fontSize, sc.log, sc.in, sc.banner = panel, sf.fontSize, log, in, e.banner
 	status, err := runSession(ctx, sc, func(ctx context.Context, cols, rows int) (remote, error) {
-		l, err := startLink(ctx, &sshLink{
-			dial:      func(ctx context.Context) (*sshclient.Client, error) { return sshclient.Dial(ctx, redial) },
+		l := &sshLink{
 			pty:       sshclient.PtyOptions{Cols: cols, Rows: rows, Command: command, Env: map[string]string{"LANG": langOf(e)}},
 			resume:    resume,
 			reconnect: !sf.noReconnect,
 			log:       log,
-		}, client)
+		}
+		redial.Prompt = linkPrompter{l}
+		l.dial = func(ctx context.Context) (*sshclient.Client, error) { return sshclient.Dial(ctx, redial) }
+		l, err := startLink(ctx, l, client)
 		if err != nil {
 			return nil, err
 		}
@@ -145,6 +153,18 @@ func runSSH(ctx context.Context, e *env, args []string) error {
 		return exitError{status}
 	}
 	return nil
+}
+
+// lockedWriter serializes writes to w.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
 
 // dialOnPanel logs in with the login's questions and errors shown on

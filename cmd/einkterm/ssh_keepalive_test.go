@@ -76,3 +76,42 @@ func TestSSHSilentLinkLoss(t *testing.T) {
 		t.Error("no recorded frame shows the link-down status line")
 	}
 }
+
+// TestSSHPasswordAskedOnReconnect restarts a password-only sshd: the
+// reconnect asks for the password on the status line and takes it from
+// the keys typed, which do not reach the session.
+func TestSSHPasswordAskedOnReconnect(t *testing.T) {
+	user, password := peertest.PasswordUser(t)
+	extra := []string{"PasswordAuthentication yes", "KbdInteractiveAuthentication no"}
+	s := peertest.StartSSHD(t, peertest.SSHDOptions{Extra: extra})
+	dir := t.TempDir()
+	logFile := filepath.Join(t.TempDir(), "einkterm.log")
+	run := startLive(t, "ssh", "--display", "record:"+dir, "--panel", testPanel,
+		"-F", "none", "--known-hosts", s.KnownHosts, "--no-agent", "-i", s.ClientKey+".missing",
+		"--log", logFile, "--log-level", "debug", user+"@"+s.Addr())
+	log := func() string { return readFile(logFile) + "\nstderr:\n" + run.stderr.String() }
+
+	run.typeKeys(t, password+"\r")
+	waitFor(t, "session start", 20*time.Second, func() bool { return strings.Contains(readFile(logFile), "session started") }, log)
+	s.Stop()
+	waitFor(t, "link down", 20*time.Second, func() bool { return strings.Contains(readFile(logFile), "link down") }, log)
+	peertest.StartSSHD(t, peertest.SSHDOptions{Extra: extra, Port: s.Port, HostKey: s.HostKey, ClientKey: s.ClientKey})
+	waitFor(t, "password question", 40*time.Second, func() bool {
+		return strings.Contains(readFile(logFile), "reconnect asks on the status line")
+	}, log)
+	run.typeKeys(t, password+"\r")
+	waitFor(t, "reconnect", 20*time.Second, func() bool { return strings.Contains(readFile(logFile), "msg=reconnected") }, log)
+	run.typeKeys(t, "echo after-$((1+1))\rexit\r")
+	if code := run.wait(t); code != 0 {
+		t.Errorf("exit status %d, want 0; stderr:\n%s", code, run.stderr.String())
+	}
+	if !strings.Contains(logLine(readFile(logFile), "msg=reconnected"), "queued_bytes=0 ") {
+		t.Errorf("the password was queued for the session:\n%s", logLine(readFile(logFile), "msg=reconnected"))
+	}
+	screen := readFile(filepath.Join(dir, "screen.txt"))
+	if !strings.Contains(screen, "after-2") {
+		t.Errorf("the session after the reconnect did not run the command:\n%s", screen)
+	}
+	checkNoSecret(t, password, map[string]string{"the debug log": readFile(logFile),
+		"stderr": run.stderr.String(), "screen.txt": screen})
+}

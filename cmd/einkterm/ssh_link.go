@@ -44,6 +44,10 @@ type sshLink struct {
 	// while the link is down.
 	downHead, downTail string
 
+	// prompt is the reconnect's open question, which takes the keys
+	// typed; nil when there is none.
+	prompt *linePrompt
+
 	// firstOutput is called on each output of the current session;
 	// after a reconnect it releases the queued input.
 	firstOutput func()
@@ -102,6 +106,9 @@ func (l *sshLink) Write(p []byte) (int, error) {
 	}
 	sess := l.sess
 	l.mu.Unlock()
+	if sess == nil && l.feedPrompt(p) {
+		return len(p), nil
+	}
 	if sess == nil || l.keys.pending() {
 		l.queue(p)
 		return len(p), nil
