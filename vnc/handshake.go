@@ -194,7 +194,8 @@ func checkSize(w, h, maxPixels int) error {
 	if w == 0 || h == 0 {
 		return fmt.Errorf("vnc: server framebuffer is %dx%d: nothing to show", w, h)
 	}
-	if w*h > maxPixels {
+	// In 64 bits, since 65535*65535 overflows a 32-bit int.
+	if int64(w)*int64(h) > int64(maxPixels) {
 		return fmt.Errorf("vnc: server framebuffer %dx%d exceeds the limit of %d pixels: lower the server's geometry or raise Options.MaxPixels",
 			w, h, maxPixels)
 	}

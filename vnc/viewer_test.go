@@ -445,3 +445,21 @@ func TestViewerUnaskedUpdatesAddNoRequests(t *testing.T) {
 		t.Errorf("%d requests after 5 updates for one request, want 1", n)
 	}
 }
+
+func TestCheckSizeLimits(t *testing.T) {
+	tests := []struct {
+		w, h int
+		ok   bool
+	}{
+		{800, 600, true},
+		{4096, 4096, true},
+		{4097, 4096, false},
+		{65535, 65535, false}, // overflows a 32-bit int
+		{0, 600, false},
+	}
+	for _, tt := range tests {
+		if err := checkSize(tt.w, tt.h, DefaultMaxPixels); (err == nil) != tt.ok {
+			t.Errorf("checkSize(%d, %d) = %v, want ok=%v", tt.w, tt.h, err, tt.ok)
+		}
+	}
+}

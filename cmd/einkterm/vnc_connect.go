@@ -79,6 +79,9 @@ func parseEncodings(s string) ([]int32, error) {
 // prompt on the terminal. A password is never taken from the command
 // line, where other users can read it.
 func (f *vncFlags) passwordSource(ctx context.Context, e *env, in *input) func() ([]byte, error) {
+	// A typed password is kept for reconnects, because the keyboard then
+	// belongs to the remote desktop.
+	var typed []byte
 	return func() ([]byte, error) {
 		if f.passwd != "" {
 			b, err := os.ReadFile(f.passwd)
@@ -90,12 +93,19 @@ func (f *vncFlags) passwordSource(ctx context.Context, e *env, in *input) func()
 		if pw := e.getenv(vncPasswordEnv); pw != "" {
 			return []byte(pw), nil
 		}
+		if typed != nil {
+			return typed, nil
+		}
 		if !isTerminal(e.stdin) {
 			return nil, fmt.Errorf("the server requires a password: use --passwd FILE or set %s", vncPasswordEnv)
 		}
 		p := &linePrompter{in: in.r, out: e.stderr, ctx: ctx}
 		pw, err := p.Secret("VNC password: ")
-		return []byte(pw), err
+		if err != nil {
+			return nil, err
+		}
+		typed = []byte(pw)
+		return typed, nil
 	}
 }
 
