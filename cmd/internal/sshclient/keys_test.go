@@ -4,6 +4,7 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/rsa"
+	"os"
 	"testing"
 
 	"golang.org/x/crypto/ssh"
@@ -32,4 +33,8 @@ func mustKey(t *testing.T, algo string) ssh.PublicKey {
 		t.Fatal(err)
 	}
 	return k
+}
+
+func writeFileString(name, data string) error {
+	return os.WriteFile(name, []byte(data), 0o600)
 }
