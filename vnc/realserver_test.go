@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"image"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -273,4 +274,42 @@ func TestRealServerKilledMidSession(t *testing.T) {
 		t.Errorf("Run took %v to notice the server died", d)
 	}
 	t.Logf("viewer reported: %v", err)
+}
+
+func TestRealServerKeysReachXterm(t *testing.T) {
+	srv := startXvnc(t, "640x480", "-SecurityTypes", "None")
+	dir := t.TempDir()
+	out := filepath.Join(dir, "out")
+	srv.xterm(t, "einkterm-keys", nil, "cd "+dir+" && PS1='$ ' exec bash --norc --noprofile")
+	// Without a window manager the keyboard focus follows the pointer.
+	srv.x(t, "xdotool", "mousemove", "50", "50")
+
+	sess, err := newSession(t, srv.addr, "640x480", Options{}, ViewerOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	go sess.loop.Run(ctx)
+	go sess.viewer.Run(ctx)
+
+	// Ctrl-U (a control byte) erases the line typed so far in bash.
+	// Shifted characters follow, and Ctrl-Left and Ctrl-Right, which
+	// move a word back and forth and so change nothing.
+	typed := "echo wrong\x15ECHO=$((6*7)); printf '%s:%s\\n' \"$ECHO\" Caps \x1b[1;5D\x1b[1;5C> out\r"
+	if err := sess.viewer.Input([]byte(typed)); err != nil {
+		t.Fatal(err)
+	}
+	want := "42:Caps\n"
+	var got []byte
+	for ctx.Err() == nil {
+		got, _ = os.ReadFile(out)
+		if string(got) == want {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if string(got) != want {
+		t.Errorf("file written through the xterm = %q, want %q", got, want)
+	}
 }
