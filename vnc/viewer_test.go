@@ -463,3 +463,75 @@ func TestCheckSizeLimits(t *testing.T) {
 		}
 	}
 }
+
+func TestViewerCommandKeys(t *testing.T) {
+	srv := &fakeServer{t: t, width: 320, height: 240, quiet: true}
+	keys := make(chan clientMsg, 16)
+	srv.serve = func(s *serverConn) error {
+		if _, err := s.nextRequest(); err != nil {
+			return err
+		}
+		s.sendUpdate(rect{r: image.Rect(0, 0, 320, 240), enc: rfb.EncodingZRLE, gray: halves})
+		for {
+			m, err := s.next()
+			if err != nil {
+				return nil
+			}
+			if m.typ == rfb.KeyEventMsg {
+				keys <- m
+			}
+		}
+	}
+	addr := srv.start()
+	s, err := newSession(t, addr, "160x120", Options{}, ViewerOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go s.loop.Run(ctx)
+	done := make(chan error, 1)
+	go func() { done <- s.viewer.Run(ctx) }()
+
+	waitPixel := func(x, y int, want uint8) {
+		t.Helper()
+		deadline := time.Now().Add(5 * time.Second)
+		for time.Now().Before(deadline) {
+			s.loop.Flush(ctx)
+			if s.rec.Image().GrayAt(x, y) == want {
+				return
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		t.Fatalf("panel pixel (%d,%d) = %d, want %d", x, y, s.rec.Image().GrayAt(x, y), want)
+	}
+	// Fit: the black left half covers panel columns 0 to 79.
+	waitPixel(100, 60, 15)
+	// 1:1 shows remote columns 0 to 159: all black.
+	s.viewer.Input([]byte{CommandKey, 'f'})
+	waitPixel(100, 60, 0)
+	// Half a screen right shows remote columns 80 to 239: white from
+	// panel column 80.
+	s.viewer.Input([]byte("\x1d\x1b[C"))
+	waitPixel(100, 60, 15)
+	waitPixel(60, 60, 0)
+	// Ctrl-] twice sends Ctrl-], which no command swallowed.
+	s.viewer.Input([]byte{CommandKey, CommandKey})
+	select {
+	case m := <-keys:
+		if m.keysym != XKControlL || !m.down {
+			t.Errorf("first key event %+v, want Control_L down", m)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Ctrl-] Ctrl-] sent no key")
+	}
+	s.viewer.Input([]byte{CommandKey, 'q'})
+	select {
+	case err := <-done:
+		if !errors.Is(err, ErrQuit) {
+			t.Errorf("Run = %v after the quit command, want ErrQuit", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("quit command did not stop Run")
+	}
+}
