@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/einkterm/einkterm/cmd/internal/sshclient"
 	"github.com/einkterm/einkterm/display"
@@ -40,6 +41,7 @@ type sshFlags struct {
 	knownHosts  string
 	noAgent     bool
 	escape      string
+	escapeSet   bool // -e was given, so ssh_config's EscapeChar is ignored
 	resume      string
 	noReconnect bool
 }
@@ -54,7 +56,7 @@ func (s *sshFlags) add(fs *flag.FlagSet) {
 	fs.StringVar(&s.configFile, "F", "", "ssh_config file to read instead of ~/.ssh/config and /etc/ssh/ssh_config; none reads no file")
 	fs.StringVar(&s.knownHosts, "known-hosts", "", "known_hosts file (default ~/.ssh/known_hosts), as -o UserKnownHostsFile")
 	fs.BoolVar(&s.noAgent, "no-agent", false, "do not use ssh-agent, as -o IdentityAgent=none")
-	fs.StringVar(&s.escape, "e", "~", "escape character typed after a newline (~. quits, ~? helps), ^X for a control character, or none")
+	fs.StringVar(&s.escape, "e", "~", "escape character typed after a newline (~. quits, ~? helps), ^X for a control character, or none (default: EscapeChar from ssh_config, else ~)")
 	fs.StringVar(&s.resume, "resume", "", `command to run after a reconnect, such as "tmux new -A -s main", and at first when no command is given (default: EinktermResume from ssh_config)`)
 	fs.BoolVar(&s.noReconnect, "no-reconnect", false, "end the session when the link drops instead of reconnecting")
 }
@@ -81,16 +83,16 @@ func runSSH(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	escape, err := parseEscapeChar(sf.escape)
-	if err != nil {
-		return err
-	}
 	log, closeLog, err := sf.logger(e)
 	if err != nil {
 		return err
 	}
 	defer closeLog()
 	resolved, resume, err := sf.resolve(e, target, log)
+	if err != nil {
+		return err
+	}
+	escape, err := parseEscapeChar(sf.escape)
 	if err != nil {
 		return err
 	}
@@ -201,6 +203,7 @@ func (s *sshFlags) parse(fs *flag.FlagSet, args []string) (sshTarget, error) {
 		return sshTarget{}, err
 	}
 	t := sshTarget{command: strings.Join(fs.Args(), " ")}
+	fs.Visit(func(f *flag.Flag) { s.escapeSet = s.escapeSet || f.Name == "e" })
 	opts, err := s.optionMap()
 	if err != nil {
 		return t, err
@@ -317,6 +320,14 @@ func (s *sshFlags) resolve(e *env, t sshTarget, log *slog.Logger) (sshclient.Res
 	if err != nil {
 		return r, "", err
 	}
+	if settings.Get(t.alias, "ServerAliveInterval") == "" {
+		r.KeepAlive = defaultKeepAlive
+	}
+	if !s.escapeSet {
+		if c := settings.Get(t.alias, "EscapeChar"); c != "" {
+			s.escape = c
+		}
+	}
 	resume := s.resume
 	if resume == "" {
 		resume = settings.Get(t.alias, resumeOption)
@@ -324,13 +335,20 @@ func (s *sshFlags) resolve(e *env, t sshTarget, log *slog.Logger) (sshclient.Res
 	return r, resume, nil
 }
 
+// defaultKeepAlive is the keepalive interval when ssh_config sets none.
+// OpenSSH sends none by default. Go's TCP keepalives (15 s idle, then 9
+// probes 15 s apart, per the net package) would notice a silently
+// dropped link only after about 150 s; this interval with
+// ServerAliveCountMax 3 notices it within about 60 s.
+const defaultKeepAlive = 15 * time.Second
+
 // resumeOption is einkterm's own ssh_config keyword for --resume. OpenSSH
 // rejects unknown keywords, so a config shared with it needs
 // "IgnoreUnknown EinktermResume" above it.
 const resumeOption = "EinktermResume"
 
 func supportedOption(k string) bool {
-	if strings.EqualFold(k, resumeOption) {
+	if strings.EqualFold(k, resumeOption) || strings.EqualFold(k, "EscapeChar") {
 		return true
 	}
 	for _, s := range sshclient.Supported {

@@ -2,9 +2,13 @@ package main
 
 import (
 	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestSSHCommandLine(t *testing.T) {
@@ -85,5 +89,42 @@ func TestPromptSecretNoEcho(t *testing.T) {
 	rest, _ := io.ReadAll(p.in)
 	if string(rest) != "next" {
 		t.Errorf("prompt read past the answer: %q left", rest)
+	}
+}
+
+func TestSSHEscapeCharFromConfig(t *testing.T) {
+	config := filepath.Join(t.TempDir(), "config")
+	if err := os.WriteFile(config, []byte("Host h\n    EscapeChar ^]\n    ServerAliveInterval 0\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		args      []string
+		escape    string
+		keepAlive time.Duration
+	}{
+		{[]string{"-F", config, "h"}, "^]", 0},
+		{[]string{"-F", config, "-e", "~", "h"}, "~", 0},
+		{[]string{"-F", "none", "h"}, "~", defaultKeepAlive},
+		{[]string{"-F", "none", "-o", "ServerAliveInterval=5", "h"}, "~", 5 * time.Second},
+	}
+	for _, tt := range tests {
+		var sf sshFlags
+		e := &env{stderr: io.Discard, getenv: func(string) string { return "" }}
+		fs := newFlagSet(e, "ssh", "")
+		sf.add(fs)
+		target, err := sf.parse(fs, tt.args)
+		if err != nil {
+			t.Fatalf("%q: %v", tt.args, err)
+		}
+		r, _, err := sf.resolve(e, target, slog.New(slog.DiscardHandler))
+		if err != nil {
+			t.Fatalf("%q: %v", tt.args, err)
+		}
+		if sf.escape != tt.escape {
+			t.Errorf("%q: escape %q, want %q", tt.args, sf.escape, tt.escape)
+		}
+		if r.KeepAlive != tt.keepAlive {
+			t.Errorf("%q: keepalive %v, want %v", tt.args, r.KeepAlive, tt.keepAlive)
+		}
 	}
 }

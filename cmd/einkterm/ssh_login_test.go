@@ -27,7 +27,7 @@ func checkNoSecret(t *testing.T, secret string, texts map[string]string) {
 }
 
 func TestSSHSttySizeIsPanelGrid(t *testing.T) {
-	s := peertest.StartSSHD(t, peertest.SSHDOptions{})
+	s := peertest.StartSSHD(t, peertest.SSHDOptions{Extra: []string{"AcceptEnv LANG"}})
 	dir := t.TempDir()
 	cols, rows, _, _ := panelGrid(t)
 	args := append(sshArgs(s, dir), "stty size; echo TERM=$TERM LANG=$LANG")
@@ -40,8 +40,15 @@ func TestSSHSttySizeIsPanelGrid(t *testing.T) {
 	if _, _, ok := rec.findLine(want); !ok {
 		t.Errorf("stty size is not %q, the panel's rows and columns:\n%s", want, strings.Join(rec.screen, "\n"))
 	}
-	if _, _, ok := rec.findLine("TERM=xterm-256color"); !ok {
+	if _, _, ok := rec.findLine("TERM=xterm-256color "); !ok {
 		t.Errorf("remote TERM is not xterm-256color:\n%s", strings.Join(rec.screen, "\n"))
+	}
+	lang := os.Getenv("LANG")
+	if lang == "" {
+		lang = "C.UTF-8"
+	}
+	if _, _, ok := rec.findLine("LANG=" + lang); !ok {
+		t.Errorf("remote LANG is not %s:\n%s", lang, strings.Join(rec.screen, "\n"))
 	}
 }
 
