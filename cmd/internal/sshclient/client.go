@@ -30,7 +30,13 @@ type Config struct {
 	Keys *KeyCache
 
 	// KnownHosts is the known_hosts file; empty means ~/.ssh/known_hosts.
+	// New host keys are recorded in it.
 	KnownHosts string
+
+	// MoreKnownHosts are known_hosts files that are read but never
+	// written, such as the other UserKnownHostsFile entries and
+	// GlobalKnownHostsFile; missing ones are skipped. Nil means none.
+	MoreKnownHosts []string
 
 	// HostKeyPolicy is what to do with an unknown or changed host key;
 	// the zero value asks, like OpenSSH's StrictHostKeyChecking ask.
@@ -173,7 +179,7 @@ func login(ctx context.Context, c Config, via *ssh.Client) (*ssh.Client, error) 
 	if c.Prompt != nil {
 		c.Prompt = &pausingPrompter{inner: c.Prompt, conn: conn, timeout: c.Timeout}
 	}
-	hk := &hostKeys{file: c.KnownHosts, prompt: c.Prompt, policy: c.HostKeyPolicy,
+	hk := &hostKeys{file: c.KnownHosts, extra: c.MoreKnownHosts, prompt: c.Prompt, policy: c.HostKeyPolicy,
 		hash: c.HashKnownHosts, log: c.Logger}
 	callback, err := hk.callback()
 	if err != nil {

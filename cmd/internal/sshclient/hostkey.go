@@ -93,7 +93,8 @@ func (e *HostKeyError) Error() string {
 
 // hostKeys checks host keys against a known_hosts file.
 type hostKeys struct {
-	file   string
+	file   string   // where new keys are recorded
+	extra  []string // more files that are only read
 	prompt Prompter
 	policy HostKeyPolicy
 	hash   bool
@@ -112,14 +113,27 @@ func (h *hostKeys) mismatch() bool {
 // callback returns the ssh.HostKeyCallback for the file. A missing file
 // counts as empty.
 func (h *hostKeys) callback() (ssh.HostKeyCallback, error) {
-	if _, err := os.Stat(h.file); errors.Is(err, os.ErrNotExist) {
+	files := h.existing()
+	if len(files) == 0 {
 		return h.check(nil), nil
 	}
-	known, err := knownhosts.New(h.file)
+	known, err := knownhosts.New(files...)
 	if err != nil {
-		return nil, fmt.Errorf("sshclient: reading %s: %w", h.file, err)
+		return nil, fmt.Errorf("sshclient: reading %s: %w", strings.Join(files, ", "), err)
 	}
 	return h.check(known), nil
+}
+
+// existing returns the known_hosts files that exist: the user's file
+// first, then the read-only ones.
+func (h *hostKeys) existing() []string {
+	var files []string
+	for _, f := range append([]string{h.file}, h.extra...) {
+		if _, err := os.Stat(f); err == nil {
+			files = append(files, f)
+		}
+	}
+	return files
 }
 
 func (h *hostKeys) check(known ssh.HostKeyCallback) ssh.HostKeyCallback {
@@ -221,7 +235,11 @@ func (h *hostKeys) askUnknown(host string, remote net.Addr, key ssh.PublicKey) e
 // host, in file order, so the server is asked for a key that can be
 // checked. It returns nil when the host is unknown.
 func (h *hostKeys) preferredAlgorithms(host string) []string {
-	known, err := knownhosts.New(h.file)
+	files := h.existing()
+	if len(files) == 0 {
+		return nil
+	}
+	known, err := knownhosts.New(files...)
 	if err != nil {
 		return nil
 	}

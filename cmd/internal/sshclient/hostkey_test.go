@@ -229,3 +229,30 @@ func TestSlowAnswerOutlastsTimeout(t *testing.T) {
 		t.Errorf("output %q", got)
 	}
 }
+
+func TestHostKeyGlobalFile(t *testing.T) {
+	s := peertest.StartSSHD(t, peertest.SSHDOptions{})
+	global := filepath.Join(t.TempDir(), "ssh_known_hosts")
+	writeKnownHosts(t, global, hostPattern(s)+" "+s.HostPub)
+	os.Remove(s.KnownHosts)
+	cfg := keyConfig(s)
+	cfg.HostKeyPolicy = HostKeyStrict
+	cfg.MoreKnownHosts = []string{filepath.Join(t.TempDir(), "missing"), global}
+	c := dial(t, cfg)
+	if got := run(t, c, "echo global"); got != "global\n" {
+		t.Errorf("output %q", got)
+	}
+	if _, err := os.Stat(s.KnownHosts); err == nil {
+		t.Error("a host known from the global file was recorded in the user's file")
+	}
+
+	// A changed key in the global file is rejected too.
+	other := peertest.StartSSHD(t, peertest.SSHDOptions{})
+	writeKnownHosts(t, global, hostPattern(s)+" "+other.HostPub)
+	cfg.HostKeyPolicy = HostKeyAsk
+	_, err := Dial(context.Background(), cfg)
+	var changed *ChangedKeyError
+	if !errors.As(err, &changed) || changed.File != global {
+		t.Errorf("error %v, want a changed key at %s", err, global)
+	}
+}

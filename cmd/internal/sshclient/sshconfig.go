@@ -81,7 +81,8 @@ func (s *Settings) GetAll(alias, keyword string) []string {
 var Supported = []string{
 	"HostName", "User", "Port", "IdentityFile", "IdentityAgent",
 	"ProxyJump", "ServerAliveInterval", "ServerAliveCountMax",
-	"StrictHostKeyChecking", "UserKnownHostsFile", "HashKnownHosts",
+	"StrictHostKeyChecking", "UserKnownHostsFile", "GlobalKnownHostsFile",
+	"HashKnownHosts",
 	"ConnectTimeout", "RemoteCommand",
 }
 
@@ -171,6 +172,16 @@ func (s *Settings) resolve(alias string) (Resolved, error) {
 	}
 	if f := strings.Fields(s.Get(alias, "UserKnownHostsFile")); len(f) > 0 {
 		r.KnownHosts = expandTokens(f[0], tok)
+		for _, name := range f[1:] {
+			r.MoreKnownHosts = append(r.MoreKnownHosts, expandTokens(name, tok))
+		}
+	}
+	global := s.Get(alias, "GlobalKnownHostsFile")
+	if global == "" {
+		global = "/etc/ssh/ssh_known_hosts /etc/ssh/ssh_known_hosts2"
+	}
+	for _, name := range strings.Fields(global) {
+		r.MoreKnownHosts = append(r.MoreKnownHosts, expandTokens(name, tok))
 	}
 
 	if r.HostKeyPolicy, err = ParseHostKeyPolicy(s.Get(alias, "StrictHostKeyChecking")); err != nil {

@@ -89,6 +89,10 @@ func TestResolveHostPatterns(t *testing.T) {
 	if lab.Host != "db.lab" || lab.User != "labuser" || lab.KnownHosts != "/lab/known_hosts" || !lab.HashKnownHosts {
 		t.Errorf("db.lab resolved to %+v", lab.Config)
 	}
+	wantMore := []string{"/lab/other", "/etc/ssh/ssh_known_hosts", "/etc/ssh/ssh_known_hosts2"}
+	if !reflect.DeepEqual(lab.MoreKnownHosts, wantMore) {
+		t.Errorf("db.lab reads known_hosts %v, want %v", lab.MoreKnownHosts, wantMore)
+	}
 	nolab, err := s.Resolve("nolab.lab")
 	if err != nil {
 		t.Fatal(err)
