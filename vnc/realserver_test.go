@@ -80,28 +80,37 @@ func TestRealServersShowKnownContent(t *testing.T) {
 		start func(t *testing.T) *xServer
 		pw    string
 		encs  []int32
+		pf    *rfb.PixelFormat
 	}{
 		{"Xvnc None ZRLE", func(t *testing.T) *xServer {
 			return startXvnc(t, "640x480", "-SecurityTypes", "None")
-		}, "", nil},
+		}, "", nil, nil},
 		{"Xvnc None Raw", func(t *testing.T) *xServer {
 			return startXvnc(t, "640x480", "-SecurityTypes", "None")
-		}, "", []int32{rfb.EncodingRaw}},
+		}, "", []int32{rfb.EncodingRaw}, nil},
 		{"Xvnc VncAuth", func(t *testing.T) *xServer {
 			return startXvnc(t, "640x480", "-SecurityTypes", "VncAuth", "-PasswordFile", vncpasswdFile(t, "eink-pw"))
-		}, "eink-pw", nil},
+		}, "eink-pw", nil, nil},
 		{"x11vnc nopw", func(t *testing.T) *xServer {
 			return startX11vnc(t, "640x480", "-nopw")
-		}, "", nil},
+		}, "", nil, nil},
 		{"x11vnc rfbauth", func(t *testing.T) *xServer {
 			return startX11vnc(t, "640x480", "-rfbauth", storepasswdFile(t, "x11-pw"))
-		}, "x11-pw", nil},
+		}, "x11-pw", nil, nil},
+		{"Xvnc 16 bpp ZRLE", func(t *testing.T) *xServer {
+			return startXvnc(t, "640x480", "-SecurityTypes", "None")
+		}, "", nil, &rfb.PixelFormat16},
+		{"x11vnc 8 bpp Raw", func(t *testing.T) *xServer {
+			return startX11vnc(t, "640x480", "-nopw")
+		}, "", []int32{rfb.EncodingRaw}, &rfb.PixelFormat8},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := tt.start(t)
 			knownDesktop(t, srv)
-			opts := Options{Encodings: tt.encs}
+			// The known content is black and white, which every pixel
+			// format carries exactly.
+			opts := Options{Encodings: tt.encs, PixelFormat: tt.pf}
 			if tt.pw != "" {
 				opts.Password = func() ([]byte, error) { return []byte(tt.pw), nil }
 			}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/einkterm/einkterm/display"
 	"github.com/einkterm/einkterm/vnc"
+	"github.com/einkterm/einkterm/vnc/rfb"
 )
 
 func init() {
@@ -44,6 +45,7 @@ type vncFlags struct {
 	scale     string
 	dither    string
 	exclusive bool
+	bpp       int
 	reconnect time.Duration
 }
 
@@ -59,6 +61,7 @@ func (f *vncFlags) add(fs *flag.FlagSet) {
 	fs.StringVar(&f.encodings, "encodings", "zrle,copyrect,raw", "pixel encodings to offer, best first: zrle, copyrect, raw")
 	fs.StringVar(&f.scale, "scale", "fit", "fit: scale the desktop to the panel; 1:1: show it pixel for pixel in a viewport moved with Ctrl-] and the arrows")
 	fs.StringVar(&f.dither, "dither", "ordered", "ordered: 8x8 Bayer dither for gray; none: nearest level, crisper text")
+	fs.IntVar(&f.bpp, "bpp", 32, "bits per pixel on the wire: 32 (24-bit colour), 16 (RGB 5-6-5) or 8 (BGR 2-3-3), which halves or quarters Raw traffic on slow links")
 	fs.BoolVar(&f.exclusive, "exclusive", false, "ask the server to disconnect its other viewers")
 	fs.DurationVar(&f.reconnect, "reconnect", 0, "when the connection drops, retry for this long before exiting (0: exit at once)")
 }
@@ -66,6 +69,18 @@ func (f *vncFlags) add(fs *flag.FlagSet) {
 func (f *vncFlags) logger(e *env) (*slog.Logger, func(), error) {
 	s := sessionFlags{logLevel: f.logLevel, logFile: f.logFile}
 	return s.logger(e)
+}
+
+func (f *vncFlags) pixelFormat() (*rfb.PixelFormat, error) {
+	switch f.bpp {
+	case 32:
+		return &rfb.PixelFormat32, nil
+	case 16:
+		return &rfb.PixelFormat16, nil
+	case 8:
+		return &rfb.PixelFormat8, nil
+	}
+	return nil, fmt.Errorf("invalid --bpp %d: use 32, 16 or 8", f.bpp)
 }
 
 func (f *vncFlags) viewOptions() (vnc.ViewOptions, error) {
@@ -117,6 +132,10 @@ func runVNC(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	pf, err := f.pixelFormat()
+	if err != nil {
+		return err
+	}
 	log, closeLog, err := f.logger(e)
 	if err != nil {
 		return err
@@ -144,10 +163,11 @@ func runVNC(ctx context.Context, e *env, args []string) error {
 	s := &vncSession{
 		e: e, f: &f, addr: addr, dial: dial, panel: panel, log: log,
 		opts: vnc.Options{
-			Password:  f.passwordSource(ctx, e, in),
-			Exclusive: f.exclusive,
-			Encodings: encs,
-			Logger:    log,
+			Password:    f.passwordSource(ctx, e, in),
+			Exclusive:   f.exclusive,
+			Encodings:   encs,
+			PixelFormat: pf,
+			Logger:      log,
 		},
 		vopts: vopts,
 	}

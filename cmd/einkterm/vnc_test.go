@@ -158,7 +158,7 @@ func TestVNCCommandPasswordSources(t *testing.T) {
 	t.Run("environment", func(t *testing.T) {
 		dir := t.TempDir()
 		code, stderr := runVNCCommand(t, 3*time.Second, map[string]string{vncPasswordEnv: "cmd-pw"},
-			"--display", "record:"+dir, "--panel", "640x480", target)
+			"--display", "record:"+dir, "--panel", "640x480", "--bpp", "8", "--encodings", "raw", target)
 		if code != 0 {
 			t.Fatalf("exit status %d: %s", code, stderr)
 		}
