@@ -82,11 +82,23 @@ func (d *displayFlags) open(e *env, log *slog.Logger) (display.Panel, error) {
 		return nil, fmt.Errorf("invalid --rotate %d: use 0, 90, 180 or 270", d.rotation)
 	}
 	spec := d.display
-	if spec == "" {
-		spec = defaultDisplay(e)
+	if spec != "" {
+		return d.openSpec(spec, info, e, log)
 	}
-	name, arg, _ := strings.Cut(spec, ":")
-	arg, rawQuery, _ := strings.Cut(arg, "?")
+	spec = defaultDisplay(e)
+	p, err := d.openSpec(spec, info, e, log)
+	if err != nil && spec != fallbackDisplay {
+		// A desktop whose X server does not answer still gets a session.
+		fmt.Fprintf(e.stderr, "einkterm: %s failed (%v); using %s\n", spec, err, fallbackDisplay)
+		return d.openSpec(fallbackDisplay, info, e, log)
+	}
+	return p, err
+}
+
+// openSpec opens one --display value: KIND[:ARG][?QUERY].
+func (d *displayFlags) openSpec(spec string, info display.Info, e *env, log *slog.Logger) (display.Panel, error) {
+	head, rawQuery, _ := strings.Cut(spec, "?")
+	name, arg, _ := strings.Cut(head, ":")
 	query, err := url.ParseQuery(rawQuery)
 	if err != nil {
 		return nil, fmt.Errorf("invalid --display %q: %v", spec, err)
@@ -135,8 +147,12 @@ func defaultDisplay(e *env) string {
 	if sim && desktop {
 		return "sim"
 	}
-	return "record:einkterm-record"
+	return fallbackDisplay
 }
+
+// fallbackDisplay is the display when no other exists: the headless
+// recorder writing into ./einkterm-record.
+const fallbackDisplay = "record:einkterm-record"
 
 func init() {
 	registerDisplay(displayKind{

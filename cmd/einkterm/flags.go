@@ -120,7 +120,7 @@ func announceDisplay(e *env, chosen string, p interface{}) {
 	if chosen != "" {
 		return
 	}
-	if d, ok := p.(interface{ Dir() string }); ok {
+	if d, ok := p.(interface{ Dir() string }); ok && d.Dir() != "" {
 		fmt.Fprintf(e.stderr, "einkterm: no display found; recording the panel to %s (use --display to choose)\n", d.Dir())
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/einkterm/einkterm/display"
@@ -114,6 +115,11 @@ func runSession(ctx context.Context, cfg sessionConfig, start startRemote) (int,
 	}
 
 	status, err := waitRemote(ctx, r)
+	if keys.panelClosed.Load() && err == nil {
+		// The user closed the panel's window: a normal end, whatever
+		// the hang-up made the remote program return.
+		status = 0
+	}
 
 	// Output written before the exit is still in flight; take what
 	// arrives within a moment, then show the final frame.
@@ -169,6 +175,10 @@ type keyForwarder struct {
 	loop        *display.Loop
 	fullRefresh []byte
 	log         *slog.Logger
+
+	// panelClosed is set when the panel's own keyboard closed, which
+	// happens when the user closes the simulator window.
+	panelClosed atomic.Bool
 }
 
 // forwardInput copies keystrokes from in to the remote. At end of input
@@ -215,6 +225,7 @@ func (k *keyForwarder) forwardKeyboard(kb display.Keyboard) {
 	for b := range kb.Input() {
 		k.send(b)
 	}
+	k.panelClosed.Store(true)
 	k.remote.Close()
 }
 

@@ -12,7 +12,7 @@ import (
 func init() {
 	registerDisplay(displayKind{
 		name:  "sim",
-		usage: "sim[:?zoom=N&outlines=1]",
+		usage: "sim[?zoom=N&outlines=1]",
 		open:  openSim,
 	})
 }
@@ -22,7 +22,7 @@ func init() {
 // outlines of refresh regions start shown (F12 toggles them).
 func openSim(arg string, q url.Values, o displayOptions) (display.Panel, error) {
 	if arg != "" {
-		return nil, fmt.Errorf("--display sim takes no folder, got %q: use sim or sim:?zoom=2", arg)
+		return nil, fmt.Errorf("--display sim takes no folder, got %q: use sim or sim?zoom=2", arg)
 	}
 	opts := sim.Options{Logger: o.Logger}
 	if z := q.Get("zoom"); z != "" {
