@@ -143,7 +143,7 @@ func runSSH(ctx context.Context, e *env, args []string) error {
 			return nil, err
 		}
 		link = l
-		return &escapeRemote{sshLink: l, filter: newEscapeFilter(escape)}, nil
+		return &escapeRemote{sshLink: l, filter: newEscapeFilter(escape), in: in}, nil
 	})
 	if link != nil && link.userEnd {
 		fmt.Fprintf(e.stderr, "Connection to %s closed.\r\n", cfg.Host)

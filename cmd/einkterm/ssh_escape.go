@@ -9,12 +9,15 @@ const (
 	escapeNone       escapeAction = iota
 	escapeDisconnect              // ~.
 	escapeHelp                    // ~?
+	escapeLarger                  // ~+, an einkterm addition
+	escapeSmaller                 // ~-, an einkterm addition
 )
 
 // escapeFilter finds OpenSSH's escape sequences in typed input: the
 // escape character (normally ~) right after a newline, or first of all,
 // followed by '.' to disconnect, '?' for help, or itself to send it once.
-// Any other byte after it is sent together with the escape character.
+// einkterm adds '+' and '-' to change the font size. Any other byte
+// after it is sent together with the escape character.
 type escapeFilter struct {
 	char       byte // zero turns escapes off
 	lineStart  bool // the previous byte ended a line
@@ -44,8 +47,9 @@ func (f *escapeFilter) feed(p []byte) (sends [][]byte, actions []escapeAction) {
 				sends, actions = append(sends, out), append(actions, escapeDisconnect)
 				out = nil
 				continue
-			case '?':
-				sends, actions = append(sends, out), append(actions, escapeHelp)
+			case '?', '+', '-':
+				act := map[byte]escapeAction{'?': escapeHelp, '+': escapeLarger, '-': escapeSmaller}[c]
+				sends, actions = append(sends, out), append(actions, act)
 				out = nil
 				f.lineStart = true
 				continue
@@ -73,9 +77,11 @@ func escapeHelpText(char byte) string {
 	return fmt.Sprintf("\r\nSupported escape sequences:\r\n"+
 		" %s.   - terminate connection\r\n"+
 		" %s?   - this message\r\n"+
+		" %s+   - larger font (einkterm)\r\n"+
+		" %s-   - smaller font (einkterm)\r\n"+
 		" %s%s   - send the escape character by typing it twice\r\n"+
 		"(Note that escapes are only recognized immediately after newline.)\r\n",
-		e, e, e, e)
+		e, e, e, e, e, e)
 }
 
 // escapeRemote applies the escape filter to the keystrokes of an SSH
@@ -83,6 +89,7 @@ func escapeHelpText(char byte) string {
 type escapeRemote struct {
 	*sshLink
 	filter *escapeFilter
+	in     *input // holds the session's terminal, for ~+ and ~-
 }
 
 // Write sends p without its escape sequences and carries them out.
@@ -100,9 +107,56 @@ func (e *escapeRemote) Write(p []byte) (int, error) {
 			return len(p), nil
 		case escapeHelp:
 			e.sshLink.inject(escapeHelpText(e.filter.char))
+		case escapeLarger, escapeSmaller:
+			e.zoom(actions[i] == escapeLarger)
 		}
 	}
 	return len(p), nil
+}
+
+// zoom moves the terminal's font one bundled size up or down and sends
+// the new size in cells to the server.
+func (e *escapeRemote) zoom(larger bool) {
+	if e.in == nil {
+		return
+	}
+	t := e.in.term.Load()
+	if t == nil {
+		return
+	}
+	size := nextFontSize(t.CellSize().Y, larger)
+	cols, rows, err := t.SetFontSize(size)
+	if err != nil {
+		e.log.Warn("font size not changed", "size", size, "err", err)
+		return
+	}
+	e.log.Info("font size changed", "height", size, "cols", cols, "rows", rows)
+	if err := e.sshLink.Resize(cols, rows); err != nil {
+		e.log.Warn("window-change request failed", "err", err)
+	}
+}
+
+// fontHeights are the cell heights the zoom escapes step through: the
+// bundled Terminus Font sizes.
+var fontHeights = []int{12, 14, 16, 18, 20, 22, 24, 28, 32}
+
+// nextFontSize returns the next height above or below current, or the
+// end of the list.
+func nextFontSize(current int, larger bool) int {
+	if larger {
+		for _, h := range fontHeights {
+			if h > current {
+				return h
+			}
+		}
+		return fontHeights[len(fontHeights)-1]
+	}
+	for i := len(fontHeights) - 1; i >= 0; i-- {
+		if fontHeights[i] < current {
+			return fontHeights[i]
+		}
+	}
+	return fontHeights[0]
 }
 
 // parseEscapeChar parses -e: a single character, ^X for a control

@@ -23,6 +23,7 @@ func TestEscapeFilter(t *testing.T) {
 		{"tilde then other", '~', []string{"\r~x"}, "\r~x", nil},
 		{"split across reads", '~', []string{"ab\r", "~", "."}, "ab\r", []escapeAction{escapeDisconnect}},
 		{"tilde then newline", '~', []string{"~\r~."}, "~\r", []escapeAction{escapeDisconnect}},
+		{"font size", '~', []string{"~+a\r~-"}, "a\r", []escapeAction{escapeLarger, escapeSmaller}},
 		{"escapes off", 0, []string{"~.\r~?"}, "~.\r~?", nil},
 		{"other escape char", 0x1d, []string{"~.\r\x1d."}, "~.\r", []escapeAction{escapeDisconnect}},
 	}
@@ -55,6 +56,22 @@ func TestEscapeFilter(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestNextFontSize(t *testing.T) {
+	tests := []struct {
+		current int
+		larger  bool
+		want    int
+	}{
+		{16, true, 18}, {16, false, 14}, {32, true, 32}, {12, false, 12},
+		{13, true, 14}, {13, false, 12}, {64, false, 32},
+	}
+	for _, tt := range tests {
+		if got := nextFontSize(tt.current, tt.larger); got != tt.want {
+			t.Errorf("nextFontSize(%d, %v) = %d, want %d", tt.current, tt.larger, got, tt.want)
+		}
 	}
 }
 

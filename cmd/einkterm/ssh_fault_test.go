@@ -169,13 +169,21 @@ func panelGrid(t *testing.T) (cols, rows int, ref *term.Terminal, info display.I
 // it.
 func framesShowing(t *testing.T, dir string, row, col int, s string) []string {
 	t.Helper()
+	return framesWithText(t, dir, row, col, "\x1b[7m"+s, len(s))
+}
+
+// framesWithText returns the recorded frames whose n cells at row, col
+// are what the emulator draws for text (which may start with SGR
+// sequences).
+func framesWithText(t *testing.T, dir string, row, col int, text string, n int) []string {
+	t.Helper()
 	_, _, ref, info := panelGrid(t)
-	ref.Write([]byte("\x1b[?25l" + cup(row, col) + "\x1b[7m" + s))
+	ref.Write([]byte("\x1b[?25l" + cup(row, col) + text))
 	frame := display.NewFrame(info.Width, info.Height, info.Depth)
 	ref.Render(frame)
 	want := frame.Gray()
 	cell := ref.CellSize()
-	r := image.Rect(col*cell.X, row*cell.Y, (col+len(s))*cell.X, (row+1)*cell.Y)
+	r := image.Rect(col*cell.X, row*cell.Y, (col+n)*cell.X, (row+1)*cell.Y)
 
 	names, _ := filepath.Glob(filepath.Join(dir, "frame-*.png"))
 	sort.Strings(names)

@@ -6,8 +6,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/einkterm/einkterm/deploy/peertest"
+	"github.com/einkterm/einkterm/term"
 )
 
 // baseSSHArgs are the flags of a test login without the key and target.
@@ -211,5 +213,38 @@ func TestSSHEscapeHelpAndTilde(t *testing.T) {
 	}
 	if _, _, ok := rec.findLine("~?echo"); ok {
 		t.Errorf("~? reached the remote shell:\n%s", strings.Join(rec.screen, "\n"))
+	}
+}
+
+// TestSSHSttySizeAfterZoom changes the font with ~+ mid-session: the
+// remote pty's size follows the panel's new grid through a
+// window-change request.
+func TestSSHSttySizeAfterZoom(t *testing.T) {
+	s := peertest.StartSSHD(t, peertest.SSHDOptions{})
+	dir := t.TempDir()
+	cols, rows, ref, info := panelGrid(t)
+	run := startLive(t, append(sshArgs(s, dir+"?frames=1"), "stty size; read x; stty size")...)
+	before := fmt.Sprintf("%d %d", rows, cols)
+	waitFor(t, "first stty size on the panel", 20*time.Second, func() bool {
+		return len(framesWithText(t, dir, 0, 0, before, len(before))) > 0
+	}, func() string { return run.stderr.String() })
+
+	run.typeKeys(t, "~+\r")
+	if code := run.wait(t); code != 0 {
+		t.Fatalf("exit status %d; stderr:\n%s", code, run.stderr.String())
+	}
+	larger, err := term.New(term.Options{Width: info.Width, Height: info.Height, Depth: info.Depth,
+		FontSize: nextFontSize(ref.CellSize().Y, true)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	newCols, newRows := larger.Size()
+	if newCols >= cols || newRows >= rows {
+		t.Fatalf("a larger font gives %dx%d cells, not fewer than %dx%d", newCols, newRows, cols, rows)
+	}
+	rec := readRecording(t, dir)
+	after := fmt.Sprintf("%d %d", newRows, newCols)
+	if _, _, ok := rec.findLine(after); !ok {
+		t.Errorf("stty size after ~+ is not %q:\n%s", after, strings.Join(rec.screen, "\n"))
 	}
 }
