@@ -7,7 +7,9 @@ import (
 	"image"
 	"log/slog"
 	"net"
+	"os"
 	"sync"
+	"time"
 
 	govnc "github.com/mitchellh/go-vnc"
 
@@ -32,6 +34,11 @@ type Options struct {
 	// PixelFormat is the format to ask the server for; nil means
 	// rfb.PixelFormat32.
 	PixelFormat *rfb.PixelFormat
+
+	// HandshakeTimeout bounds the handshake and setup, so that a server
+	// that accepts the connection and never speaks cannot hold Connect.
+	// Zero means 30 seconds.
+	HandshakeTimeout time.Duration
 
 	// MaxPixels bounds the framebuffer the server may announce, at start
 	// and on a resize; zero means DefaultMaxPixels.
@@ -98,9 +105,18 @@ func Connect(nc net.Conn, opts Options) (*Client, error) {
 		msgs: make(chan govnc.ServerMessage),
 		log:  opts.logger(),
 	}
+	timeout := opts.HandshakeTimeout
+	if timeout <= 0 {
+		timeout = 30 * time.Second
+	}
+	nc.SetDeadline(time.Now().Add(timeout))
 	si, err := handshake(c.conn, &opts)
 	if err != nil {
 		c.conn.Close()
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			return nil, fmt.Errorf("vnc: handshake timed out after %v: is %s a VNC server? %w",
+				timeout, nc.RemoteAddr(), err)
+		}
 		return nil, err
 	}
 	c.name = si.Name
@@ -136,6 +152,7 @@ func Connect(nc net.Conn, opts Options) (*Client, error) {
 		c.Close()
 		return nil, err
 	}
+	nc.SetDeadline(time.Time{})
 	c.log.Info("vnc: connected", "desktop", si.Name, "width", si.Width, "height", si.Height)
 	return c, nil
 }

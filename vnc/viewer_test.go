@@ -535,3 +535,33 @@ func TestViewerCommandKeys(t *testing.T) {
 		t.Fatal("quit command did not stop Run")
 	}
 }
+
+func TestConnectHandshakeTimeout(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		// Accept and never speak.
+		c, err := ln.Accept()
+		if err == nil {
+			<-done
+			c.Close()
+		}
+	}()
+	nc, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	_, err = Connect(nc, Options{HandshakeTimeout: 200 * time.Millisecond})
+	if err == nil || !strings.Contains(err.Error(), "timed out") {
+		t.Errorf("Connect = %v, want a timeout", err)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("Connect took %v with a 200 ms timeout", d)
+	}
+}
