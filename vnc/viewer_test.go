@@ -3,10 +3,12 @@ package vnc
 import (
 	"context"
 	"errors"
+	"fmt"
 	"image"
 	"log/slog"
 	"net"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -563,5 +565,61 @@ func TestConnectHandshakeTimeout(t *testing.T) {
 	}
 	if d := time.Since(start); d > 2*time.Second {
 		t.Errorf("Connect took %v with a 200 ms timeout", d)
+	}
+}
+
+func TestClientWritersDoNotInterleave(t *testing.T) {
+	const writers, each = 4, 300
+	counts := make(chan [2]int, 1)
+	srv := &fakeServer{t: t, width: 64, height: 64}
+	srv.serve = func(s *serverConn) error {
+		keys, requests := 0, 0
+		for keys < writers*each || requests < writers*each {
+			m, err := s.next()
+			if err != nil {
+				return err // a torn message shows up as an unknown type
+			}
+			switch m.typ {
+			case rfb.KeyEventMsg:
+				if m.keysym != 'k' {
+					return fmt.Errorf("key event with keysym %#x, want 'k'", m.keysym)
+				}
+				keys++
+			case rfb.FramebufferUpdateRequestMsg:
+				requests++
+			}
+		}
+		counts <- [2]int{keys, requests}
+		return nil
+	}
+	addr := srv.start()
+	nc, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := Connect(nc, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	var wg sync.WaitGroup
+	for range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range each {
+				c.KeyEvent('k', i%2 == 0)
+				c.RequestUpdate(true)
+			}
+		}()
+	}
+	wg.Wait()
+	select {
+	case got := <-counts:
+		if got != [2]int{writers * each, writers * each} {
+			t.Errorf("server parsed %v key events and requests, want %d of each", got, writers*each)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("server did not receive every message")
 	}
 }
