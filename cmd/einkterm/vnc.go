@@ -47,6 +47,7 @@ type vncFlags struct {
 	exclusive bool
 	bpp       int
 	reconnect time.Duration
+	alive     time.Duration
 }
 
 func (f *vncFlags) add(fs *flag.FlagSet) {
@@ -64,6 +65,8 @@ func (f *vncFlags) add(fs *flag.FlagSet) {
 	fs.IntVar(&f.bpp, "bpp", 32, "bits per pixel on the wire: 32 (24-bit colour), 16 (RGB 5-6-5) or 8 (BGR 2-3-3), which halves or quarters Raw traffic on slow links")
 	fs.BoolVar(&f.exclusive, "exclusive", false, "ask the server to disconnect its other viewers")
 	fs.DurationVar(&f.reconnect, "reconnect", 0, "when the connection drops, retry for this long before exiting (0: exit at once)")
+	fs.DurationVar(&f.alive, "alive-interval", defaultVNCAlive, "after this long without data from the server, ask for the whole desktop; "+
+		"after twice this long, count the connection as lost (0: never)")
 }
 
 func (f *vncFlags) logger(e *env) (*slog.Logger, func(), error) {
@@ -293,7 +296,16 @@ func (s *vncSession) connectOnce(ctx context.Context) error {
 	s.viewer.Store(v)
 	defer s.viewer.Store(nil)
 	s.log.Info("vnc: showing desktop", "name", c.Name(), "addr", s.addr)
+	watch := &linkWatch{c: c, interval: s.f.alive, log: s.log}
+	if watch.interval > 0 {
+		watchCtx, stopWatch := context.WithCancel(ctx)
+		defer stopWatch()
+		go watch.run(watchCtx)
+	}
 	err = v.Run(ctx)
+	if werr := watch.err(); werr != nil {
+		err = werr
+	}
 	st := v.Stats()
 	s.log.Info("vnc: viewer stopped", "updates", st.Updates, "requests", st.Requests,
 		"bytes", c.BytesRead(), "err", err)
