@@ -34,12 +34,8 @@ func (s *Scheduler) cleanDue(now time.Time) bool {
 	if !s.cleanable || s.asleep {
 		return false
 	}
-	for i := range s.grid.tiles {
-		if s.dueTile(now, &s.grid.tiles[i]) {
-			return true
-		}
-	}
-	return false
+	at := s.nextClean(now)
+	return !at.IsZero() && !at.After(now)
 }
 
 // planClean sends one cleaning refresh over the tiles that need it,
@@ -85,23 +81,34 @@ func (s *Scheduler) ghosted() bool {
 }
 
 // nextClean returns the earliest time a tile becomes due for a clean,
-// or the zero time when none will without more refreshes.
+// now when one is due already, or the zero time when none will be
+// without more refreshes. It runs on every Plan, so it compares times
+// once per tile and adds the timers only to the oldest ones.
 func (s *Scheduler) nextClean(now time.Time) time.Time {
-	var at time.Time
+	var oldest, oldestTouched time.Time
 	for i := range s.grid.tiles {
 		t := &s.grid.tiles[i]
-		var due time.Time
-		switch {
-		case s.dueTile(now, t):
-			due = now
-		case t.partials > 0 && !off(s.opts.MaxAge):
-			due = t.cleaned.Add(s.opts.MaxAge)
-		case !off(s.opts.LongClean):
-			due = t.cleaned.Add(s.opts.LongClean)
+		if t.partials >= s.opts.SoftPartials {
+			return now
 		}
-		if !due.IsZero() && (at.IsZero() || due.Before(at)) {
+		if oldest.IsZero() || t.cleaned.Before(oldest) {
+			oldest = t.cleaned
+		}
+		if t.partials > 0 && (oldestTouched.IsZero() || t.cleaned.Before(oldestTouched)) {
+			oldestTouched = t.cleaned
+		}
+	}
+	var at time.Time
+	if !off(s.opts.LongClean) && !oldest.IsZero() {
+		at = oldest.Add(s.opts.LongClean)
+	}
+	if !off(s.opts.MaxAge) && !oldestTouched.IsZero() {
+		if due := oldestTouched.Add(s.opts.MaxAge); at.IsZero() || due.Before(at) {
 			at = due
 		}
+	}
+	if !at.IsZero() && at.Before(now) {
+		at = now
 	}
 	return at
 }
