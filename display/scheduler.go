@@ -16,8 +16,9 @@ import (
 //   - while the panel is busy, changes accumulate and go out together
 //     when it is ready;
 //   - output that no input caused is rate-limited to one refresh start
-//     per MinInterval, which bounds the delay of a continuous stream and
-//     keeps floods to few refreshes; the last change always goes out;
+//     per MinInterval. That bounds the delay of a continuous stream and
+//     keeps floods to few refreshes, and the last change always goes
+//     out;
 //   - ghosting is tracked per tile; cleaning refreshes wait for an idle
 //     pause after input, unless a tile would exceed HardPartials, and
 //     tiles that were never touched are cleaned after LongClean;
@@ -55,7 +56,7 @@ type Dirty struct {
 	Gray int
 }
 
-// Refresh is one refresh that a Plan asks for.
+// Refresh is one refresh that a Plan requests.
 type Refresh struct {
 	Region
 
@@ -64,8 +65,9 @@ type Refresh struct {
 	Clean bool
 }
 
-// Plan is what the caller must do now, in this order: wake the panel,
-// send the refreshes one after another, then put the panel to sleep.
+// Plan is the list of actions for the caller to carry out now, in this
+// order: wake the panel, send the refreshes one after another, then put
+// the panel to sleep.
 type Plan struct {
 	Wake      bool
 	Refreshes []Refresh
@@ -126,12 +128,12 @@ func (s *Scheduler) Input(now time.Time) {
 	s.sleepNext = false
 }
 
-// RequestFull asks for a cleaning refresh of the whole panel as soon as
+// RequestFull requests a cleaning refresh of the whole panel as soon as
 // it is ready.
 func (s *Scheduler) RequestFull() { s.full = true }
 
-// SetBusyUntil tells the scheduler that the panel stays busy until t,
-// for panels that are slower than their cost model.
+// SetBusyUntil records that the panel stays busy until t, for panels
+// that are slower than their cost model.
 func (s *Scheduler) SetBusyUntil(t time.Time) {
 	s.busyUntil = later(s.busyUntil, t)
 }
@@ -140,7 +142,7 @@ func (s *Scheduler) SetBusyUntil(t time.Time) {
 func (s *Scheduler) BusyUntil() time.Time { return s.busyUntil }
 
 // Plan returns what to do at now, given the areas that differ from the
-// panel, and records the refreshes it asks for as sent.
+// panel, and records the refreshes it requests as sent.
 func (s *Scheduler) Plan(now time.Time, dirty []Dirty) Plan {
 	s.markDirty(now, dirty)
 	var p Plan
