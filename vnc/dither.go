@@ -1,5 +1,7 @@
 package vnc
 
+import "sync"
+
 // Dither selects how gray levels become the panel's levels.
 type Dither uint8
 
@@ -11,6 +13,9 @@ const (
 	// DitherNone rounds each pixel to the nearest level, which keeps
 	// text edges crisp and loses gradients.
 	DitherNone
+	// DitherBlueNoise uses a 64x64 blue-noise mask keyed to panel
+	// coordinates: as stable as DitherOrdered, without its cross-hatch.
+	DitherBlueNoise
 )
 
 // bayer8 is the 8x8 Bayer threshold matrix, values 0 to 63.
@@ -29,10 +34,11 @@ var bayer8 = [8][8]uint8{
 type quantizer struct {
 	levels int // 2^depth
 	dither Dither
-	table  *[64][256]uint8 // level by Bayer threshold and gray, from newQuantizer
+	table  *[64][256]uint8                      // level by threshold and gray, from newQuantizer
+	mask   *[blueNoiseSize][blueNoiseSize]uint8 // threshold, 0 to 63, by position
 }
 
-// newQuantizer returns a quantizer with its lookup table filled.
+// newQuantizer returns a quantizer with its lookup tables filled.
 func newQuantizer(levels int, d Dither) quantizer {
 	q := quantizer{levels: levels, dither: d}
 	t := new([64][256]uint8)
@@ -43,8 +49,25 @@ func newQuantizer(levels int, d Dither) quantizer {
 		}
 	}
 	q.table = t
+	if d == DitherBlueNoise {
+		q.mask = blueNoiseMask()
+	} else {
+		q.mask = tiledBayer()
+	}
 	return q
 }
+
+// tiledBayer returns the Bayer matrix repeated to the blue-noise mask's
+// size, so that both dithers index one table the same way.
+var tiledBayer = sync.OnceValue(func() *[blueNoiseSize][blueNoiseSize]uint8 {
+	var m [blueNoiseSize][blueNoiseSize]uint8
+	for y := range blueNoiseSize {
+		for x := range blueNoiseSize {
+			m[y][x] = bayer8[y&7][x&7]
+		}
+	}
+	return &m
+})
 
 // thresholdPos returns a position in the Bayer matrix whose threshold
 // is th.
@@ -59,9 +82,11 @@ func thresholdPos(th uint8) (x, y int) {
 	return 0, 0
 }
 
-// fastLevel is level through the lookup table.
+// fastLevel returns the panel level of gray g at panel pixel (x, y)
+// through the lookup tables. It matches level for DitherOrdered and
+// DitherNone, and uses the blue-noise mask for DitherBlueNoise.
 func (q *quantizer) fastLevel(g uint8, x, y int) uint8 {
-	return q.table[bayer8[y&7][x&7]][g]
+	return q.table[q.mask[y&(blueNoiseSize-1)][x&(blueNoiseSize-1)]][g]
 }
 
 // level returns the panel level, 0 (black) to levels-1 (white), of gray

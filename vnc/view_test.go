@@ -40,6 +40,7 @@ func TestViewPartialRenderMatchesFull(t *testing.T) {
 		{"2in13", image.Pt(640, 480), ViewOptions{Rotation: 270}},
 		{"160x120", image.Pt(640, 480), ViewOptions{Scale: ScaleNone, Rotation: 180}},
 		{"160x120", image.Pt(1000, 90), ViewOptions{Dither: DitherNone}},
+		{"160x120", image.Pt(200, 150), ViewOptions{Dither: DitherBlueNoise, Rotation: 90}},
 	} {
 		info := testInfo(t, tc.panel)
 		view, err := NewView(info, tc.remote, tc.opts)
@@ -153,26 +154,34 @@ func TestViewPanClamps(t *testing.T) {
 }
 
 func TestQuantizerLevels(t *testing.T) {
-	for _, depth := range []int{1, 2, 4} {
-		q := quantizer{levels: 1 << depth}
-		top := uint8(1<<depth - 1)
-		for y := range 8 {
-			for x := range 8 {
-				if q.level(0, x, y) != 0 || q.level(255, x, y) != top {
-					t.Fatalf("depth %d: black or white dithered at (%d,%d)", depth, x, y)
+	for _, d := range []Dither{DitherOrdered, DitherBlueNoise} {
+		for _, depth := range []int{1, 2, 4} {
+			q := newQuantizer(1<<depth, d)
+			top := uint8(1<<depth - 1)
+			sum := 0
+			for y := range 64 {
+				for x := range 64 {
+					if q.fastLevel(0, x, y) != 0 || q.fastLevel(255, x, y) != top {
+						t.Fatalf("dither %d depth %d: black or white dithered at (%d,%d)", d, depth, x, y)
+					}
+					sum += int(q.fastLevel(128, x, y))
 				}
 			}
-		}
-		// Mid gray averages to mid gray over the 8x8 matrix.
-		sum := 0
-		for y := range 8 {
-			for x := range 8 {
-				sum += int(q.level(128, x, y))
+			// Mid gray averages to mid gray over the mask.
+			mean := float64(sum) / 4096 / float64(top)
+			if mean < 0.45 || mean > 0.56 {
+				t.Errorf("dither %d depth %d: gray 128 averages %.3f of white, want about 0.5", d, depth, mean)
 			}
 		}
-		mean := float64(sum) / 64 / float64(top)
-		if mean < 0.45 || mean > 0.56 {
-			t.Errorf("depth %d: gray 128 averages %.3f of white, want about 0.5", depth, mean)
+	}
+	q := newQuantizer(16, DitherOrdered)
+	for g := range 256 {
+		for y := range 8 {
+			for x := range 8 {
+				if q.fastLevel(uint8(g), x, y) != q.level(uint8(g), x, y) {
+					t.Fatalf("table level of gray %d at (%d,%d) differs from level", g, x, y)
+				}
+			}
 		}
 	}
 }
@@ -188,4 +197,37 @@ func BenchmarkViewRenderAll(b *testing.B) {
 		view.RenderAll(fb, frame)
 	}
 	b.ReportMetric(float64(info.Width*info.Height)*float64(b.N)/b.Elapsed().Seconds()/1e6, "Mpx/s")
+}
+
+func TestBlueNoiseMaskSpreadsLevels(t *testing.T) {
+	m := blueNoiseMask()
+	var hist [64]int
+	for y := range blueNoiseSize {
+		for x := range blueNoiseSize {
+			hist[m[y][x]]++
+		}
+	}
+	for v, n := range hist {
+		if n != blueNoiseSize*blueNoiseSize/64 {
+			t.Fatalf("threshold %d appears %d times, want %d", v, n, blueNoiseSize*blueNoiseSize/64)
+		}
+	}
+	// At 50% gray, every 8x8 window holds close to 32 cells below the
+	// threshold: blue noise has no clumps. White noise puts about 5% of
+	// windows outside 24 to 40.
+	for y := range blueNoiseSize {
+		for x := range blueNoiseSize {
+			below := 0
+			for dy := range 8 {
+				for dx := range 8 {
+					if m[(y+dy)%blueNoiseSize][(x+dx)%blueNoiseSize] < 32 {
+						below++
+					}
+				}
+			}
+			if below < 24 || below > 40 {
+				t.Fatalf("8x8 window at (%d,%d) has %d of 64 cells below half", x, y, below)
+			}
+		}
+	}
 }

@@ -61,7 +61,7 @@ func (f *vncFlags) add(fs *flag.FlagSet) {
 	fs.StringVar(&f.viaConfig, "via-config", "", "ssh_config file for --via instead of ~/.ssh/config and /etc/ssh/ssh_config; none reads no file")
 	fs.StringVar(&f.encodings, "encodings", "zrle,copyrect,raw", "pixel encodings to offer, best first: zrle, copyrect, raw")
 	fs.StringVar(&f.scale, "scale", "fit", "fit: scale the desktop to the panel; 1:1: show it pixel for pixel in a viewport moved with Ctrl-] and the arrows")
-	fs.StringVar(&f.dither, "dither", "ordered", "ordered: 8x8 Bayer dither for gray; none: nearest level, crisper text")
+	fs.StringVar(&f.dither, "dither", "ordered", "ordered: 8x8 Bayer dither for gray; blue-noise: 64x64 blue-noise mask, no cross-hatch; none: nearest level, crisper text")
 	fs.IntVar(&f.bpp, "bpp", 32, "bits per pixel on the wire: 32 (24-bit colour), 16 (RGB 5-6-5) or 8 (BGR 2-3-3), which halves or quarters Raw traffic on slow links")
 	fs.BoolVar(&f.exclusive, "exclusive", false, "ask the server to disconnect its other viewers")
 	fs.DurationVar(&f.reconnect, "reconnect", 0, "when the connection drops, retry for this long before exiting (0: exit at once)")
@@ -101,8 +101,10 @@ func (f *vncFlags) viewOptions() (vnc.ViewOptions, error) {
 		o.Dither = vnc.DitherOrdered
 	case "none":
 		o.Dither = vnc.DitherNone
+	case "blue-noise":
+		o.Dither = vnc.DitherBlueNoise
 	default:
-		return o, fmt.Errorf("invalid --dither %q: use ordered or none", f.dither)
+		return o, fmt.Errorf("invalid --dither %q: use ordered, blue-noise or none", f.dither)
 	}
 	return o, nil
 }
