@@ -26,11 +26,11 @@ const (
 const maxCSI = 64
 
 // scanner watches the byte stream for the sequences that the emulator
-// gets wrong or ignores, answers them, and passes the rest on.
+// gets wrong or ignores, handles them, and passes the rest on.
 type scanner struct {
-	// colLo and colHi bound the cursor column since the last flush,
-	// while colKnown; a wide character needs a flush only when it may
-	// land at the last column.
+	// colLo and colHi bound the cursor column while colKnown is set.
+	// A wide character needs a flush only when it may land at the last
+	// column.
 	colLo, colHi int
 	colKnown     bool
 	escOpen      bool // an ESC and intermediate went on without a final
@@ -337,7 +337,7 @@ func (t *Terminal) setANSIModes(params [][]byte, set bool) bool {
 	return true
 }
 
-// deviceStatus answers DSR 5 (status) and DSR 6 (cursor position).
+// deviceStatus replies to DSR 5 (status) and DSR 6 (cursor position).
 func (t *Terminal) deviceStatus(n int) {
 	switch n {
 	case 5:
@@ -387,9 +387,9 @@ func isDigits(p []byte) bool {
 const defaultOne = "@ABCDEFGHILMPSTXZ`adef"
 
 // countLimit returns the largest parameter passed on for final. Counts
-// and positions beyond the screen act like the screen's size, and the
+// and positions beyond the screen act like the screen's size. The
 // emulator spends time in proportion to some of them (REP, ECH, CHT),
-// so they are cut there; other parameters are cut to 65535.
+// so they are cut there. Other parameters are cut to 65535.
 func (t *Terminal) countLimit(final byte) int {
 	cols, rows := t.emu.Size()
 	switch {

@@ -12,9 +12,9 @@ import (
 // replaces them with the same number of scrolls done at once. The
 // emulator then spends time only on the text that stays on the screen.
 
-// floodState is what an emulator reports for skipFlood: the cursor,
-// and whether the screen is in the plain state skipFlood assumes
-// (autowrap on, LF without CR, full-screen margins, no pending wrap).
+// floodState is the cursor position and screen size that skipFlood
+// needs. plain reports the state skipFlood assumes: autowrap on, LF
+// without CR, full-screen margins and no pending wrap.
 type floodState struct {
 	col, row   int
 	cols, rows int

@@ -30,8 +30,8 @@ type glyphKey struct {
 	cells uint8
 }
 
-// glyphEntry is a bitmap ready to draw. synthBold asks the renderer to
-// embolden it by double striking.
+// glyphEntry is a bitmap ready to draw. With synthBold set, the
+// renderer emboldens it by double striking.
 type glyphEntry struct {
 	rows      []uint64
 	synthBold bool

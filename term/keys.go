@@ -84,7 +84,7 @@ var tildeKeys = map[Key]int{
 // mods. r is the character when k is KeyRune. appCursor selects the
 // application cursor key form (DECCKM, see Terminal.AppCursorKeys).
 // Alt prefixes ESC to characters and to Enter, Tab, Backspace and
-// Escape; with a cursor or function key, modifiers go into the
+// Escape. With a cursor or function key, modifiers go into the
 // sequence's parameter as xterm does. It returns nil for a key it does
 // not know.
 func EncodeKey(k Key, r rune, mods Mod, appCursor bool) []byte {

@@ -26,7 +26,7 @@ type drawnCell struct {
 	cursor uint8
 }
 
-// renderState is what the previous Render drew.
+// renderState records the cells and frame of the previous Render.
 type renderState struct {
 	cells      []drawnCell
 	cols, rows int
@@ -216,9 +216,9 @@ func drawRow(f *display.Frame, x0, y, w int, bits uint64, fg, bg uint8) {
 
 // cellLevels returns the gray levels of a cell's text and background on
 // a frame of the given depth. The background follows the background
-// colour's luminance; the text takes its own colour only where that
-// stays readable, else black or white, whichever is farther from the
-// background. Reverse video swaps the two, so it always shows.
+// colour's luminance. The text keeps its own colour only where that
+// stays readable, else it is black or white, whichever is farther from
+// the background. Reverse video swaps the two, so it always shows.
 func cellLevels(c Cell, depth int, reverseScreen bool) (fg, bg uint8) {
 	white := uint8(1<<depth - 1)
 	bl, fl := c.BG.luminance(), c.FG.luminance()

@@ -30,9 +30,9 @@ type Options struct {
 	// no bold face, bold text is drawn twice, one pixel apart.
 	FontFile, BoldFontFile string
 
-	// Replies receives the terminal's answers to device queries (DA,
-	// DSR, CPR): the session's input to the remote side. Nil discards
-	// them.
+	// Replies receives the terminal's replies to device queries (DA,
+	// DSR, CPR), so it is the session's input to the remote side. Nil
+	// discards them.
 	Replies io.Writer
 
 	// Logger receives debug messages. Nil is silent.
@@ -151,7 +151,9 @@ func (t *Terminal) gridSize(width, height int) (cols, rows int) {
 
 // Write feeds bytes from the remote side to the emulator. A UTF-8
 // sequence split across calls is kept until it is complete. Write never
-// fails; replies to queries in p go to Options.Replies before it returns.
+// fails. Replies to DA, DSR and CPR in p go to Options.Replies before
+// it returns; the emulator's other replies (mode reports, colour
+// queries) follow from another goroutine.
 func (t *Terminal) Write(p []byte) (int, error) {
 	t.mu.Lock()
 	t.feed(p)

@@ -33,11 +33,13 @@ func startVttest(t *testing.T) *vttestSession {
 	if err != nil {
 		t.Fatalf("start vttest: %v", err)
 	}
+
 	s := &vttestSession{t: t, pty: ptmx, last: time.Now()}
 	s.term, err = New(Options{Width: 80 * 8, Height: 24 * 16, Depth: 1, FontSize: 16, Replies: ptmx})
 	if err != nil {
 		t.Fatal(err)
 	}
+
 	done := make(chan struct{})
 	go func() {
 		defer close(done)

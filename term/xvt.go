@@ -23,7 +23,7 @@ type xvtEmulator struct {
 var _ emulator = (*xvtEmulator)(nil)
 
 // newXVT returns an emulator whose own replies (those the scanner does
-// not answer first, such as mode reports) go to replies. x/vt writes
+// not handle first, such as mode reports) go to replies. x/vt writes
 // them to a pipe that blocks its parser until read, so a goroutine
 // drains the pipe until Close.
 func newXVT(cols, rows int, replies func([]byte)) *xvtEmulator {

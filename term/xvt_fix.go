@@ -27,10 +27,10 @@ func (e *xvtEmulator) needsFix(priv, final byte, params [][]byte) bool {
 	return false
 }
 
-// fixCSI runs seq through x/vt and puts right what it gets wrong: IL and
-// DL move the cursor down by the top margin, ED 1 erases the whole
-// cursor line, DECOM does not home the cursor, and the alternate screen
-// homes it.
+// fixCSI runs seq through x/vt and corrects what it gets wrong. IL and
+// DL move the cursor down by the top margin. ED 1 erases the whole
+// cursor line. DECOM does not home the cursor, and entering the
+// alternate screen homes it.
 func (e *xvtEmulator) fixCSI(seq []byte, priv, final byte, params [][]byte) {
 	col, row := e.Cursor()
 	switch {
