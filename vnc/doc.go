@@ -24,8 +24,9 @@
 //     closes its message channel, so the viewer watches for that close
 //     and reports the first error the readers saw.
 //
-// Pixels become 8-bit gray as they are decoded (vnc/rfb), then are scaled
-// to the panel, rotated and dithered to the panel's depth with an ordered
-// dither keyed to panel coordinates, so an area that did not change
-// renders to the same bits in every partial update.
+// Pixels become 8-bit gray as they are decoded (vnc/rfb). They are then
+// scaled to the panel, rotated, and dithered to the panel's depth with an
+// ordered or blue-noise dither keyed to panel coordinates. An area that
+// did not change therefore renders to the same bits in every partial
+// update.
 package vnc
