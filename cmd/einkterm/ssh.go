@@ -12,6 +12,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/kevinburke/ssh_config"
+
 	"github.com/einkterm/einkterm/cmd/internal/sshclient"
 	"github.com/einkterm/einkterm/display"
 )
@@ -289,9 +291,9 @@ func splitPort(s string) (host, port string, ok bool) {
 	return h, p, true
 }
 
-// resolve reads the ssh_config files and returns the connection settings
-// and the resume command.
-func (s *sshFlags) resolve(e *env, t sshTarget, log *slog.Logger) (sshclient.Resolved, string, error) {
+// configFiles parses the -F file, or ~/.ssh/config and
+// /etc/ssh/ssh_config as ssh(1) does without -F.
+func (s *sshFlags) configFiles() ([]*ssh_config.Config, error) {
 	var names []string
 	switch s.configFile {
 	case "none":
@@ -302,18 +304,24 @@ func (s *sshFlags) resolve(e *env, t sshTarget, log *slog.Logger) (sshclient.Res
 		names = append(names, "/etc/ssh/ssh_config")
 	default:
 		if _, err := os.Stat(s.configFile); err != nil {
-			return sshclient.Resolved{}, "", fmt.Errorf("reading -F file: %w", err)
+			return nil, fmt.Errorf("reading -F file: %w", err)
 		}
 		names = append(names, s.configFile)
 	}
-	files, err := sshclient.LoadConfigFiles(names...)
+	return sshclient.LoadConfigFiles(names...)
+}
+
+// resolve reads the ssh_config files and returns the connection settings
+// and the resume command.
+func (s *sshFlags) resolve(e *env, t sshTarget, log *slog.Logger) (sshclient.Resolved, string, error) {
+	files, err := s.configFiles()
 	if err != nil {
 		return sshclient.Resolved{}, "", err
 	}
 	settings := &sshclient.Settings{Options: t.opts, Files: files}
 	for k := range t.opts {
 		if !supportedOption(k) {
-			log.Warn("ssh option not supported; ignored", "option", k)
+			log.Warn("ssh option ignored: not supported", "option", k)
 		}
 	}
 	r, err := settings.Resolve(t.alias)
@@ -338,7 +346,7 @@ func (s *sshFlags) resolve(e *env, t sshTarget, log *slog.Logger) (sshclient.Res
 // defaultKeepAlive is the keepalive interval when ssh_config sets none.
 // OpenSSH sends none by default. Go's TCP keepalives (15 s idle, then 9
 // probes 15 s apart, per the net package) would notice a silently
-// dropped link only after about 150 s; this interval with
+// dropped link only after about 150 s. This interval with
 // ServerAliveCountMax 3 notices it within about 60 s.
 const defaultKeepAlive = 15 * time.Second
 
