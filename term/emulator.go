@@ -76,6 +76,12 @@ func isCombining(r rune) bool {
 		(r >= 0xfe00 && r <= 0xfe0f)
 }
 
+// originReporter is an emulator that reports the row that cursor
+// positions count from: the top margin in origin mode (DECOM), else 0.
+type originReporter interface {
+	originTop() int
+}
+
 // csiFixer is an emulator that gets some control sequences wrong and
 // corrects them itself. The Terminal passes such a sequence to fixCSI,
 // whole, in place of Write, after giving the emulator every byte before

@@ -344,9 +344,10 @@ func (t *Terminal) deviceStatus(n int) {
 		t.reply([]byte("\x1b[0n"))
 	case 6:
 		t.flush(false)
-		// TODO: report the row relative to the scroll region in
-		// origin mode.
 		col, row := t.emu.Cursor()
+		if o, ok := t.emu.(originReporter); ok {
+			row -= o.originTop()
+		}
 		t.reply(fmt.Appendf(nil, "\x1b[%d;%dR", row+1, col+1))
 	}
 }

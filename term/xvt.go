@@ -1,6 +1,7 @@
 package term
 
 import (
+	"image"
 	"image/color"
 	"io"
 	"reflect"
@@ -203,10 +204,40 @@ func truncateUTF8(s string, n int) string {
 	return s[:n]
 }
 
-var _ floodReporter = (*xvtEmulator)(nil)
+var (
+	_ floodReporter  = (*xvtEmulator)(nil)
+	_ originReporter = (*xvtEmulator)(nil)
+)
 
-// floodState reads the scroll region from x/vt's unexported screen,
+func (e *xvtEmulator) originTop() int {
+	if !e.modes[ansi.ModeOrigin] {
+		return 0
+	}
+	region, ok := e.scrollRegion()
+	if !ok {
+		return 0
+	}
+	return region.Min.Y
+}
+
+// scrollRegion reads the scroll region from x/vt's unexported screen,
 // since v0.1.0 exports no way to read it.
+func (e *xvtEmulator) scrollRegion() (image.Rectangle, bool) {
+	scr := reflect.ValueOf(e.vt).Elem().FieldByName("scr")
+	if !scr.IsValid() || scr.IsNil() {
+		return image.Rectangle{}, false
+	}
+	region := scr.Elem().FieldByName("scroll")
+	if !region.IsValid() {
+		return image.Rectangle{}, false
+	}
+	point := func(v reflect.Value) image.Point {
+		return image.Pt(int(v.FieldByName("X").Int()), int(v.FieldByName("Y").Int()))
+	}
+	return image.Rectangle{Min: point(region.FieldByName("Min")),
+		Max: point(region.FieldByName("Max"))}, true
+}
+
 func (e *xvtEmulator) floodState() floodState {
 	col, row := e.Cursor()
 	st := floodState{col: col, row: row, cols: e.vt.Width(), rows: e.vt.Height()}
@@ -214,16 +245,7 @@ func (e *xvtEmulator) floodState() floodState {
 		!e.phantom.IsValid() || e.phantom.Bool() {
 		return st
 	}
-	scr := reflect.ValueOf(e.vt).Elem().FieldByName("scr")
-	if !scr.IsValid() || scr.IsNil() {
-		return st
-	}
-	region := scr.Elem().FieldByName("scroll")
-	if !region.IsValid() {
-		return st
-	}
-	minP, maxP := region.FieldByName("Min"), region.FieldByName("Max")
-	st.plain = minP.FieldByName("X").Int() == 0 && minP.FieldByName("Y").Int() == 0 &&
-		int(maxP.FieldByName("X").Int()) == st.cols && int(maxP.FieldByName("Y").Int()) == st.rows
+	region, ok := e.scrollRegion()
+	st.plain = ok && region == image.Rect(0, 0, st.cols, st.rows)
 	return st
 }
