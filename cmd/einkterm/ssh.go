@@ -43,7 +43,6 @@ type sshFlags struct {
 	knownHosts  string
 	noAgent     bool
 	escape      string
-	escapeSet   bool // -e was given, so ssh_config's EscapeChar is ignored
 	resume      string
 	noReconnect bool
 }
@@ -58,7 +57,7 @@ func (s *sshFlags) add(fs *flag.FlagSet) {
 	fs.StringVar(&s.configFile, "F", "", "ssh_config file to read instead of ~/.ssh/config and /etc/ssh/ssh_config; none reads no file")
 	fs.StringVar(&s.knownHosts, "known-hosts", "", "known_hosts file (default ~/.ssh/known_hosts), as -o UserKnownHostsFile")
 	fs.BoolVar(&s.noAgent, "no-agent", false, "do not use ssh-agent, as -o IdentityAgent=none")
-	fs.StringVar(&s.escape, "e", "~", "escape character typed after a newline (~. quits, ~? helps), ^X for a control character, or none (default: EscapeChar from ssh_config, else ~)")
+	fs.StringVar(&s.escape, "e", "", "escape character typed after a newline (~. quits, ~? helps), ^X for a control character, or none (default: EscapeChar from ssh_config, else ~)")
 	fs.StringVar(&s.resume, "resume", "", `command to run after a reconnect, such as "tmux new -A -s main", and at first when no command is given (default: EinktermResume from ssh_config)`)
 	fs.BoolVar(&s.noReconnect, "no-reconnect", false, "end the session when the link drops instead of reconnecting")
 }
@@ -205,7 +204,6 @@ func (s *sshFlags) parse(fs *flag.FlagSet, args []string) (sshTarget, error) {
 		return sshTarget{}, err
 	}
 	t := sshTarget{command: strings.Join(fs.Args(), " ")}
-	fs.Visit(func(f *flag.Flag) { s.escapeSet = s.escapeSet || f.Name == "e" })
 	opts, err := s.optionMap()
 	if err != nil {
 		return t, err
@@ -331,10 +329,11 @@ func (s *sshFlags) resolve(e *env, t sshTarget, log *slog.Logger) (sshclient.Res
 	if settings.Get(t.alias, "ServerAliveInterval") == "" {
 		r.KeepAlive = defaultKeepAlive
 	}
-	if !s.escapeSet {
-		if c := settings.Get(t.alias, "EscapeChar"); c != "" {
-			s.escape = c
-		}
+	if s.escape == "" {
+		s.escape = settings.Get(t.alias, "EscapeChar")
+	}
+	if s.escape == "" {
+		s.escape = "~"
 	}
 	resume := s.resume
 	if resume == "" {
