@@ -52,10 +52,11 @@ type sshLink struct {
 	// after a reconnect it releases the queued input.
 	firstOutput func()
 
-	probeMu   sync.Mutex
-	probing   bool
-	confirmed int64 // bytes written that the server has acknowledged
-	written   int64 // bytes written to the current connection
+	probeMu    sync.Mutex
+	probing    bool
+	confirmed  int64 // bytes written that the server has acknowledged
+	written    int64 // bytes written to the current connection
+	connection int   // counts connections, so a late probe reply is ignored
 
 	done   chan struct{}
 	status int
@@ -156,13 +157,17 @@ func (l *sshLink) confirm(c *sshclient.Client) {
 		return
 	}
 	l.probing = true
-	upTo := l.written
+	upTo, connection := l.written, l.connection
 	l.probeMu.Unlock()
 
 	err := c.Probe(10 * time.Second)
 
 	l.probeMu.Lock()
 	l.probing = false
+	if connection != l.connection {
+		l.probeMu.Unlock()
+		return
+	}
 	if err == nil && upTo > l.confirmed {
 		l.confirmed = upTo
 	}
@@ -235,6 +240,7 @@ func (l *sshLink) unconfirmed() int64 {
 	defer l.probeMu.Unlock()
 	n := l.written - l.confirmed
 	l.written, l.confirmed = 0, 0
+	l.connection++
 	return n
 }
 
