@@ -58,6 +58,10 @@ func (t *Terminal) snapshot(depth int) (cells []drawnCell, cols, rows int) {
 	}
 
 	cx, cy := t.emu.Cursor()
+	if cx > 0 && cy >= 0 && cy < rows && cx < cols &&
+		cells[cy*cols+cx].width == 0 && cells[cy*cols+cx-1].width == 2 {
+		cx-- // on the second half of a wide character: mark the whole
+	}
 	if !m.cursorHidden && cx >= 0 && cy >= 0 && cx < cols && cy < rows {
 		cells[cy*cols+cx].cursor = shapeOf(t.cursorShape)
 	}

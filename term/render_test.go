@@ -107,3 +107,15 @@ func TestCellLevels(t *testing.T) {
 		}
 	}
 }
+
+func TestRenderCursorOnWideCharacter(t *testing.T) {
+	term := newTest(t, nil)
+	f := display.NewFrame(160, 80, 1)
+	cw := term.CellSize()
+	term.Write([]byte("中\x1b[1;2H"))
+	term.Render(f)
+	wide := image.Rect(0, 0, 2*cw.X, cw.Y)
+	if n := countLevel(f, wide, 0); n < cw.X*cw.Y {
+		t.Errorf("cursor on the second half of 中: %d black pixels, want the block over both cells", n)
+	}
+}
