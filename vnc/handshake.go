@@ -196,7 +196,7 @@ func checkSize(w, h, maxPixels int) error {
 	}
 	// In 64 bits, since 65535*65535 overflows a 32-bit int.
 	if int64(w)*int64(h) > int64(maxPixels) {
-		return fmt.Errorf("vnc: server framebuffer %dx%d exceeds the limit of %d pixels: lower the server's geometry or raise Options.MaxPixels",
+		return fmt.Errorf("vnc: server framebuffer %dx%d exceeds the limit of %d pixels: lower the server's geometry",
 			w, h, maxPixels)
 	}
 	return nil
