@@ -22,6 +22,7 @@ peers:
 test: peers
 	$(GO) vet ./...
 	$(GO) test -count=1 -timeout 30m ./...
+	./deploy/armtest.sh
 	FUZZTIME=3s ./deploy/fuzz.sh
 
 bench:

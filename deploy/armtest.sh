@@ -1,5 +1,6 @@
 #!/bin/sh
-# Run the tests of the e-paper drivers and board profiles as ARM builds
+# Run the tests of the e-paper drivers, board profiles, display core,
+# framebuffers, terminal, RFB codecs and config loader as ARM builds
 # under qemu-user: armv6 (Pi Zero W), armv7 (BeagleBone, 32-bit Pi OS)
 # and arm64 (Pi Zero 2 W, 3, 4, 5). Needs qemu-user (qemu-arm and
 # qemu-aarch64), which deploy/peers.sh installs.
@@ -15,7 +16,7 @@ for tool in qemu-arm qemu-aarch64; do
 	fi
 done
 
-pkgs="./eink/... ./boards/..."
+pkgs="${ARMTEST_PKGS:-./eink/... ./boards/... ./display ./display/fb ./display/mxcfb ./term ./vnc/rfb ./deploy/config}"
 run() {
 	echo "armtest: $*" >&2
 	env CGO_ENABLED=0 "$@"
