@@ -45,6 +45,10 @@ type sshFlags struct {
 	escape      string
 	resume      string
 	noReconnect bool
+	ipv4, ipv6  bool
+	verbose     bool
+	forcePty    bool
+	compress    bool
 }
 
 func (s *sshFlags) add(fs *flag.FlagSet) {
@@ -60,6 +64,11 @@ func (s *sshFlags) add(fs *flag.FlagSet) {
 	fs.StringVar(&s.escape, "e", "", "escape character typed after a newline (~. quits, ~? helps), ^X for a control character, or none (default: EscapeChar from ssh_config, else ~)")
 	fs.StringVar(&s.resume, "resume", "", `command to run after a reconnect, such as "tmux new -A -s main", and at first when no command is given (default: EinktermResume from ssh_config)`)
 	fs.BoolVar(&s.noReconnect, "no-reconnect", false, "end the session when the link drops instead of reconnecting")
+	fs.BoolVar(&s.ipv4, "4", false, "connect over IPv4 only, as -o AddressFamily=inet")
+	fs.BoolVar(&s.ipv6, "6", false, "connect over IPv6 only, as -o AddressFamily=inet6")
+	fs.BoolVar(&s.verbose, "v", false, "log at debug level, as --log-level debug")
+	fs.BoolVar(&s.forcePty, "t", false, "accepted for OpenSSH habits: einkterm always requests a pty")
+	fs.BoolVar(&s.compress, "C", false, "accepted for OpenSSH habits: compression is not supported and stays off")
 }
 
 // sshTarget is the host alias, remote command and options of the
@@ -84,6 +93,9 @@ func runSSH(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if sf.verbose {
+		sf.logLevel = "debug"
+	}
 	log, closeLog, err := sf.logger(e)
 	if err != nil {
 		return err
@@ -96,6 +108,9 @@ func runSSH(ctx context.Context, e *env, args []string) error {
 	escape, err := parseEscapeChar(sf.escape)
 	if err != nil {
 		return err
+	}
+	if sf.compress {
+		log.Info("compression requested with -C is not supported; continuing without it")
 	}
 	cfg := resolved.Config
 	cfg.Logger = log
@@ -235,6 +250,14 @@ func (s *sshFlags) optionMap() (map[string][]string, error) {
 	}
 	if s.noAgent {
 		add("identityagent", "none")
+	}
+	switch {
+	case s.ipv4 && s.ipv6:
+		return nil, fmt.Errorf("-4 and -6 exclude each other: give one")
+	case s.ipv4:
+		add("addressfamily", "inet")
+	case s.ipv6:
+		add("addressfamily", "inet6")
 	}
 	for _, o := range s.options {
 		k, v, ok := strings.Cut(o, "=")

@@ -30,6 +30,9 @@ func TestSSHCommandLine(t *testing.T) {
 		{[]string{"-J", "jump1,bob@jump2:22", "ssh://carol@[::1]:2022", "--", "-x"}, "::1", "-x",
 			map[string][]string{"proxyjump": {"jump1,bob@jump2:22"}, "user": {"carol"}, "port": {"2022"}}},
 		{[]string{"fe80::1"}, "fe80::1", "", map[string][]string{}},
+		{[]string{"-t", "-C", "-v", "-4", "h", "tmux", "attach"}, "h", "tmux attach",
+			map[string][]string{"addressfamily": {"inet"}}},
+		{[]string{"-6", "h"}, "h", "", map[string][]string{"addressfamily": {"inet6"}}},
 	}
 	for _, tt := range tests {
 		var sf sshFlags
@@ -61,6 +64,8 @@ func TestSSHBadCommandLine(t *testing.T) {
 		{[]string{"ssh", "-F", "/nonexistent/config", "h"}, "reading -F file"},
 		{[]string{"ssh", "-F", "none", "-o", "StrictHostKeyChecking=maybe", "h"}, `invalid StrictHostKeyChecking "maybe"`},
 		{[]string{"ssh", "-F", "none", "user@"}, "no host"},
+		{[]string{"ssh", "-4", "-6", "h"}, "-4 and -6 exclude each other"},
+		{[]string{"ssh", "-F", "none", "-o", "AddressFamily=ipx", "h"}, `invalid AddressFamily "ipx"`},
 	}
 	for _, tt := range tests {
 		code, stderr := runCommand(t, "", tt.args...)

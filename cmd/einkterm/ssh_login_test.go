@@ -109,7 +109,7 @@ func TestSSHAgentLogin(t *testing.T) {
 	sock := peertest.StartAgent(t, s.ClientKey)
 	dir := t.TempDir()
 	logFile := filepath.Join(t.TempDir(), "einkterm.log")
-	args := append(baseSSHArgs(s, dir), "-o", "IdentityAgent="+sock, "-i", s.ClientKey+".missing",
+	args := append(baseSSHArgs(s, dir), "-4", "-t", "-o", "IdentityAgent="+sock, "-i", s.ClientKey+".missing",
 		"--log", logFile, "--log-level", "info", "root@"+s.Addr(), "echo agent-ok")
 	code, stderr := runCommand(t, "", args...)
 	if code != 0 {

@@ -69,6 +69,10 @@ type Config struct {
 	// nil fails where a question would be asked.
 	Prompt Prompter
 
+	// Network is "tcp4" or "tcp6" to use one address family, as
+	// OpenSSH's AddressFamily; empty means either.
+	Network string
+
 	// Timeout bounds the TCP connect and the handshake; zero means 15 s.
 	Timeout time.Duration
 
@@ -229,8 +233,12 @@ func (p *pausingPrompter) restart() { p.conn.SetDeadline(time.Now().Add(p.timeou
 
 func dialTCP(ctx context.Context, c Config, via *ssh.Client) (net.Conn, error) {
 	if via == nil {
+		network := c.Network
+		if network == "" {
+			network = "tcp"
+		}
 		d := net.Dialer{Timeout: c.Timeout}
-		conn, err := d.DialContext(ctx, "tcp", c.Addr())
+		conn, err := d.DialContext(ctx, network, c.Addr())
 		if err != nil {
 			return nil, fmt.Errorf("sshclient: connecting to %s: %w", c.Addr(), err)
 		}

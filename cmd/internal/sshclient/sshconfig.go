@@ -83,7 +83,7 @@ var Supported = []string{
 	"ProxyJump", "ServerAliveInterval", "ServerAliveCountMax",
 	"StrictHostKeyChecking", "UserKnownHostsFile", "GlobalKnownHostsFile",
 	"HashKnownHosts",
-	"ConnectTimeout", "RemoteCommand",
+	"ConnectTimeout", "RemoteCommand", "AddressFamily",
 }
 
 // Resolved is the connection settings for a host alias, and the
@@ -203,6 +203,15 @@ func (s *Settings) resolve(alias string) (Resolved, error) {
 			return r, fmt.Errorf("sshclient: invalid ServerAliveCountMax %q: use a whole number of 1 or more", v)
 		}
 		r.KeepAliveMax = n
+	}
+	switch v := strings.ToLower(s.Get(alias, "AddressFamily")); v {
+	case "", "any":
+	case "inet":
+		r.Network = "tcp4"
+	case "inet6":
+		r.Network = "tcp6"
+	default:
+		return r, fmt.Errorf("sshclient: invalid AddressFamily %q: use any, inet or inet6", v)
 	}
 	r.RemoteCommand = s.Get(alias, "RemoteCommand")
 	return r, nil
