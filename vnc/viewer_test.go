@@ -623,3 +623,34 @@ func TestClientWritersDoNotInterleave(t *testing.T) {
 		t.Fatal("server did not receive every message")
 	}
 }
+
+func TestConnectKeepsPixelFormatInStep(t *testing.T) {
+	got := make(chan rfb.PixelFormat, 1)
+	srv := &fakeServer{t: t, width: 320, height: 240}
+	srv.serve = func(s *serverConn) error {
+		got <- s.pf
+		if _, err := s.nextRequest(); err != nil {
+			return err
+		}
+		// Encoded in the format the viewer asked for, 16 bits per pixel.
+		return s.sendUpdate(rect{r: image.Rect(0, 0, 320, 240), enc: rfb.EncodingZRLE, gray: halves})
+	}
+	addr := srv.start()
+	pf := rfb.PixelFormat16
+	s, err := newSession(t, addr, "160x120", Options{PixelFormat: &pf}, ViewerOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sent := <-got; sent != pf {
+		t.Errorf("server got pixel format %+v, want %+v", sent, pf)
+	}
+	if s.client.cc.PixelFormat != toGoVNC(pf) {
+		t.Errorf("go-vnc's PixelFormat %+v, want %+v", s.client.cc.PixelFormat, toGoVNC(pf))
+	}
+	s.run(t, 10*time.Second)
+	img := s.rec.Image()
+	if img.GrayAt(5, 5) != 0 || img.GrayAt(150, 5) != img.White() {
+		t.Errorf("16-bit update decoded wrong: pixels %d and %d, want black and white",
+			img.GrayAt(5, 5), img.GrayAt(150, 5))
+	}
+}
