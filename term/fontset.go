@@ -136,17 +136,24 @@ func (fs *fontSet) findGlyph(r rune, bold bool, cells int) glyphEntry {
 	return glyphEntry{rows: missingGlyph(w, fs.height)}
 }
 
-// resample scales a bitmap of w by h pixels to dw by dh, nearest
-// neighbour.
+// resample scales a bitmap of w by h pixels to dw by dh. A pixel is on
+// when any source pixel it covers is on, so thin strokes survive
+// shrinking; enlarging repeats pixels.
 func resample(rows []uint64, w, h, dw, dh int) []uint64 {
 	if w == dw && h == dh {
 		return rows
 	}
 	out := make([]uint64, dh)
 	for y := 0; y < dh; y++ {
-		src := rows[y*h/dh]
+		y0, y1 := y*h/dh, max((y+1)*h/dh, y*h/dh+1)
+		var src uint64
+		for sy := y0; sy < y1 && sy < h; sy++ {
+			src |= rows[sy]
+		}
 		for x := 0; x < dw && x < 64; x++ {
-			if src&(1<<(x*w/dw)) != 0 {
+			x0, x1 := x*w/dw, max((x+1)*w/dw, x*w/dw+1)
+			span := (uint64(1)<<(x1-x0) - 1) << x0
+			if src&span != 0 {
 				out[y] |= 1 << x
 			}
 		}

@@ -19,35 +19,44 @@ var goldenScenes = []struct {
 	cols, rows int
 	depth      int
 	input      string
+	fontSize   int
 }{
 	{"boxes", 24, 6, 1, "┌──┬──┐ ╔══╦══╗ ┏━━┳━━┓\r\n" +
 		"│ab│cd│ ║  ║  ║ ┃  ┃  ┃\r\n" +
 		"├──┼──┤ ╠══╬══╣ ┣━━╋━━┫\r\n" +
 		"└──┴──┘ ╚══╩══╝ ┗━━┻━━┛\r\n" +
 		"▀▄█▌▐░▒▓▖▗▘▙▚▛▜▝▞▟ ╭╮╰╯\r\n" +
-		"╒═╕╓─╖ ╞═╡╟─╢ ║═╬═║\x1b[?25l"},
+		"╒═╕╓─╖ ╞═╡╟─╢ ║═╬═║\x1b[?25l", 16},
 	{"cjk", 24, 3, 1, "中文 日本語 한국어 ok\r\n" +
-		"x😀y ŝ\u0302 e\u0301\r\n\x1b[?25l"},
+		"x😀y ŝ\u0302 e\u0301\r\n\x1b[?25l", 16},
 	{"bold", 24, 3, 1, "normal \x1b[1mbold\x1b[m AZaz09\r\n" +
 		"Ωμέγα \x1b[1mΩμέγα\x1b[m Привет\r\n" +
-		"\x1b[1mПривет\x1b[m \u2603\U0001D11E\x1b[?25l"},
+		"\x1b[1mПривет\x1b[m \u2603\U0001D11E\x1b[?25l", 16},
 	{"reverse", 24, 3, 1, "\x1b[7m reverse \x1b[m \x1b[4munder\x1b[m\r\n" +
 		"\x1b[31;47mred/white\x1b[m \x1b[97;44mwhite/blue\x1b[m\r\n" +
-		"\x1b[7m\x1b[34;40mdark/dark\x1b[m cursor:"},
+		"\x1b[7m\x1b[34;40mdark/dark\x1b[m cursor:", 16},
 	{"gray4", 24, 2, 4, "\x1b[31mred\x1b[32mgreen\x1b[34mblue\x1b[m\r\n" +
-		"\x1b[48;5;250mlight\x1b[48;5;240m\x1b[97mdark\x1b[m\x1b[?25l"},
+		"\x1b[48;5;250mlight\x1b[48;5;240m\x1b[97mdark\x1b[m\x1b[?25l", 16},
+	{"size12", 24, 2, 1, "Aa Ωω Жж \x1b[1mAa Ωω Жж\x1b[m\r\n┌─┬┐ 中文 ▒█\x1b[?25l", 12},
+	{"size32", 16, 2, 1, "Aa Ωω Жж\r\n\x1b[1mAa\x1b[m ┌─┬┐ 中\x1b[?25l", 32},
 }
 
-// renderScene draws a scene at 8x16 cells.
-func renderScene(t *testing.T, cols, rows, depth int, input string) *display.Frame {
+// renderScene draws a scene in a frame that fits cols by rows cells of
+// the bundled font at fontSize pixels.
+func renderScene(t *testing.T, cols, rows, depth, fontSize int, input string) *display.Frame {
 	t.Helper()
-	term, err := New(Options{Width: cols * 8, Height: rows * 16, Depth: depth, FontSize: 16})
+	fs, err := newBundledFontSet(fontSize)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, h := cols*fs.width, rows*fs.height
+	term, err := New(Options{Width: w, Height: h, Depth: depth, FontSize: fontSize})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer term.Close()
 	term.Write([]byte(input))
-	f := display.NewFrame(cols*8, rows*16, depth)
+	f := display.NewFrame(w, h, depth)
 	term.Render(f)
 	return f
 }
@@ -55,7 +64,7 @@ func renderScene(t *testing.T, cols, rows, depth int, input string) *display.Fra
 func TestGoldenImages(t *testing.T) {
 	for _, sc := range goldenScenes {
 		t.Run(sc.name, func(t *testing.T) {
-			f := renderScene(t, sc.cols, sc.rows, sc.depth, sc.input)
+			f := renderScene(t, sc.cols, sc.rows, sc.depth, sc.fontSize, sc.input)
 			var got bytes.Buffer
 			if err := png.Encode(&got, f.Gray()); err != nil {
 				t.Fatal(err)
