@@ -3,6 +3,7 @@ package term
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/einkterm/einkterm/display"
@@ -200,6 +201,21 @@ func TestUserFontErrors(t *testing.T) {
 	for _, path := range []string{bad, filepath.Join(t.TempDir(), "missing.ttf")} {
 		if _, err := New(Options{Width: 100, Height: 100, Depth: 1, FontFile: path}); err == nil {
 			t.Errorf("New with font file %s succeeded", path)
+		}
+	}
+}
+
+func TestBoldDiffersFromRegular(t *testing.T) {
+	for _, size := range terminusHeights {
+		fs, err := newBundledFontSet(size)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range "AaΩЖ" {
+			plain, bold := fs.glyph(r, false, 1), fs.glyph(r, true, 1)
+			if slices.Equal(plain.rows, bold.rows) && !bold.synthBold {
+				t.Errorf("size %d: bold %q looks like regular", size, r)
+			}
 		}
 	}
 }

@@ -3,6 +3,7 @@ package term
 import (
 	"fmt"
 	"math"
+	"slices"
 )
 
 // glyphSource is a face whose glyphs fill cells of one size.
@@ -117,13 +118,16 @@ func (fs *fontSet) findGlyph(r rune, bold bool, cells int) glyphEntry {
 	if isBoxOrBlock(r) {
 		return glyphEntry{rows: drawBox(r, w, fs.height)}
 	}
+	regular, _ := fs.regular.glyph(r)
 	if bold && fs.bold != nil {
-		if rows, _ := fs.bold.glyph(r); rows != nil {
+		// Terminus's 12-pixel bold draws ASCII like its regular face,
+		// so a bold glyph equal to the regular one is double struck.
+		if rows, _ := fs.bold.glyph(r); rows != nil && !slices.Equal(rows, regular) {
 			return glyphEntry{rows: scaleRows(rows, fs.scale)}
 		}
 	}
-	if rows, _ := fs.regular.glyph(r); rows != nil {
-		return glyphEntry{rows: scaleRows(rows, fs.scale), synthBold: bold}
+	if regular != nil {
+		return glyphEntry{rows: scaleRows(regular, fs.scale), synthBold: bold}
 	}
 	if fs.fallback != nil {
 		if rows, gw := fs.fallback.glyph(r); rows != nil {
