@@ -26,7 +26,7 @@ func WriteFileAtomic(path string, perm fs.FileMode, write func(io.Writer) error)
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
-		return fmt.Errorf("config: cannot save %s: %w", path, err)
+		return fmt.Errorf("config: cannot save %s: %w%s", path, err, spaceHint(path, err))
 	}
 	defer func() {
 		if err != nil {
@@ -36,13 +36,13 @@ func WriteFileAtomic(path string, perm fs.FileMode, write func(io.Writer) error)
 	}()
 
 	if err := write(tmp); err != nil {
-		return fmt.Errorf("config: writing %s failed, the old file is unchanged: %w", path, err)
+		return fmt.Errorf("config: writing %s failed, the old file is unchanged: %w%s", path, err, spaceHint(path, err))
 	}
 	if err := setMode(tmp, perm); err != nil {
 		return fmt.Errorf("config: cannot save %s: %w", path, err)
 	}
 	if err := tmp.Sync(); err != nil {
-		return fmt.Errorf("config: syncing %s failed, the old file is unchanged: %w", tmp.Name(), err)
+		return fmt.Errorf("config: syncing %s failed, the old file is unchanged: %w%s", tmp.Name(), err, spaceHint(path, err))
 	}
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("config: %w", err)
@@ -51,6 +51,15 @@ func WriteFileAtomic(path string, perm fs.FileMode, write func(io.Writer) error)
 		return fmt.Errorf("config: %w", err)
 	}
 	return syncDir(dir)
+}
+
+// spaceHint returns what to do when err says the file system of path is
+// full, and "" for other errors.
+func spaceHint(path string, err error) string {
+	if !errors.Is(err, syscall.ENOSPC) && !errors.Is(err, syscall.EDQUOT) {
+		return ""
+	}
+	return fmt.Sprintf("; free space on the file system of %s (see df %s) and save again", path, filepath.Dir(path))
 }
 
 // chmod is (*os.File).Chmod; tests replace it to act like a FAT file
