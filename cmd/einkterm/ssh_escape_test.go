@@ -95,3 +95,42 @@ func TestParseEscapeChar(t *testing.T) {
 		}
 	}
 }
+
+// FuzzEscapeFilterSplit checks that where the keyboard's reads split
+// the input does not change what is sent or done.
+func FuzzEscapeFilterSplit(f *testing.F) {
+	f.Add([]byte("ls\r~.\r"), 3)
+	f.Add([]byte("~~~?\n~+x"), 1)
+	f.Add([]byte("a\r~"), 2)
+	f.Fuzz(func(t *testing.T, input []byte, cut int) {
+		if cut < 0 || cut > len(input) {
+			return
+		}
+		whole, wholeActs := runFilter(newEscapeFilter('~'), input)
+		split, splitActs := runFilter(newEscapeFilter('~'), input[:cut], input[cut:])
+		if !bytes.Equal(whole, split) {
+			t.Errorf("%q cut at %d: sent %q, whole %q", input, cut, split, whole)
+		}
+		if len(wholeActs) != len(splitActs) {
+			t.Fatalf("%q cut at %d: actions %v, whole %v", input, cut, splitActs, wholeActs)
+		}
+		if !bytes.Contains(input, []byte("~")) && !bytes.Equal(whole, input) {
+			t.Errorf("%q has no escape character but was sent as %q", input, whole)
+		}
+	})
+}
+
+func runFilter(f *escapeFilter, inputs ...[]byte) ([]byte, []escapeAction) {
+	var sent []byte
+	var actions []escapeAction
+	for _, in := range inputs {
+		sends, acts := f.feed(in)
+		for i := range sends {
+			sent = append(sent, sends[i]...)
+			if acts[i] != escapeNone {
+				actions = append(actions, acts[i])
+			}
+		}
+	}
+	return sent, actions
+}
