@@ -307,7 +307,8 @@ func appendLineAtomic(file, line string) error {
 		return fmt.Errorf("sshclient: saving host key: %w", err)
 	}
 	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err == nil {
+	_, err = tmp.Write(data)
+	if err == nil {
 		err = tmp.Sync()
 	}
 	if cerr := tmp.Close(); err == nil {
