@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/knownhosts"
@@ -304,7 +305,7 @@ func appendLineAtomic(file, line string) error {
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(file), ".known_hosts-*")
 	if err != nil {
-		return fmt.Errorf("sshclient: saving host key: %w", err)
+		return fmt.Errorf("sshclient: saving host key to %s: %w%s", file, err, spaceHint(file, err))
 	}
 	defer os.Remove(tmp.Name())
 	_, err = tmp.Write(data)
@@ -321,7 +322,17 @@ func appendLineAtomic(file, line string) error {
 		err = os.Rename(tmp.Name(), file)
 	}
 	if err != nil {
-		return fmt.Errorf("sshclient: saving host key to %s: %w", file, err)
+		return fmt.Errorf("sshclient: saving host key to %s: %w%s", file, err, spaceHint(file, err))
 	}
 	return nil
+}
+
+// spaceHint returns what to do when err says the file system of file is
+// full, and "" for other errors.
+func spaceHint(file string, err error) string {
+	if !errors.Is(err, syscall.ENOSPC) && !errors.Is(err, syscall.EDQUOT) {
+		return ""
+	}
+	return fmt.Sprintf("; %s is unchanged: free space on its file system (see df %s) and connect again",
+		file, filepath.Dir(file))
 }
