@@ -152,8 +152,9 @@ func (t *Terminal) gridSize(width, height int) (cols, rows int) {
 // Write feeds bytes from the remote side to the emulator. A UTF-8
 // sequence split across calls is kept until it is complete. Write never
 // fails. Replies to DA, DSR and CPR in p go to Options.Replies before
-// it returns; the emulator's other replies (mode reports, colour
-// queries) follow from another goroutine.
+// it returns, so Write waits for that writer. The emulator's other
+// replies (mode reports, colour queries) follow from another goroutine
+// and never hold Write up.
 func (t *Terminal) Write(p []byte) (int, error) {
 	t.mu.Lock()
 	t.feed(p)

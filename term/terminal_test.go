@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/einkterm/einkterm/display"
 )
@@ -178,5 +179,41 @@ func TestConcurrentWriteRender(t *testing.T) {
 	term.Render(f)
 	if !strings.Contains(term.Text(), "中文 text rev") {
 		t.Errorf("screen after concurrent writes: %q", term.Text())
+	}
+}
+
+// blockingWriter blocks every Write until release is closed.
+type blockingWriter struct{ release chan struct{} }
+
+func (w blockingWriter) Write(p []byte) (int, error) {
+	<-w.release
+	return len(p), nil
+}
+
+func TestStalledRepliesDoNotBlockWrite(t *testing.T) {
+	w := blockingWriter{release: make(chan struct{})}
+	defer close(w.release)
+	term, err := New(Options{Width: 160, Height: 80, Depth: 1, FontSize: 16, Replies: w})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer term.Close()
+
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		// DECRQM: x/vt replies on its own pipe.
+		for i := 0; i < 500; i++ {
+			term.Write([]byte("\x1b[?1$p"))
+		}
+		term.Write([]byte("ok"))
+	}()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Write blocked behind a stalled Replies writer")
+	}
+	if !strings.HasPrefix(term.Text(), "ok\n") {
+		t.Errorf("screen %q, want ok", term.Text())
 	}
 }

@@ -41,18 +41,35 @@ func newXVT(cols, rows int, replies func([]byte)) *xvtEmulator {
 	return e
 }
 
+// drain reads the emulator's replies and hands them to replies from a
+// second goroutine through a queue, so that a slow replies writer never
+// stalls the parser. Replies beyond the queue's room are dropped.
 func drain(r io.Reader, replies func([]byte)) {
+	queue := make(chan []byte, replyQueue)
+	go func() {
+		for p := range queue {
+			replies(p)
+		}
+	}()
+	defer close(queue)
+
 	buf := make([]byte, 256)
 	for {
 		n, err := r.Read(buf)
 		if n > 0 {
-			replies(append([]byte(nil), buf[:n]...))
+			select {
+			case queue <- append([]byte(nil), buf[:n]...):
+			default:
+			}
 		}
 		if err != nil {
 			return
 		}
 	}
 }
+
+// replyQueue is how many reads of replies may wait for the writer.
+const replyQueue = 64
 
 func (e *xvtEmulator) Write(p []byte) { _, _ = e.vt.Write(p) }
 
