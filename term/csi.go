@@ -156,7 +156,7 @@ func (t *Terminal) countLimit(final byte) int {
 // vt10x stops reading parameters at the first empty one (so ESC[;10H
 // would go to column 1), and numbers above limit cut to limit.
 func appendParams(dst []byte, params [][]byte, final byte, limit int) []byte {
-	one := bytes.IndexByte([]byte(defaultOne), final) >= 0
+	defaultsToOne := strings.IndexByte(defaultOne, final) >= 0
 	if final == 'r' && len(params) == 2 && len(params[1]) == 0 {
 		params = params[:1]
 	}
@@ -167,7 +167,7 @@ func appendParams(dst []byte, params [][]byte, final byte, limit int) []byte {
 		switch {
 		case len(params) == 1 && len(p) == 0:
 			// A lone empty parameter stays empty: every default applies.
-		case one || final == 'r':
+		case defaultsToOne || final == 'r':
 			n := paramInt(params, i)
 			if n == 0 {
 				n = 1
