@@ -91,6 +91,18 @@ func TestWideFallbackSpansTwoCells(t *testing.T) {
 	}
 }
 
+func TestFallbackCoversEmoji(t *testing.T) {
+	f, err := loadFace("unifont.ekbf.gz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range "😀🚀✔中ä" {
+		if rows, w := f.glyph(r); rows == nil || !anyBits(rows) || (w != 8 && w != 16) {
+			t.Errorf("Unifont lacks %q (width %d)", r, w)
+		}
+	}
+}
+
 func TestMissingGlyphBox(t *testing.T) {
 	fs, err := newBundledFontSet(16)
 	if err != nil {

@@ -1,9 +1,10 @@
 // Command fontgen converts the bitmap fonts that einkterm bundles into
 // the compact form that package term embeds.
 //
-// It reads Terminus Font PCF files (Debian package xfonts-terminus) and
-// GNU Unifont's hex file (Debian package unifont) and writes one
-// gzip-compressed file per face into the output folder. Run it with
+// It reads Terminus Font PCF files (Debian package xfonts-terminus),
+// GNU Unifont's hex file (Debian package unifont) and Unifont's
+// upper-plane OpenType font (Debian package fonts-unifont), and writes
+// one gzip-compressed file per face into the output folder. Run it with
 //
 //	go generate ./term
 //
@@ -33,14 +34,16 @@ func main() {
 		"folder of the Terminus PCF files (ter-u16n_unicode.pcf.gz...)")
 	hex := flag.String("unifont", "/usr/share/unifont/unifont.hex",
 		"GNU Unifont hex file")
+	upper := flag.String("unifont-upper", "/usr/share/fonts/opentype/unifont/unifont_upper.otf",
+		"GNU Unifont's OpenType font of the planes above the first")
 	flag.Parse()
 
-	if err := run(*out, *pcfDir, *hex); err != nil {
+	if err := run(*out, *pcfDir, *hex, *upper); err != nil {
 		log.Fatal(err)
 	}
 }
 
-func run(out, pcfDir, hex string) error {
+func run(out, pcfDir, hex, upper string) error {
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
 	}
@@ -60,6 +63,9 @@ func run(out, pcfDir, hex string) error {
 	f, err := readHex(hex)
 	if err != nil {
 		return fmt.Errorf("fontgen: %s: %w (install unifont)", hex, err)
+	}
+	if err := addOTF(f, upper); err != nil {
+		return fmt.Errorf("fontgen: %s: %w (install fonts-unifont)", upper, err)
 	}
 	return writeFont(filepath.Join(out, "unifont.ekbf.gz"), f)
 }
