@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -176,7 +177,8 @@ func runVNC(ctx context.Context, e *env, args []string) error {
 		},
 		vopts: vopts,
 	}
-	return s.run(ctx, in.r)
+	s.keys = in.r
+	return s.run(ctx)
 }
 
 // vncSession is one run of the vnc command: a panel and its refresh
@@ -193,14 +195,18 @@ type vncSession struct {
 
 	loop   *display.Loop
 	viewer atomic.Pointer[vnc.Viewer]
+
+	// keys is the keyboard. It is read only once the first connection
+	// is up, so that the password prompt gets what the user types.
+	keys     io.Reader
+	keysOnce sync.Once
 }
 
-func (s *vncSession) run(ctx context.Context, keys io.Reader) error {
+func (s *vncSession) run(ctx context.Context) error {
 	s.loop = display.NewLoop(s.panel, display.LoopOptions{Logger: s.log})
 	loopCtx, stopLoop := context.WithCancel(context.WithoutCancel(ctx))
 	loopDone := make(chan error, 1)
 	go func() { loopDone <- s.loop.Run(loopCtx) }()
-	go s.forwardKeys(keys)
 	if kb, ok := s.panel.(display.Keyboard); ok {
 		go s.forwardKeyboard(kb)
 	}
@@ -285,6 +291,7 @@ func (s *vncSession) connectOnce(ctx context.Context) error {
 		return err
 	}
 	defer c.Close()
+	s.keysOnce.Do(func() { go s.forwardKeys(s.keys) })
 	v, err := vnc.NewViewer(c, s.panel.Info(), s.loop, vnc.ViewerOptions{
 		View:        s.vopts,
 		Ready:       s.panel.Wait,
