@@ -21,6 +21,7 @@ import (
 // keyboard and standard output, and standard error kept for the test.
 type faultRun struct {
 	cmd    *exec.Cmd
+	master *os.File
 	slave  *os.File
 	before unix.Termios
 	stderr *lockedBuffer
@@ -39,7 +40,7 @@ func startFault(t *testing.T, args ...string) *faultRun {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &faultRun{slave: slave, before: *before, stderr: &lockedBuffer{}, done: make(chan error, 1)}
+	r := &faultRun{master: master, slave: slave, before: *before, stderr: &lockedBuffer{}, done: make(chan error, 1)}
 	r.cmd = exec.Command(buildEinkterm(t), args...)
 	r.cmd.Stdin = slave
 	r.cmd.Stdout = slave
