@@ -222,8 +222,8 @@ func TestSlowAnswerOutlastsTimeout(t *testing.T) {
 	s := peertest.StartSSHD(t, peertest.SSHDOptions{})
 	os.Remove(s.KnownHosts)
 	cfg := keyConfig(s)
-	cfg.Timeout = 500 * time.Millisecond
-	cfg.Prompt = &slowPrompt{scriptedPrompt: scriptedPrompt{confirms: []bool{true}}, delay: 1500 * time.Millisecond}
+	cfg.Timeout = 2 * time.Second
+	cfg.Prompt = &slowPrompt{scriptedPrompt: scriptedPrompt{confirms: []bool{true}}, delay: 3 * time.Second}
 	c := dial(t, cfg)
 	if got := run(t, c, "echo patient"); got != "patient\n" {
 		t.Errorf("output %q", got)
