@@ -42,7 +42,9 @@ func LoadConfigFiles(names ...string) ([]*ssh_config.Config, error) {
 		cfg, err := ssh_config.Decode(f)
 		f.Close()
 		if err != nil {
-			return nil, fmt.Errorf("sshclient: parsing %s: %w", name, err)
+			// The parser takes Host blocks and Match all / Match host;
+			// other Match criteria, such as exec or user, fail it.
+			return nil, fmt.Errorf("sshclient: parsing %s: %w; name a file einkterm can read with -F FILE, or pass -F none", name, err)
 		}
 		files = append(files, cfg)
 	}

@@ -202,3 +202,34 @@ Host *
 	c.Close()
 	<-c.Done()
 }
+
+func TestLoadConfigFilesErrors(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "config")
+	if err := os.WriteFile(bad, []byte("Match exec \"true\"\n    User x\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := LoadConfigFiles(bad)
+	if err == nil || !strings.Contains(err.Error(), bad) || !strings.Contains(err.Error(), "-F none") {
+		t.Errorf("error %v, want one naming %s and the -F way out", err, bad)
+	}
+	files, err := LoadConfigFiles(filepath.Join(dir, "missing"))
+	if err != nil || len(files) != 0 {
+		t.Errorf("a missing file gave %d files, %v; want none and no error", len(files), err)
+	}
+	good := filepath.Join(dir, "good")
+	if err := os.WriteFile(good, []byte("Match host h1\n    Port 2201\nHost *\n    Port 2202\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	files, err = LoadConfigFiles(good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &Settings{Files: files}
+	if p := s.Get("h1", "Port"); p != "2201" {
+		t.Errorf("Match host h1 gives Port %q, want 2201", p)
+	}
+	if p := s.Get("h2", "Port"); p != "2202" {
+		t.Errorf("h2 gives Port %q, want 2202", p)
+	}
+}
