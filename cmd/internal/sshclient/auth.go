@@ -181,6 +181,14 @@ func (a *authenticator) loadKey(name string) (ssh.Signer, error) {
 	if s := a.cfg.Keys.get(name); s != nil {
 		return s, nil
 	}
+	st, err := os.Stat(name)
+	if err != nil {
+		return nil, err
+	}
+	if perm := st.Mode().Perm(); perm&0o077 != 0 {
+		return nil, fmt.Errorf("private key %s is readable by others (mode %04o), so it is ignored as OpenSSH does: chmod 600 %s",
+			name, perm, name)
+	}
 	pem, err := os.ReadFile(name)
 	if err != nil {
 		return nil, err

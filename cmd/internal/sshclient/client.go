@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"os/user"
 	"path/filepath"
 	"strconv"
 	"time"
@@ -90,6 +91,12 @@ func (c Config) withDefaults() (Config, error) {
 	home, _ := os.UserHomeDir()
 	if c.User == "" {
 		c.User = os.Getenv("USER")
+	}
+	if c.User == "" {
+		// A systemd service has no $USER.
+		if u, err := user.Current(); err == nil {
+			c.User = u.Username
+		}
 	}
 	if c.User == "" {
 		return c, errors.New("sshclient: no user name: pass user@host or -l USER")

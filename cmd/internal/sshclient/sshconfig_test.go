@@ -233,3 +233,14 @@ func TestLoadConfigFilesErrors(t *testing.T) {
 		t.Errorf("h2 gives Port %q, want 2202", p)
 	}
 }
+
+func TestDefaultUserWithoutEnv(t *testing.T) {
+	t.Setenv("USER", "")
+	c, err := Config{Host: "h"}.withDefaults()
+	if err != nil {
+		t.Fatalf("no user name without $USER: %v", err)
+	}
+	if c.User == "" || c.Port != 22 || c.KeepAliveMax != 3 || c.Timeout != 15*time.Second {
+		t.Errorf("defaults %+v", c)
+	}
+}
