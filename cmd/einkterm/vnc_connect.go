@@ -84,6 +84,9 @@ func (f *vncFlags) passwordSource(ctx context.Context, e *env, in *input) func()
 	var typed []byte
 	return func() ([]byte, error) {
 		if f.passwd != "" {
+			if err := checkPrivate("--passwd", f.passwd); err != nil {
+				return nil, err
+			}
 			b, err := os.ReadFile(f.passwd)
 			if err != nil {
 				return nil, fmt.Errorf("reading --passwd file: %w", err)
@@ -107,6 +110,20 @@ func (f *vncFlags) passwordSource(ctx context.Context, e *env, in *input) func()
 		typed = []byte(pw)
 		return typed, nil
 	}
+}
+
+// checkPrivate returns an error when other users can read the secret
+// file name, as OpenSSH rejects such a private key.
+func checkPrivate(flag, name string) error {
+	st, err := os.Stat(name)
+	if err != nil {
+		return fmt.Errorf("reading %s file: %w", flag, err)
+	}
+	if perm := st.Mode().Perm(); perm&0o077 != 0 {
+		return fmt.Errorf("%s file %s is readable by others (mode %04o): chmod 600 %s, "+
+			"and keep it off the FAT boot partition, which cannot make it private", flag, name, perm, name)
+	}
+	return nil
 }
 
 func isTerminal(r io.Reader) bool {
