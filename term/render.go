@@ -94,16 +94,21 @@ func (t *Terminal) Render(f *display.Frame) []display.Damage {
 		rs.width != f.Width || rs.height != f.Height || rs.depth != f.Depth
 
 	var damage []display.Damage
+	prev := rs.cells
 	if full {
 		f.Fill(f.White())
 		damage = append(damage, display.Damage{Rect: f.Bounds()})
+	} else if band, ok := findScroll(prev, cells, cols, rows); ok {
+		var moved []display.Damage
+		prev, moved = t.applyScroll(f, band, prev, cols)
+		damage = append(damage, moved...)
 	}
 	cw, ch := t.font.width, t.font.height
 	for y := 0; y < rows; y++ {
 		line := cells[y*cols : (y+1)*cols]
 		var old []drawnCell
 		if !full {
-			old = rs.cells[y*cols : (y+1)*cols]
+			old = prev[y*cols : (y+1)*cols]
 		}
 		lo, hi := t.renderLine(f, y, line, old)
 		if lo < hi && !full {

@@ -1,7 +1,11 @@
 package term
 
 import (
+	"bytes"
+	"fmt"
 	"image"
+	"math/rand"
+	"strings"
 	"testing"
 
 	"github.com/einkterm/einkterm/display"
@@ -117,5 +121,74 @@ func TestRenderCursorOnWideCharacter(t *testing.T) {
 	wide := image.Rect(0, 0, 2*cw.X, cw.Y)
 	if n := countLevel(f, wide, 0); n < cw.X*cw.Y {
 		t.Errorf("cursor on the second half of 中: %d black pixels, want the block over both cells", n)
+	}
+}
+
+// TestRenderScrollMatchesFullRender renders after each of many writes
+// that scroll, move and erase, and checks that the frame equals a full
+// render of the same screen, so moved pixels are never stale.
+func TestRenderScrollMatchesFullRender(t *testing.T) {
+	rng := rand.New(rand.NewSource(1))
+	steps := []string{"line %d\r\n", "\x1b[%dS", "\x1b[%dT", "\x1bM", "\x1b[2;%dr", "\x1b[r",
+		"\x1b[%d;1H", "\x1b[K", "中文 %d\r\n", "\x1b[7m rev %d \x1b[m\r\n", "\x1b[%dL", "\x1b[%dM"}
+	term, err := New(Options{Width: 20 * 8, Height: 8 * 16, Depth: 1, FontSize: 16})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer term.Close()
+	f := display.NewFrame(160, 128, 1)
+	scrolls := 0
+	for i := 0; i < 400; i++ {
+		step := steps[rng.Intn(len(steps))]
+		if strings.Contains(step, "%d") {
+			step = fmt.Sprintf(step, 1+rng.Intn(7))
+		}
+		term.Write([]byte(step))
+		for _, d := range term.Render(f) {
+			if d.Kind == display.Scrolled {
+				scrolls++
+				if d.Dy%16 != 0 || d.Dy == 0 {
+					t.Fatalf("step %d: scroll by %d pixels", i, d.Dy)
+				}
+			}
+		}
+
+		want := display.NewFrame(160, 128, 1)
+		term.renderMu.Lock()
+		saved := term.render
+		term.render.invalidate()
+		term.renderMu.Unlock()
+		term.Render(want)
+		term.renderMu.Lock()
+		term.render = saved
+		term.renderMu.Unlock()
+		if !bytes.Equal(f.Pix, want.Pix) {
+			t.Fatalf("step %d (%q): incremental frame differs from a full render", i, step)
+		}
+	}
+	if scrolls < 5 {
+		t.Errorf("only %d Scrolled damages in 400 steps", scrolls)
+	}
+}
+
+func TestRenderReportsScroll(t *testing.T) {
+	term := newTest(t, nil)
+	f := display.NewFrame(160, 80, 1)
+	term.Write([]byte("1\r\n2\r\n3\r\n4\r\n5"))
+	term.Render(f)
+	term.Write([]byte("\r\n6"))
+	var scroll *display.Damage
+	for _, d := range term.Render(f) {
+		if d.Kind == display.Scrolled {
+			scroll = &d
+		}
+	}
+	if scroll == nil {
+		t.Fatal("no Scrolled damage after a line feed at the bottom")
+	}
+	// Rows 1 to 3 move up to rows 0 to 2; row 4 holds the cursor both
+	// times, so it is drawn, not moved.
+	if scroll.Dy != -16 || scroll.Rect != image.Rect(0, 0, 160, 64) {
+		t.Errorf("Scrolled %v by %d, want rows 0 to 3 by -16", scroll.Rect, scroll.Dy)
 	}
 }
