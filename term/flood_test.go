@@ -114,3 +114,20 @@ func boolToInt(b bool) int {
 	}
 	return 0
 }
+
+// TestScrollbackStaysSmall checks that a long flood keeps no history in
+// the emulator, whose default scrollback would hold 10000 lines.
+func TestScrollbackStaysSmall(t *testing.T) {
+	term, err := New(Options{Width: 80 * 8, Height: 24 * 16, Depth: 1, FontSize: 16})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer term.Close()
+	term.noFloodSkip = true
+	for i := 0; i < 200; i++ {
+		term.Write([]byte(strings.Repeat(fmt.Sprintf("line %d of the flood\r\n", i), 10)))
+	}
+	if n := term.emu.(*xvtEmulator).vt.ScrollbackLen(); n > 1 {
+		t.Errorf("scrollback holds %d lines, want at most 1", n)
+	}
+}

@@ -31,6 +31,11 @@ func newXVT(cols, rows int, replies func([]byte)) *xvtEmulator {
 	e := &xvtEmulator{vt: vt.NewEmulator(cols, rows), modes: map[ansi.Mode]bool{
 		ansi.ModeAutoWrap: true,
 	}}
+	// x/vt keeps 10000 lines of scrollback by default, which costs tens
+	// of megabytes and a copy of the whole history for every line once
+	// full. Nothing here shows scrollback, and 1 is the smallest size
+	// its API accepts.
+	e.vt.SetScrollbackSize(1)
 	e.phantom = reflect.ValueOf(e.vt).Elem().FieldByName("atPhantom")
 	e.vt.SetCallbacks(vt.Callbacks{
 		Title:       func(s string) { e.title = s },
