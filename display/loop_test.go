@@ -3,6 +3,7 @@ package display
 import (
 	"context"
 	"image"
+	"runtime"
 	"testing"
 	"time"
 )
@@ -343,4 +344,43 @@ func BenchmarkLoopStepKeystroke(b *testing.B) {
 		i++
 	}
 	b.ReportMetric(float64(loop.Stats().Refreshes)/float64(b.N), "refreshes/key")
+}
+
+func TestLoopFlushIgnoresRateLimit(t *testing.T) {
+	m := newManualLoop(t, Profiles["2in13"], 0, SchedulerOptions{})
+	m.src.FillRect(image.Rect(0, 0, 8, 8), 0)
+	m.loop.Submit(m.src, []Damage{{Rect: image.Rect(0, 0, 8, 8)}})
+	m.runFor(400 * time.Millisecond) // the panel is ready, the rate limit not over
+	m.src.FillRect(image.Rect(8, 0, 16, 8), 0)
+	m.loop.Submit(m.src, []Damage{{Rect: image.Rect(8, 0, 16, 8)}})
+	if _, err := m.loop.Step(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(m.refreshes()); n != 1 {
+		t.Fatalf("%d refreshes before Flush, want 1 (the second change is rate-limited)", n)
+	}
+	// Flush waits for the modelled panel, so the clock moves whenever
+	// Flush waits on it.
+	done := make(chan error, 1)
+	go func() { done <- m.loop.Flush(context.Background()) }()
+	for flushed := false; !flushed; {
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatal(err)
+			}
+			flushed = true
+		default:
+			if m.clock.Pending() > 0 {
+				m.clock.Advance(time.Second)
+			}
+			runtime.Gosched()
+		}
+	}
+	if n := len(m.refreshes()); n != 2 {
+		t.Errorf("%d refreshes after Flush, want 2", n)
+	}
+	if got := m.rec.Image().GrayAt(9, 1); got != 0 {
+		t.Errorf("pixel of the second change = %d after Flush, want black", got)
+	}
 }

@@ -369,3 +369,21 @@ func TestSchedulerGrayModeOption(t *testing.T) {
 		{at: 0, damage: image.Rect(0, 0, 64, 64), gray: 3000, want: "clean GC16 (0,0)-(64,64)"},
 	})
 }
+
+func TestSchedulerMaxAgeCleansTouchedTile(t *testing.T) {
+	opts := SchedulerOptions{SleepAfter: -1, LongClean: -1}
+	w := newSchedWorld(t, it10, opts)
+	w.damage(0, cell1, 0)
+	w.plan(0)
+	got, next := w.plan(time.Minute)
+	if got != "" || next != 10*time.Minute {
+		t.Fatalf("plan %q next %v after one partial, want nothing until 10m", got, next)
+	}
+	got, _ = w.plan(next)
+	if got != "clean GC16 (96,96)-(128,128)" {
+		t.Errorf("plan %q at MaxAge, want a clean of the touched tile", got)
+	}
+	if _, next = w.plan(next + time.Second); next != -1 {
+		t.Errorf("next %v after the clean, want none", next)
+	}
+}
