@@ -75,6 +75,7 @@ func runSession(ctx context.Context, cfg sessionConfig, start startRemote) (int,
 	if err != nil {
 		return 1, err
 	}
+	defer t.Close()
 	cfg.in.term.Store(t)
 	cols, rows := t.Size()
 	r, err := start(ctx, cols, rows)
