@@ -1,7 +1,6 @@
 package peertest
 
 import (
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,9 +9,11 @@ import (
 	"time"
 )
 
-// PasswordUser makes sure the local user einkssh exists, gives it a new
-// random password and returns both. It needs root; the user is kept for
-// later runs.
+// PasswordUser makes sure the local user einkssh exists with the test
+// password and returns both. It needs root; the user is kept for later
+// runs. The password is fixed, because tests in other packages and
+// processes set it at the same time, and a fresh one per call would
+// change it under a login in progress.
 func PasswordUser(t testing.TB) (name, password string) {
 	t.Helper()
 	RequireRoot(t, "setting a local user's password")
@@ -22,7 +23,7 @@ func PasswordUser(t testing.TB) (name, password string) {
 			t.Fatalf("useradd: %v\n%s", err, out)
 		}
 	}
-	password = fmt.Sprintf("pw-%d-%d", os.Getpid(), time.Now().UnixNano())
+	password = testPassword
 	cmd := exec.Command("chpasswd")
 	cmd.Stdin = strings.NewReader(name + ":" + password + "\n")
 	if out, err := cmd.CombinedOutput(); err != nil {
@@ -30,6 +31,10 @@ func PasswordUser(t testing.TB) (name, password string) {
 	}
 	return name, password
 }
+
+// testPassword is einkssh's password: distinctive, so that a test can
+// search logs and screens for it.
+const testPassword = "pw-einkssh-7Qx2v9"
 
 // StartAgent starts OpenSSH's ssh-agent on a socket of its own, adds the
 // private key files and returns the socket. The agent stops with the
