@@ -173,3 +173,37 @@ func BenchmarkRotateRefresh(b *testing.B) {
 		}
 	}
 }
+
+// TestRotateCopiesEveryPixel turns random frames of every depth and
+// checks each native pixel against the frame pixel it comes from.
+func TestRotateCopiesEveryPixel(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for _, depth := range []int{1, 2, 4, 8} {
+		native := Info{Name: "odd", Width: 37, Height: 21, Depth: depth,
+			Modes: []ModeSpec{{Mode: ModeDU, Levels: 2}}}
+		for _, deg := range []int{90, 180, 270} {
+			rec, err := NewRecorder(native, RecorderOptions{Clock: NewManualClock(time.Unix(0, 0))})
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := Rotate(rec, deg).(*rotated)
+			f := NewFrame(p.info.Width, p.info.Height, depth)
+			for i := range f.Pix {
+				f.Pix[i] = byte(rng.Uint32())
+			}
+			if err := p.Refresh(f, f.Bounds(), ModeDU); err != nil {
+				t.Fatal(err)
+			}
+			img := rec.Image()
+			for y := 0; y < f.Height; y++ {
+				for x := 0; x < f.Width; x++ {
+					nx, ny := p.nativePoint(x, y)
+					if got, want := img.GrayAt(nx, ny), f.GrayAt(x, y); got != want {
+						t.Fatalf("depth %d at %d: native (%d,%d) = %d, want frame (%d,%d) = %d",
+							depth, deg, nx, ny, got, x, y, want)
+					}
+				}
+			}
+		}
+	}
+}
