@@ -351,6 +351,7 @@ func TestLoopFlushIgnoresRateLimit(t *testing.T) {
 	m.src.FillRect(image.Rect(0, 0, 8, 8), 0)
 	m.loop.Submit(m.src, []Damage{{Rect: image.Rect(0, 0, 8, 8)}})
 	m.runFor(400 * time.Millisecond) // the panel is ready, the rate limit not over
+
 	m.src.FillRect(image.Rect(8, 0, 16, 8), 0)
 	m.loop.Submit(m.src, []Damage{{Rect: image.Rect(8, 0, 16, 8)}})
 	if _, err := m.loop.Step(context.Background()); err != nil {
@@ -359,6 +360,7 @@ func TestLoopFlushIgnoresRateLimit(t *testing.T) {
 	if n := len(m.refreshes()); n != 1 {
 		t.Fatalf("%d refreshes before Flush, want 1 (the second change is rate-limited)", n)
 	}
+
 	// Flush waits for the modelled panel, so the clock moves whenever
 	// Flush waits on it.
 	done := make(chan error, 1)
