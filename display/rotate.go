@@ -7,10 +7,10 @@ import (
 	"time"
 )
 
-// Rotate returns panel p turned by degrees clockwise: frames are drawn
-// upright in the rotated geometry that Info reports, and each refreshed
-// region is turned into p's native orientation before p receives it, so p
-// (a recorder, say) logs native coordinates. Info also turns the
+// Rotate returns panel p turned by degrees clockwise. Frames are drawn
+// upright in the rotated geometry that Info reports. Each refreshed
+// region is turned into p's native orientation before p receives it, so
+// p (a recorder, say) logs native coordinates. Info also turns the
 // alignment, the minimum size and each mode's alignment, and moves the
 // alignment grid's origin so that aligned regions stay aligned on p.
 //
