@@ -21,6 +21,7 @@ type meter struct {
 	tiles       []int // partials since the last clean, per tile
 	cols        int
 	maxPartials int
+	misaligned  int // refreshes whose region the panel does not accept
 }
 
 // meterTile is the side of the tiles in which meter counts partials, the
@@ -72,6 +73,9 @@ func (m *meter) LogInput(kind string) {
 // Refresh measures the refresh and passes it on.
 func (m *meter) Refresh(f *display.Frame, r image.Rectangle, mode display.Mode) error {
 	spec, _ := m.info.Spec(mode)
+	if !display.IsAligned(r, m.info, mode) {
+		m.misaligned++
+	}
 	now := m.clock.Now()
 	start := now
 	if bu := m.BusyUntil(); bu.After(start) {

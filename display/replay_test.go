@@ -98,6 +98,7 @@ type replayResult struct {
 	log        []metered
 	keys       []keystroke
 	maxPartial int
+	misaligned int
 	finalOK    bool // the panel ends with the last frame
 }
 
@@ -189,6 +190,7 @@ func replay(tb testing.TB, profile string, rotation int, w workload, pol string)
 		log:        m.log,
 		keys:       keys,
 		maxPartial: m.maxPartials,
+		misaligned: m.misaligned,
 		finalOK:    sameFrame(m.img, frame),
 	}
 }
@@ -214,12 +216,14 @@ type replayMetrics struct {
 	overBound                          int  // echoes later than one in-flight plus one fast refresh
 	maxPartial                         int  // the most partials a tile had between cleans
 	finalShown                         bool // the panel ends with the last frame
+	misaligned                         int  // refreshes off the panel's alignment
 }
 
 func measure(r replayResult) replayMetrics {
 	var m replayMetrics
 	m.maxPartial = r.maxPartial
 	m.finalShown = r.finalOK
+	m.misaligned = r.misaligned
 	var longestFast time.Duration
 	for _, e := range r.log {
 		m.refreshes++
@@ -359,6 +363,7 @@ func reportReplay(b *testing.B, m replayMetrics) {
 	b.ReportMetric(float64(m.overBound), "echo-over-bound")
 	b.ReportMetric(float64(m.missed), "echo-missed")
 	b.ReportMetric(float64(m.maxPartial), "max-partials")
+	b.ReportMetric(float64(m.misaligned), "misaligned")
 	final := 0.0
 	if m.finalShown {
 		final = 1
@@ -396,6 +401,9 @@ func TestReplayTypingMeetsTargets(t *testing.T) {
 		}
 		if !m.finalShown {
 			t.Errorf("%s: the panel does not show the last frame", panel.profile)
+		}
+		if m.misaligned != 0 {
+			t.Errorf("%s: %d refreshes of regions the panel does not accept", panel.profile, m.misaligned)
 		}
 	}
 }
