@@ -178,7 +178,16 @@ func runVNC(ctx context.Context, e *env, args []string) error {
 		vopts: vopts,
 	}
 	s.keys = in.r
-	return s.run(ctx)
+	err = s.run(ctx)
+	if err != nil && ctx.Err() == nil {
+		// The panel may be the only screen: leave the reason on it,
+		// over the top rows of the last desktop. A stop by a signal
+		// leaves the desktop as it was.
+		console := &loginConsole{panel: panel, log: log}
+		fmt.Fprintf(console, "einkterm vnc: %v\n", err)
+		console.finish(true)
+	}
+	return err
 }
 
 // vncSession is one run of the vnc command: a panel and its refresh
