@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/einkterm/einkterm/deploy/peertest"
+	"github.com/einkterm/einkterm/display"
 )
 
 // TestSSHSilentLinkWithoutReconnect stalls the TCP link of a session
@@ -98,6 +100,12 @@ func TestVNCSilentLink(t *testing.T) {
 	if !strings.Contains(r.stderr.String(), "connection to the server lost: no data for 2s") {
 		t.Errorf("standard error does not say why the connection was dropped:\n%s", r.stderr.String())
 	}
+	if screen := readFile(filepath.Join(dir, "screen.txt")); !strings.Contains(screen, "connection to the server lost") {
+		t.Errorf("the panel does not say why the connection was dropped:\n%s", screen)
+	}
+	if !topLineShows(t, filepath.Join(dir, "final.png"), "einkterm vnc: vnc: connection to the server lost") {
+		t.Error("final.png does not show why the connection was dropped")
+	}
 	r.checkRestored(t)
 	if _, err := os.Stat(filepath.Join(dir, "final.png")); err != nil {
 		t.Errorf("the panel's last image was not written: %v", err)
@@ -123,4 +131,46 @@ func TestVNCSilentLinkReconnects(t *testing.T) {
 		t.Fatalf("einkterm ended after reconnecting: %v", err)
 	default:
 	}
+}
+
+// topLineShows reports whether the first text row of the image in name
+// shows s from column 0, as black or white pixels. Only pixel rows with
+// ink are compared: the refresh loop leaves rows that stayed white in
+// its own frame untouched, so they may show what was there before.
+func topLineShows(t *testing.T, name, s string) bool {
+	t.Helper()
+	f, err := os.Open(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	_, _, ref, info := panelGrid(t)
+	ref.Write([]byte("\x1b[?25l" + s))
+	frame := display.NewFrame(info.Width, info.Height, info.Depth)
+	ref.Render(frame)
+	want := frame.Gray()
+	cell := ref.CellSize()
+	width := len(s) * cell.X
+	inked := 0
+	for y := 0; y < cell.Y; y++ {
+		ink := false
+		for x := 0; x < width; x++ {
+			ink = ink || blackOrWhite(want.GrayAt(x, y).Y) == 0
+		}
+		if !ink {
+			continue
+		}
+		inked++
+		for x := 0; x < width; x++ {
+			r, _, _, _ := img.At(x, y).RGBA()
+			if blackOrWhite(uint8(r>>8)) != blackOrWhite(want.GrayAt(x, y).Y) {
+				return false
+			}
+		}
+	}
+	return inked > 0
 }
