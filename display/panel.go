@@ -36,6 +36,10 @@ type Info struct {
 	// or 8 (8 for colour LCDs, which show the gray frame).
 	Depth int
 
+	// DPI is the panel's resolution in pixels per inch, from which the
+	// terminal picks its font size; zero means unknown.
+	DPI int
+
 	// Align is the alignment of a refresh window.
 	Align Align
 

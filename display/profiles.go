@@ -8,27 +8,33 @@ import (
 	"time"
 )
 
-// Profiles are the panels that einkterm knows by name. Timings are the
+// Profiles are the panels that einkterm knows by name. DPI is the pixel
+// diagonal over the panel's diagonal in inches. Timings are the
 // typical figures at room temperature: Waveshare's wiki for the 2.13"
 // SSD1680 panels and the 7.5" UC8179 panel, and FBInk's i.MX EPDC figures
 // for the IT8951 waveforms. The per-byte cost is the SPI transfer time at
 // the controller's usual clock (4 MHz, 10 MHz and 24 MHz).
 var Profiles = map[string]Info{
-	"2in13": spiProfile("2in13", 122, 250,
-		300*time.Millisecond, 2*time.Second, 2*time.Microsecond),
+	"2in13": withDPI(130, spiProfile("2in13", 122, 250,
+		300*time.Millisecond, 2*time.Second, 2*time.Microsecond)),
 	// NOTE: the 7.5" windowed partial time is an estimate; the vendor
 	// names only the 5 s full refresh.
-	"7in5": spiProfile("7in5", 800, 480,
-		1500*time.Millisecond, 5*time.Second, 800*time.Nanosecond),
-	"it8951-6in":   it8951Profile("it8951-6in", 800, 600, 32),
-	"it8951-7in8":  it8951Profile("it8951-7in8", 1872, 1404, 0),
-	"it8951-9in7":  it8951Profile("it8951-9in7", 1200, 825, 0),
-	"it8951-10in3": it8951Profile("it8951-10in3", 1872, 1404, 0),
+	"7in5": withDPI(124, spiProfile("7in5", 800, 480,
+		1500*time.Millisecond, 5*time.Second, 800*time.Nanosecond)),
+	"it8951-6in":   withDPI(167, it8951Profile("it8951-6in", 800, 600, 32)),
+	"it8951-7in8":  withDPI(300, it8951Profile("it8951-7in8", 1872, 1404, 0)),
+	"it8951-9in7":  withDPI(150, it8951Profile("it8951-9in7", 1200, 825, 0)),
+	"it8951-10in3": withDPI(227, it8951Profile("it8951-10in3", 1872, 1404, 0)),
 }
 
 // DefaultProfile is the panel of the recorder and simulator when none is
 // named.
 const DefaultProfile = "it8951-10in3"
+
+func withDPI(dpi int, i Info) Info {
+	i.DPI = dpi
+	return i
+}
 
 func spiProfile(name string, w, h int, partial, full, perByte time.Duration) Info {
 	return Info{
