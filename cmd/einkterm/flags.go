@@ -22,6 +22,8 @@ type sessionFlags struct {
 	maxPartials int
 	sleepAfter  time.Duration
 	fullKey     string
+	largerKey   string
+	smallerKey  string
 	keyboard    string
 }
 
@@ -40,6 +42,10 @@ func (s *sessionFlags) add(fs *flag.FlagSet) {
 	fs.StringVar(&s.keyboard, "keyboard", "auto", keyboardUsage)
 	fs.StringVar(&s.fullKey, "full-refresh-key", "ctrl+alt+r",
 		"key chord that forces a full refresh, such as ctrl+alt+r; empty turns it off")
+	fs.StringVar(&s.largerKey, "font-larger-key", "ctrl+alt+up",
+		"key chord that makes the font one size larger and the terminal smaller in cells; empty turns it off")
+	fs.StringVar(&s.smallerKey, "font-smaller-key", "ctrl+alt+down",
+		"key chord that makes the font one size smaller; empty turns it off")
 }
 
 // configure copies the refresh policy and key chord flags into c.
@@ -54,14 +60,23 @@ func (s *sessionFlags) configure(c *sessionConfig) error {
 	c.scheduler.IdlePause = s.idleClean
 	c.scheduler.HardPartials = s.maxPartials
 	c.scheduler.SleepAfter = s.sleepAfter
-	if s.fullKey == "" {
-		return nil
+	for _, chord := range []struct {
+		flag, value string
+		keys        *[]byte
+	}{
+		{"full-refresh-key", s.fullKey, &c.fullRefreshKeys},
+		{"font-larger-key", s.largerKey, &c.fontLargerKeys},
+		{"font-smaller-key", s.smallerKey, &c.fontSmallerKeys},
+	} {
+		if chord.value == "" {
+			continue
+		}
+		keys, err := chordBytes(chord.value)
+		if err != nil {
+			return fmt.Errorf("invalid --%s: %w", chord.flag, err)
+		}
+		*chord.keys = keys
 	}
-	keys, err := chordBytes(s.fullKey)
-	if err != nil {
-		return fmt.Errorf("invalid --full-refresh-key: %w", err)
-	}
-	c.fullRefreshKeys = keys
 	return nil
 }
 

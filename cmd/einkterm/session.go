@@ -45,6 +45,10 @@ type sessionConfig struct {
 	// keyboard sends them; nil turns the chord off.
 	fullRefreshKeys []byte
 
+	// fontLargerKeys and fontSmallerKeys are the chords that step the
+	// font size; nil turns them off.
+	fontLargerKeys, fontSmallerKeys []byte
+
 	// banner is written to the terminal before the remote's output,
 	// to show a notice such as configuration problems.
 	banner []byte
@@ -110,7 +114,9 @@ func runSession(ctx context.Context, cfg sessionConfig, start startRemote) (int,
 	if len(cfg.banner) > 0 {
 		view.Write(cfg.banner)
 	}
-	keys := &keyForwarder{remote: r, panel: p, loop: loop, fullRefresh: cfg.fullRefreshKeys, log: cfg.log}
+	keys := &keyForwarder{remote: r, panel: p, loop: loop, fullRefresh: cfg.fullRefreshKeys, log: cfg.log,
+		fontLarger: cfg.fontLargerKeys, fontSmaller: cfg.fontSmallerKeys,
+		zoom: func(larger bool) { view.zoom(r, larger, cfg.log) }}
 	go keys.forwardInput(cfg.in.r)
 	if kb, ok := p.(display.Keyboard); ok {
 		go keys.forwardKeyboard(kb)
@@ -181,6 +187,11 @@ type keyForwarder struct {
 	// panelClosed is set when the panel's own keyboard closed, which
 	// happens when the user closes the simulator window.
 	panelClosed atomic.Bool
+
+	// fontLarger and fontSmaller are the font size chords; zoom carries
+	// them out.
+	fontLarger, fontSmaller []byte
+	zoom                    func(larger bool)
 }
 
 // forwardInput copies keystrokes from in to the remote. At end of input
@@ -237,6 +248,14 @@ func (k *keyForwarder) forwardKeyboard(kb display.Keyboard) {
 func (k *keyForwarder) send(b []byte) error {
 	if len(k.fullRefresh) > 0 && bytes.Equal(b, k.fullRefresh) {
 		k.loop.RequestFull()
+		return nil
+	}
+	if len(k.fontLarger) > 0 && bytes.Equal(b, k.fontLarger) {
+		k.zoom(true)
+		return nil
+	}
+	if len(k.fontSmaller) > 0 && bytes.Equal(b, k.fontSmaller) {
+		k.zoom(false)
 		return nil
 	}
 	noteInput(k.panel, k.loop)
@@ -297,6 +316,23 @@ func (v *termView) Write(p []byte) (int, error) {
 	default:
 	}
 	return n, err
+}
+
+// zoom steps the font one bundled size up or down, tells the remote the
+// new size in cells (a pty window size or an SSH window-change) and
+// redraws.
+func (v *termView) zoom(r remote, larger bool, log *slog.Logger) {
+	size := nextFontSize(v.term.CellSize().Y, larger)
+	cols, rows, err := v.term.SetFontSize(size)
+	if err != nil {
+		log.Warn("font size not changed", "size", size, "err", err)
+		return
+	}
+	log.Info("font size changed", "height", size, "cols", cols, "rows", rows)
+	if err := r.Resize(cols, rows); err != nil {
+		log.Warn("resizing the remote terminal failed", "cols", cols, "rows", rows, "err", err)
+	}
+	v.Write(nil)
 }
 
 // run renders after each change until ctx ends. After handing a frame to
