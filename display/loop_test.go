@@ -386,3 +386,22 @@ func TestLoopFlushIgnoresRateLimit(t *testing.T) {
 		t.Errorf("pixel of the second change = %d after Flush, want black", got)
 	}
 }
+
+func TestLoopManyHintsStillShowEveryChange(t *testing.T) {
+	m := newManualLoop(t, Profiles["it8951-10in3"], 0, SchedulerOptions{SleepAfter: -1})
+	var points []image.Point
+	for i := 0; i < 3*maxHints; i++ {
+		p := image.Pt(i*37%1872, i*101%1404)
+		points = append(points, p)
+		r := image.Rectangle{Min: p, Max: p.Add(image.Pt(1, 1))}
+		m.src.FillRect(r, 0)
+		m.loop.Submit(m.src, []Damage{{Rect: r}})
+	}
+	m.runFor(10 * time.Second)
+	img := m.rec.Image()
+	for _, p := range points {
+		if got := img.GrayAt(p.X, p.Y); got != 0 {
+			t.Fatalf("pixel %v = %d after %d damages, want black", p, got, len(points))
+		}
+	}
+}

@@ -92,3 +92,22 @@ func BenchmarkMergeRegions(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(out)), "regions")
 }
+
+func TestStrongerMode(t *testing.T) {
+	it := Profiles["it8951-10in3"]
+	tests := []struct {
+		a, b, want Mode
+	}{
+		{ModeA2, ModeDU, ModeDU},       // same levels: the slower one
+		{ModeDU, ModeA2, ModeDU},       // in either order
+		{ModeA2, ModeGL16, ModeGL16},   // more gray levels
+		{ModeGC16, ModeGL16, ModeGC16}, // flashing beats non-flashing
+		{ModeA2, ModePartial, ModeA2},  // the panel has no partial mode
+		{ModeFull, ModeGL16, ModeGL16}, // nor a full mode
+	}
+	for _, tt := range tests {
+		if got := StrongerMode(it, tt.a, tt.b); got != tt.want {
+			t.Errorf("StrongerMode(%v, %v) = %v, want %v", tt.a, tt.b, got, tt.want)
+		}
+	}
+}
