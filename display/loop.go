@@ -198,8 +198,9 @@ func (l *Loop) Flush(ctx context.Context) error {
 	return l.panel.Wait(ctx)
 }
 
+// hasHints reports whether damage or a full refresh waits to be sent.
 func (l *Loop) hasHints() bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return len(l.hints) > 0
+	return len(l.hints) > 0 || l.sched.FullPending()
 }

@@ -405,3 +405,20 @@ func TestLoopManyHintsStillShowEveryChange(t *testing.T) {
 		}
 	}
 }
+
+func TestLoopFlushSendsRequestedFull(t *testing.T) {
+	info := Profiles["2in13"]
+	rec, err := NewRecorder(info, RecorderOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	loop := NewLoop(rec, LoopOptions{})
+	loop.RequestFull()
+	if err := loop.Flush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	ev := rec.Events()
+	if len(ev) != 1 || !ev[0].Flash || ev[0].Rect() != info.Bounds() {
+		t.Fatalf("Flush after RequestFull sent %+v, want one flashing refresh of the panel", ev)
+	}
+}

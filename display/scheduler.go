@@ -132,6 +132,10 @@ func (s *Scheduler) Input(now time.Time) {
 // it is ready.
 func (s *Scheduler) RequestFull() { s.full = true }
 
+// FullPending reports whether a requested full refresh has not been
+// planned yet.
+func (s *Scheduler) FullPending() bool { return s.full }
+
 // SetBusyUntil records that the panel stays busy until t, for panels
 // that are slower than their cost model.
 func (s *Scheduler) SetBusyUntil(t time.Time) {
