@@ -67,7 +67,7 @@ func (f *vncFlags) add(fs *flag.FlagSet) {
 	fs.BoolVar(&f.exclusive, "exclusive", false, "ask the server to disconnect its other viewers")
 	fs.DurationVar(&f.reconnect, "reconnect", 0, "when the connection drops, retry for this long before exiting (0: exit at once)")
 	fs.DurationVar(&f.alive, "alive-interval", defaultVNCAlive, "after this long without data from the server, ask for the whole desktop; "+
-		"after twice this long, count the connection as lost (0: never)")
+		"after twice this long, or that long without a handshake, count the connection as lost (0: never)")
 }
 
 func (f *vncFlags) logger(e *env) (*slog.Logger, func(), error) {
@@ -294,7 +294,7 @@ func (s *vncSession) connectOnce(ctx context.Context) error {
 	// when ctx ends, so that a server that never answers cannot hold
 	// a signalled einkterm.
 	stop := context.AfterFunc(ctx, func() { nc.Close() })
-	c, err := vnc.Connect(nc, s.opts)
+	c, err := vnc.Connect(nc, s.handshakeOptions(nc))
 	stop()
 	if err != nil {
 		return err

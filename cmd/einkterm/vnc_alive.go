@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net"
 	"sync/atomic"
 	"time"
 
@@ -65,4 +66,27 @@ func (w *linkWatch) err() error {
 	}
 	return errLost{fmt.Errorf("vnc: connection to the server lost: no data for %v, even after an update request "+
 		"(--alive-interval %v); check the network", 2*w.interval, w.interval)}
+}
+
+// defaultVNCHandshake bounds a handshake when --alive-interval is 0.
+const defaultVNCHandshake = 30 * time.Second
+
+// handshakeOptions returns the session's options for a handshake on
+// nc: a server silent for twice --alive-interval fails it, and the
+// deadline pauses while the user types the VNC password, which
+// vnc.Connect would otherwise count against the server.
+func (s *vncSession) handshakeOptions(nc net.Conn) vnc.Options {
+	opts := s.opts
+	opts.HandshakeTimeout = defaultVNCHandshake
+	if s.f.alive > 0 {
+		opts.HandshakeTimeout = 2 * s.f.alive
+	}
+	if password := opts.Password; password != nil {
+		opts.Password = func() ([]byte, error) {
+			nc.SetDeadline(time.Time{})
+			defer func() { nc.SetDeadline(time.Now().Add(opts.HandshakeTimeout)) }()
+			return password()
+		}
+	}
+	return opts
 }
