@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"image/png"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -173,4 +174,45 @@ func topLineShows(t *testing.T, name, s string) bool {
 		}
 	}
 	return inked > 0
+}
+
+// TestVNCMuteServerTimesOut points einkterm vnc at a server that accepts
+// TCP and never speaks: the handshake must fail after twice
+// --alive-interval with a message that says what to check.
+func TestVNCMuteServerTimesOut(t *testing.T) {
+	addr, accepted := muteServer(t)
+	_, port, _ := net.SplitHostPort(addr)
+	dir := t.TempDir()
+	r := startFault(t, "vnc", "--display", "record:"+dir, "--panel", testPanel,
+		"--alive-interval", "1s", "127.0.0.1::"+port)
+	waitAccepted(t, r, accepted)
+	code := r.exitWithin(t, 20*time.Second)
+	if code == 0 {
+		t.Errorf("exit status 0; stderr:\n%s", r.stderr.String())
+	}
+	if !strings.Contains(r.stderr.String(), "handshake timed out after 2s") {
+		t.Errorf("standard error does not say the server was silent:\n%s", r.stderr.String())
+	}
+	r.checkRestored(t)
+	if screen := readFile(filepath.Join(dir, "screen.txt")); !strings.Contains(screen, "handshake timed out") {
+		t.Errorf("the panel does not say the server was silent:\n%s", screen)
+	}
+}
+
+// TestVNCPasswordPromptHasNoDeadline answers the VNC password prompt
+// after the handshake deadline has passed: the time the user takes to
+// type must not count against the server.
+func TestVNCPasswordPromptHasNoDeadline(t *testing.T) {
+	const password = "slow-pw"
+	port := peertest.FreePort(t)
+	startVNCServer(t, port, "-SecurityTypes", "VncAuth", "-PasswordFile", vncPasswordFile(t, password))
+	logFile := filepath.Join(t.TempDir(), "einkterm.log")
+	r := startFault(t, "vnc", "--display", "record:"+t.TempDir(), "--panel", testPanel,
+		"--log", logFile, "--log-level", "info", "--alive-interval", "1s", fmt.Sprintf("127.0.0.1::%d", port))
+	waitStderr(t, r, "VNC password: ")
+	time.Sleep(3 * time.Second) // past the 2 s handshake deadline
+	r.typeOn(t, password+"\r")
+	waitFor(t, "the desktop", 20*time.Second, func() bool {
+		return strings.Contains(readFile(logFile), "vnc: showing desktop")
+	}, func() string { return readFile(logFile) + r.stderr.String() })
 }
