@@ -216,3 +216,29 @@ func TestVNCPasswordPromptHasNoDeadline(t *testing.T) {
 		return strings.Contains(readFile(logFile), "vnc: showing desktop")
 	}, func() string { return readFile(logFile) + r.stderr.String() })
 }
+
+// TestSSHMuteServerTimesOut points einkterm ssh at a server that accepts
+// TCP and never speaks: the login must fail after ConnectTimeout with
+// the reason on standard error and on the panel.
+func TestSSHMuteServerTimesOut(t *testing.T) {
+	addr, accepted := muteServer(t)
+	dir := t.TempDir()
+	r := startFault(t, "ssh", "--display", "record:"+dir, "--panel", testPanel,
+		"-F", "none", "--no-agent", "--known-hosts", filepath.Join(t.TempDir(), "known_hosts"),
+		"-o", "ConnectTimeout=2", "root@"+addr)
+	waitAccepted(t, r, accepted)
+	start := time.Now()
+	code := r.exitWithin(t, 20*time.Second)
+	t.Logf("exited %v after connecting, status %d: %s", time.Since(start).Round(100*time.Millisecond),
+		code, r.stderr.String())
+	if code == 0 {
+		t.Errorf("exit status 0; stderr:\n%s", r.stderr.String())
+	}
+	if !strings.Contains(r.stderr.String(), "timeout") && !strings.Contains(r.stderr.String(), "timed out") {
+		t.Errorf("standard error does not say the login timed out:\n%s", r.stderr.String())
+	}
+	r.checkRestored(t)
+	if screen := readFile(filepath.Join(dir, "screen.txt")); !strings.Contains(screen, "einkterm ssh: ") {
+		t.Errorf("the panel does not show the error:\n%s", screen)
+	}
+}
