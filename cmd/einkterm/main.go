@@ -69,20 +69,57 @@ type exitError struct{ code int }
 func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(),
-		os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	ctx, stop := notifySignals()
 	defer stop()
 	e := &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}
 	os.Exit(runMain(ctx, e, os.Args[1:]))
 }
 
-// runMain runs the command named by args[0] and returns the exit status.
-func runMain(ctx context.Context, e *env, args []string) int {
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
-		usage(e.stderr)
-		if len(args) == 0 {
-			return 2
+// signalError is the cause of the context when a signal stops einkterm.
+type signalError struct{ sig syscall.Signal }
+
+func (s signalError) Error() string { return s.sig.String() }
+
+// notifySignals returns a context that SIGINT, SIGTERM, SIGHUP or
+// SIGQUIT cancels with a signalError as its cause, so every command
+// restores the terminal and the panel before einkterm exits. A second
+// signal exits at once.
+func notifySignals() (context.Context, func()) {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
+	go func() {
+		s, ok := <-sigs
+		if !ok {
+			return
 		}
+		cancel(signalError{s.(syscall.Signal)})
+		if s, ok := <-sigs; ok {
+			os.Exit(128 + int(s.(syscall.Signal)))
+		}
+	}()
+	return ctx, func() {
+		signal.Stop(sigs)
+		close(sigs)
+		cancel(nil)
+	}
+}
+
+// runMain runs the command named by args[0] and returns the exit status:
+// the command's own, or 128 plus the signal number when a signal
+// stopped it, as a shell reports.
+func runMain(ctx context.Context, e *env, args []string) int {
+	if len(args) == 0 {
+		usage(e.stderr)
+		return 2
+	}
+	if args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		if len(args) > 1 {
+			if c, ok := commands[args[1]]; ok {
+				return runMain(ctx, e, []string{c.name, "-h"})
+			}
+		}
+		usage(e.stdout)
 		return 0
 	}
 	c, ok := commands[args[0]]
@@ -92,17 +129,37 @@ func runMain(ctx context.Context, e *env, args []string) int {
 	}
 	err := c.run(ctx, e, args[1:])
 	var exit exitError
+	var sig signalError
 	switch {
 	case err == nil:
 		return 0
 	case errors.As(err, &exit):
 		return exit.code
 	case errors.Is(err, errUsage):
+		if isHelp(args[1:]) {
+			return 0
+		}
 		return 2
+	case errors.As(context.Cause(ctx), &sig):
+		fmt.Fprintf(e.stderr, "einkterm %s: %v\n", c.name, err)
+		return 128 + int(sig.sig)
 	default:
 		fmt.Fprintf(e.stderr, "einkterm %s: %v\n", c.name, err)
 		return 1
 	}
+}
+
+// isHelp reports whether args asked for a command's help.
+func isHelp(args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "-h", "-help", "--help":
+			return true
+		case "--":
+			return false
+		}
+	}
+	return false
 }
 
 // errUsage is returned after a flag error that the flag package printed.

@@ -142,8 +142,8 @@ func TestTerminalRestoredOnSignal(t *testing.T) {
 			r := startOnTTY(t, "shell", "--display", "record:"+dir, "--panel", testPanel, "--", "sleep", "60")
 			r.waitRaw(t)
 			r.cmd.Process.Signal(sig)
-			if code := r.wait(t); code == 0 {
-				t.Errorf("exit status 0 after %v, want failure", sig)
+			if code := r.wait(t); code != 128+int(sig) {
+				t.Errorf("exit status %d after %v, want %d as a shell reports", code, sig, 128+int(sig))
 			}
 			r.checkRestored(t)
 			if !strings.Contains(r.stderr.String(), "stopped by signal") {
