@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync/atomic"
 
+	"golang.org/x/sys/unix"
 	"golang.org/x/term"
 
 	eterm "github.com/einkterm/einkterm/term"
@@ -81,15 +82,25 @@ func openTTY(e *env) (*input, error) {
 	if !ok || !term.IsTerminal(int(f.Fd())) {
 		return nil, fmt.Errorf("--keyboard tty: standard input is not a terminal; use --keyboard stdin or evdev")
 	}
+	saved, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
+	if err != nil {
+		return nil, fmt.Errorf("reading the terminal modes: %w", err)
+	}
 	state, err := term.MakeRaw(int(f.Fd()))
 	if err != nil {
 		return nil, fmt.Errorf("putting the terminal in raw mode: %w", err)
 	}
+	// NOTE: without a guard (einkterm's executable cannot be started
+	// again), a crash leaves the terminal in raw mode.
+	guard, _ := startTTYGuard(f, saved)
 	restored := false
 	in.restore = func() {
 		if !restored {
 			restored = true
 			term.Restore(int(f.Fd()), state)
+			if guard != nil {
+				guard.stop()
+			}
 		}
 	}
 	return in, nil
