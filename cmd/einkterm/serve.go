@@ -38,6 +38,13 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if rest[0] != "shell" && rest[0] != "ssh" {
 		return fmt.Errorf("serve runs shell or ssh, not %q: einkterm serve [flags] shell|ssh ...", rest[0])
 	}
+	if f := panelFlagIn(rest[1:]); f != "" {
+		return fmt.Errorf("%s after %s does not apply to a served session: give the panel as einkterm serve --panel before %s",
+			f, rest[0], rest[0])
+	}
+	if _, _, err := net.SplitHostPort(*listen); err != nil {
+		return fmt.Errorf("invalid --listen %q: use HOST:PORT, such as 127.0.0.1:5900", *listen)
+	}
 	info, err := display.LookupProfile(*panelName)
 	if err != nil {
 		return err
@@ -61,7 +68,11 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	go srv.Serve(l)
-	fmt.Fprintf(e.stderr, "einkterm: serving %s (%dx%d) on %s\n", info.Name, info.Width, info.Height, l.Addr())
+	name := info.Name
+	if size := fmt.Sprintf("%dx%d", info.Width, info.Height); size != name {
+		name += " (" + size + ")"
+	}
+	fmt.Fprintf(e.stderr, "einkterm: serving %s on %s\n", name, l.Addr())
 
 	inner := *e
 	inner.panel = srv
@@ -69,6 +80,21 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	// the session.
 	inner.stdin = blockingReader{ctx}
 	return commands[rest[0]].run(ctx, &inner, rest[1:])
+}
+
+// panelFlagIn returns the first flag among args, before any "--", that
+// picks a display or panel, or "".
+func panelFlagIn(args []string) string {
+	for _, a := range args {
+		if a == "--" {
+			return ""
+		}
+		name, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if strings.HasPrefix(a, "-") && (name == "panel" || name == "display" || name == "rotate") {
+			return a
+		}
+	}
+	return ""
 }
 
 // readVNCPassword returns the password stored in a vncpasswd file, or

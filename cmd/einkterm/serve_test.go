@@ -244,3 +244,25 @@ func startXvfb(t testing.TB, xvfb, screen string) string {
 	t.Fatal("no free X display number")
 	return ""
 }
+
+func TestServeBadArguments(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"serve", "--listen", "bogus", "shell"}, `invalid --listen "bogus"`},
+		{[]string{"serve", "--listen", "127.0.0.1", "shell"}, "use HOST:PORT"},
+		{[]string{"serve", "shell", "--panel", "640x480"}, "give the panel as einkterm serve --panel"},
+		{[]string{"serve", "shell", "--display=record:/tmp/x"}, "does not apply to a served session"},
+		{[]string{"serve", "top"}, `serve runs shell or ssh, not "top"`},
+	}
+	for _, tt := range tests {
+		code, stderr := runCommand(t, "", tt.args...)
+		if code == 0 {
+			t.Errorf("%v: status 0, want failure", tt.args)
+		}
+		if !strings.Contains(stderr, tt.want) {
+			t.Errorf("%v: stderr %q lacks %q", tt.args, stderr, tt.want)
+		}
+	}
+}

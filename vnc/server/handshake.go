@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/einkterm/einkterm/vnc/rfb"
 )
@@ -106,9 +107,16 @@ func (c *client) vncAuth() error {
 	}
 	want := rfb.VNCAuthResponse(c.s.opts.Password, challenge)
 	if subtle.ConstantTimeCompare(want[:], response[:]) != 1 {
+		// Each failure in a row makes the next answer slower, so
+		// guessing the 8-byte password over the network is slow.
+		delay := c.s.authFailed()
+		c.s.log.Warn("VNC authentication failed", "client", c.id,
+			"addr", c.conn.RemoteAddr().String(), "delay", delay)
+		time.Sleep(delay)
 		c.fail("authentication failed")
 		return errAuthFailed
 	}
+	c.s.authSucceeded()
 	return binary.Write(c.conn, binary.BigEndian, uint32(0))
 }
 

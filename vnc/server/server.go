@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"sync"
+	"time"
 
 	"github.com/einkterm/einkterm/display"
 	"github.com/einkterm/einkterm/term"
@@ -53,6 +54,8 @@ type Server struct {
 	loop    *display.Loop
 	closed  bool
 	lis     []net.Listener
+
+	authFailures int // failed VNC authentications since the last success
 }
 
 var (
@@ -245,6 +248,25 @@ func (s *Server) keyModes() (appCursor, bracketed bool) {
 		return false, false
 	}
 	return t.AppCursorKeys(), t.BracketedPaste()
+}
+
+// maxAuthDelay bounds the wait before a failed authentication's answer.
+const maxAuthDelay = 10 * time.Second
+
+// authFailed counts a failed authentication and returns how long to wait
+// before answering it: half a second more for each failure in a row.
+func (s *Server) authFailed() time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.authFailures++
+	return min(time.Duration(s.authFailures)*500*time.Millisecond, maxAuthDelay)
+}
+
+// authSucceeded resets the failure count.
+func (s *Server) authSucceeded() {
+	s.mu.Lock()
+	s.authFailures = 0
+	s.mu.Unlock()
 }
 
 // requestFull asks the loop for a full refresh.

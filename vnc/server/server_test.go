@@ -543,3 +543,27 @@ func TestSlowClientDoesNotBlock(t *testing.T) {
 		}
 	}
 }
+
+func TestWrongPasswordsSlowDown(t *testing.T) {
+	s, addr := startServer(t, Options{Password: []byte("secret12")})
+	var last time.Duration
+	for i := 0; i < 3; i++ {
+		start := time.Now()
+		if _, err := dialClient(t, addr, rfb.ProtocolVersion3_8, []byte("guess")); err == nil {
+			t.Fatal("wrong password accepted")
+		}
+		last = time.Since(start)
+	}
+	if last < 1500*time.Millisecond {
+		t.Errorf("the third wrong password was answered after %v, want at least 1.5 s", last)
+	}
+	if _, err := dialClient(t, addr, rfb.ProtocolVersion3_8, []byte("secret12")); err != nil {
+		t.Fatalf("right password after failures: %v", err)
+	}
+	s.mu.Lock()
+	n := s.authFailures
+	s.mu.Unlock()
+	if n != 0 {
+		t.Errorf("failure count %d after a success, want 0", n)
+	}
+}
