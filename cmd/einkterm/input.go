@@ -5,8 +5,11 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"os/signal"
 	"strings"
+	"sync"
 	"sync/atomic"
+	"syscall"
 
 	"golang.org/x/sys/unix"
 	"golang.org/x/term"
@@ -86,24 +89,78 @@ func openTTY(e *env) (*input, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading the terminal modes: %w", err)
 	}
-	state, err := term.MakeRaw(int(f.Fd()))
+	fd := int(f.Fd())
+	state, err := makeRaw(fd)
 	if err != nil {
-		return nil, fmt.Errorf("putting the terminal in raw mode: %w", err)
+		return nil, err
 	}
 	// NOTE: without a guard (einkterm's executable cannot be started
 	// again), a crash leaves the terminal in raw mode.
 	guard, _ := startTTYGuard(f, saved)
-	restored := false
+	stopJobControl := handleJobControl(fd, state)
+	var once sync.Once
 	in.restore = func() {
-		if !restored {
-			restored = true
-			term.Restore(int(f.Fd()), state)
+		once.Do(func() {
+			stopJobControl()
+			term.Restore(fd, state)
 			if guard != nil {
 				guard.stop()
 			}
-		}
+		})
 	}
 	return in, nil
+}
+
+// makeRaw puts the terminal in raw mode for input but keeps output
+// processing, so that messages written to it while a session runs start
+// each line at the left edge. It returns the state to restore.
+func makeRaw(fd int) (*term.State, error) {
+	state, err := term.MakeRaw(fd)
+	if err != nil {
+		return nil, fmt.Errorf("putting the terminal in raw mode: %w", err)
+	}
+	if t, err := unix.IoctlGetTermios(fd, unix.TCGETS); err == nil {
+		t.Oflag |= unix.OPOST | unix.ONLCR
+		unix.IoctlSetTermios(fd, unix.TCSETS, t)
+	}
+	return state, nil
+}
+
+// handleJobControl restores the terminal when einkterm is stopped
+// (SIGTSTP from kill or a shell) and puts it back in raw mode when it
+// continues, as a shell's fg does. Ctrl-Z itself reaches the remote
+// program, since raw mode sends it as a byte. The returned function
+// stops the handling.
+func handleJobControl(fd int, saved *term.State) func() {
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, syscall.SIGTSTP, syscall.SIGCONT)
+	done := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case <-done:
+				return
+			case s := <-sigs:
+				select {
+				case <-done:
+					return // restored meanwhile: leave the terminal alone
+				default:
+				}
+				if s == syscall.SIGTSTP {
+					term.Restore(fd, saved)
+					// SIGSTOP cannot be caught, so the stop happens
+					// now; SIGCONT arrives when the shell resumes us.
+					syscall.Kill(os.Getpid(), syscall.SIGSTOP)
+					continue
+				}
+				makeRaw(fd)
+			}
+		}
+	}()
+	return func() {
+		signal.Stop(sigs)
+		close(done)
+	}
 }
 
 // openEvdevOrStdin takes the evdev keyboards when there are any, and
