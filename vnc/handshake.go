@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	govnc "github.com/mitchellh/go-vnc"
@@ -23,10 +24,13 @@ type AuthError struct {
 }
 
 func (e *AuthError) Error() string {
-	if e.Reason == "" {
-		return "vnc: authentication failed: check the password"
+	reason := strings.TrimSpace(e.Reason)
+	// TigerVNC and x11vnc send "Authentication failure" or "authentication
+	// failed", which would only repeat the message.
+	if reason == "" || strings.HasPrefix(strings.ToLower(reason), "authentication fail") {
+		return "vnc: authentication failed: wrong password"
 	}
-	return "vnc: authentication failed: " + e.Reason
+	return "vnc: authentication failed: the server says " + strconv.Quote(reason)
 }
 
 // handshake runs the RFB handshake up to ServerInit on c (RFC 6143, 7.1

@@ -70,6 +70,23 @@ func (f *vncFlags) add(fs *flag.FlagSet) {
 		"after twice this long, or that long without a handshake, count the connection as lost (0: never)")
 }
 
+// check rejects flag values that parse but make no sense, and a
+// --passwd file that cannot be used, before anything connects.
+func (f *vncFlags) check() error {
+	if f.alive < 0 {
+		return fmt.Errorf("invalid --alive-interval %v: use a positive duration such as 30s, or 0 to turn the check off", f.alive)
+	}
+	if f.reconnect < 0 {
+		return fmt.Errorf("invalid --reconnect %v: use a positive duration such as 30s, or 0 to exit when the connection drops", f.reconnect)
+	}
+	if f.passwd != "" {
+		if _, err := readPasswordFile(f.passwd); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (f *vncFlags) logger(e *env) (*slog.Logger, func(), error) {
 	s := sessionFlags{logLevel: f.logLevel, logFile: f.logFile}
 	return s.logger(e)
@@ -128,6 +145,9 @@ func runVNC(ctx context.Context, e *env, args []string) error {
 	}
 	addr, err := vncAddress(fs.Arg(0))
 	if err != nil {
+		return err
+	}
+	if err := f.check(); err != nil {
 		return err
 	}
 	encs, err := parseEncodings(f.encodings)
@@ -297,7 +317,7 @@ func (s *vncSession) connectOnce(ctx context.Context) error {
 	c, err := vnc.Connect(nc, s.handshakeOptions(nc))
 	stop()
 	if err != nil {
-		return err
+		return s.connectError(err)
 	}
 	defer c.Close()
 	s.keysOnce.Do(func() { go s.forwardKeys(s.keys) })
@@ -329,6 +349,19 @@ func (s *vncSession) connectOnce(ctx context.Context) error {
 		"bytes", c.BytesRead(), "err", err)
 	if err != nil && strings.Contains(err.Error(), "connection to the server lost") {
 		return errLost{err}
+	}
+	return err
+}
+
+// connectError words a failed handshake for the user: a cancelled
+// prompt alone, and a rejected password with where it came from.
+func (s *vncSession) connectError(err error) error {
+	if errors.Is(err, errPasswordCancelled) {
+		return errPasswordCancelled
+	}
+	var auth *vnc.AuthError
+	if errors.As(err, &auth) {
+		return fmt.Errorf("%w (%s)", err, s.f.passwordOrigin(s.e))
 	}
 	return err
 }

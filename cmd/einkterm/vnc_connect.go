@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"os"
@@ -25,6 +27,9 @@ const vncPasswordEnv = "EINKTERM_VNC_PASSWORD"
 // address: host:N is display N on port 5900+N, host::port is a port,
 // and a missing host is localhost.
 func vncAddress(s string) (string, error) {
+	if strings.TrimSpace(s) == "" {
+		return "", fmt.Errorf("invalid VNC server %q: give a host, as in localhost:1 or 127.0.0.1::5901", s)
+	}
 	host, rest := s, ""
 	if strings.HasPrefix(s, "[") {
 		i := strings.Index(s, "]")
@@ -32,6 +37,9 @@ func vncAddress(s string) (string, error) {
 			return "", fmt.Errorf("invalid VNC server %q: missing ]", s)
 		}
 		host, rest = s[1:i], s[i+1:]
+		if host == "" {
+			return "", fmt.Errorf("invalid VNC server %q: empty host between [ and ]", s)
+		}
 	} else if i := strings.Index(s, ":"); i >= 0 {
 		host, rest = s[:i], s[i:]
 	} else {
@@ -84,14 +92,7 @@ func (f *vncFlags) passwordSource(ctx context.Context, e *env, in *input) func()
 	var typed []byte
 	return func() ([]byte, error) {
 		if f.passwd != "" {
-			if err := checkPrivate("--passwd", f.passwd); err != nil {
-				return nil, err
-			}
-			b, err := os.ReadFile(f.passwd)
-			if err != nil {
-				return nil, fmt.Errorf("reading --passwd file: %w", err)
-			}
-			return rfb.DeobfuscatePassword(b)
+			return readPasswordFile(f.passwd)
 		}
 		if pw := e.getenv(vncPasswordEnv); pw != "" {
 			return []byte(pw), nil
@@ -104,6 +105,9 @@ func (f *vncFlags) passwordSource(ctx context.Context, e *env, in *input) func()
 		}
 		p := &linePrompter{in: in.r, out: e.stderr, ctx: ctx}
 		pw, err := p.Secret("VNC password: ")
+		if errors.Is(err, errInterrupted) {
+			return nil, errPasswordCancelled
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -112,10 +116,46 @@ func (f *vncFlags) passwordSource(ctx context.Context, e *env, in *input) func()
 	}
 }
 
+// passwordOrigin names where the password that the server rejected
+// came from, for the authentication error.
+func (f *vncFlags) passwordOrigin(e *env) string {
+	switch {
+	case f.passwd != "":
+		return "the password came from --passwd " + f.passwd + ": check that it matches the server's password file"
+	case e.getenv(vncPasswordEnv) != "":
+		return "the password came from $" + vncPasswordEnv + ": check its value"
+	}
+	return "check the typed password; VNC authentication uses only its first 8 characters"
+}
+
+// errPasswordCancelled is returned when the user types Ctrl-C or Ctrl-D
+// at the VNC password prompt.
+var errPasswordCancelled = errors.New("password prompt cancelled with Ctrl-C or Ctrl-D: not connected")
+
+// readPasswordFile reads a VNC password file made by vncpasswd -f or
+// x11vnc -storepasswd, which must be private to its owner.
+func readPasswordFile(name string) ([]byte, error) {
+	if err := checkPrivate("--passwd", name); err != nil {
+		return nil, err
+	}
+	b, err := os.ReadFile(name)
+	if err != nil {
+		return nil, fmt.Errorf("reading --passwd file: %w", err)
+	}
+	pw, err := rfb.DeobfuscatePassword(b)
+	if err != nil {
+		return nil, fmt.Errorf("invalid --passwd file %s: %w", name, err)
+	}
+	return pw, nil
+}
+
 // checkPrivate returns an error when other users can read the secret
 // file name, as OpenSSH rejects such a private key.
 func checkPrivate(flag, name string) error {
 	st, err := os.Stat(name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("%s file %s does not exist: check the path, or make the file with vncpasswd -f > %s", flag, name, name)
+	}
 	if err != nil {
 		return fmt.Errorf("reading %s file: %w", flag, err)
 	}

@@ -34,6 +34,9 @@ func TestVNCAddress(t *testing.T) {
 		{"host::0", "", false},
 		{"host::70000", "", false},
 		{"[::1", "", false},
+		{"", "", false},
+		{"  ", "", false},
+		{"[]::5900", "", false},
 	}
 	for _, tt := range tests {
 		got, err := vncAddress(tt.in)

@@ -1,0 +1,65 @@
+package main
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/einkterm/einkterm/deploy/peertest"
+)
+
+// TestVNCPromptCancel types Ctrl-C or Ctrl-D at the VNC password
+// prompt on a terminal: einkterm must exit at once, say that the prompt
+// was cancelled, and restore the terminal.
+func TestVNCPromptCancel(t *testing.T) {
+	port := peertest.FreePort(t)
+	startVNCServer(t, port, "-SecurityTypes", "VncAuth", "-PasswordFile", vncPasswordFile(t, "cancel-pw"))
+	for _, key := range []struct{ name, b string }{{"ctrl-c", "\x03"}, {"ctrl-d", "\x04"}} {
+		t.Run(key.name, func(t *testing.T) {
+			dir := t.TempDir()
+			r := startFault(t, append(append([]string{"vnc"}, recordArgs(dir)...), fmt.Sprintf("127.0.0.1::%d", port))...)
+			waitStderr(t, r, "VNC password: ")
+			r.typeOn(t, "abc"+key.b)
+			if code := r.exitWithin(t, 10*time.Second); code == 0 {
+				t.Errorf("exit status 0 after %s at the prompt", key.name)
+			}
+			r.checkRestored(t)
+			stderr := r.stderr.String()
+			if !strings.Contains(stderr, "password prompt cancelled") {
+				t.Errorf("stderr does not say the prompt was cancelled:\n%s", stderr)
+			}
+			if strings.Contains(stderr, "timed out") {
+				t.Errorf("stderr blames a timeout:\n%s", stderr)
+			}
+			if screen := readFile(filepath.Join(dir, "screen.txt")); !strings.Contains(screen, "password prompt cancelled") {
+				t.Errorf("the panel does not say the prompt was cancelled:\n%s", screen)
+			}
+		})
+	}
+}
+
+// TestVNCPromptOwnsKeyboard types the password on the terminal with a
+// pause between keys: every key must reach the prompt, none may reach
+// the session as a key event, and the desktop must show.
+func TestVNCPromptOwnsKeyboard(t *testing.T) {
+	const password = "slow-key"
+	port := peertest.FreePort(t)
+	startVNCServer(t, port, "-SecurityTypes", "VncAuth", "-PasswordFile", vncPasswordFile(t, password))
+	dir := t.TempDir()
+	logFile := filepath.Join(t.TempDir(), "einkterm.log")
+	r := startFault(t, append(append([]string{"vnc"}, recordArgs(dir)...),
+		"--log", logFile, "--log-level", "info", fmt.Sprintf("127.0.0.1::%d", port))...)
+	waitStderr(t, r, "VNC password: ")
+	for _, c := range password + "\r" {
+		r.typeOn(t, string(c))
+		time.Sleep(100 * time.Millisecond) // one key at a time, as a person types
+	}
+	waitFor(t, "the desktop", 20*time.Second, func() bool {
+		return strings.Contains(readFile(logFile), "vnc: showing desktop")
+	}, func() string { return readFile(logFile) + r.stderr.String() })
+	if strings.Contains(readFile(filepath.Join(dir, "refresh.jsonl")), `"key"`) {
+		t.Errorf("keys typed at the prompt reached the session:\n%s", readFile(filepath.Join(dir, "refresh.jsonl")))
+	}
+}
