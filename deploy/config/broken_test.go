@@ -67,13 +67,13 @@ func TestParseBrokenFiles(t *testing.T) {
 		name: "duration without unit",
 		text: "[refresh]\nmax_partials = 9\nidle_clean = \"2\"\n",
 		want: []problem{{line: 3, key: "refresh.idle_clean", err: "invalid duration",
-			fixHave: []string{`idle_clean = "2s"`}}},
+			fixHave: []string{`idle_clean = "3s"`}}},
 		keep: func(c Config) bool { return c.Refresh.MaxPartials == 9 },
 	}, {
 		name: "duration as number",
 		text: "[refresh]\nsleep_after = 300\n",
 		want: []problem{{line: 2, key: "refresh.sleep_after", err: "invalid duration",
-			fixHave: []string{`sleep_after = "5m0s"`}}},
+			fixHave: []string{`sleep_after = "2m0s"`}}},
 	}, {
 		name: "unknown panel",
 		text: "board = \"bbb\"\npanel = \"9in9\"\n",

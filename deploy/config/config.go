@@ -107,7 +107,8 @@ type Keys struct {
 }
 
 // Default returns the configuration used for every setting that the
-// file does not set or sets wrongly.
+// file does not set or sets wrongly. Its refresh settings equal the
+// defaults of display.SchedulerOptions.
 func Default() Config {
 	return Config{
 		Panel:    display.DefaultProfile,
@@ -121,9 +122,9 @@ func Default() Config {
 			VNC:   VNC{Port: 5900},
 		},
 		Refresh: Refresh{
-			IdleClean:   Duration{2 * time.Second},
-			MaxPartials: 50,
-			SleepAfter:  Duration{5 * time.Minute},
+			IdleClean:   Duration{3 * time.Second},
+			MaxPartials: 100,
+			SleepAfter:  Duration{2 * time.Minute},
 		},
 		Keys: Keys{
 			FullRefresh: "ctrl+alt+r",

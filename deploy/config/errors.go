@@ -12,6 +12,10 @@ type Error struct {
 	Key  string // dotted key such as "refresh.idle_clean"; "" for syntax errors
 	Err  string // what is wrong
 	Fix  string // the correction, with the accepted values
+	// Whole reports that the problem makes einkterm ignore the whole
+	// file and use every default, such as a syntax error or a password
+	// in a file that others can read.
+	Whole bool
 }
 
 func (e *Error) Error() string {
@@ -35,6 +39,17 @@ func (e *Error) Error() string {
 // Errors lists every problem found in one file. Load returns it together
 // with a usable configuration, so callers show it and carry on.
 type Errors []*Error
+
+// WholeFile returns the first problem that makes einkterm ignore the
+// whole file, or nil when the file's other settings are used.
+func (es Errors) WholeFile() *Error {
+	for _, e := range es {
+		if e.Whole {
+			return e
+		}
+	}
+	return nil
+}
 
 func (es Errors) Error() string {
 	lines := make([]string, len(es))

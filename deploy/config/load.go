@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -21,10 +22,13 @@ const maxBadValues = 32
 // configuration: the file's settings where they are valid and the
 // defaults elsewhere. The error is nil, a read error (the defaults are
 // returned), or Errors listing every problem with file, line and fix.
+// Besides the checks of Parse, Load reports a font, identity, password
+// file or shell program that is missing on this machine, and uses the
+// default of that setting.
 //
 // A file that holds a password and is readable by group or others is
-// rejected whole, as OpenSSH rejects such private keys, and the defaults
-// are returned.
+// ignored whole, as OpenSSH rejects such private keys: the defaults are
+// returned, with that problem first and every other problem after it.
 func Load(path string) (Config, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -43,8 +47,12 @@ func Load(path string) (Config, error) {
 	}
 
 	cfg, errs := Parse(path, data)
-	if e := checkSecret(path, info.Mode().Perm(), cfg, data); e != nil {
-		return Default(), Errors{e}
+	if errs.WholeFile() == nil {
+		errs = append(errs, checkFiles(path, &cfg, scanEntries(string(data)))...)
+		sortByLine(errs)
+	}
+	if e := checkSecret(path, info.Mode().Perm(), data); e != nil {
+		return Default(), append(Errors{e}, errs...)
 	}
 	if len(errs) > 0 {
 		return cfg, errs
@@ -92,6 +100,7 @@ func Parse(file string, data []byte) (Config, Errors) {
 		e := valueError(file, err, entries)
 		errs = append(errs, e)
 		if e.Line == 0 {
+			e.Whole = true
 			sortByLine(errs)
 			return Default(), errs
 		}
@@ -100,10 +109,12 @@ func Parse(file string, data []byte) (Config, Errors) {
 		// still apply.
 		text = blankLines(text, e.Line, sectionEnd(entries, e.Line))
 		if _, err := toml.Decode(text, &raw); err != nil {
+			e.Whole = true
 			sortByLine(errs)
 			return Default(), errs
 		}
 	}
+	errs[len(errs)-1].Whole = true
 	sortByLine(errs)
 	return Default(), errs
 }
@@ -115,7 +126,7 @@ func sortByLine(errs Errors) {
 }
 
 func syntaxError(file string, err error) *Error {
-	e := &Error{File: file, Err: err.Error(), Fix: "check the quotes, brackets and = on that line"}
+	e := &Error{File: file, Err: err.Error(), Fix: "check the quotes, brackets and = on that line", Whole: true}
 	var pe toml.ParseError
 	if errors.As(err, &pe) {
 		e.Line = pe.Position.Line
@@ -249,8 +260,12 @@ func firstLine(s string) string {
 	return strings.TrimSpace(s)
 }
 
-func checkSecret(path string, perm os.FileMode, cfg Config, data []byte) *Error {
-	if cfg.Session.VNC.Password == "" || perm&0o077 == 0 {
+// checkSecret returns a problem when data, the file at path with mode
+// perm, sets session.vnc.password and group or others can read it. It
+// looks at the file as written, so a password that validation dropped
+// still counts.
+func checkSecret(path string, perm os.FileMode, data []byte) *Error {
+	if perm&0o077 == 0 || !holdsPassword(data) {
 		return nil
 	}
 	const key = "session.vnc.password"
@@ -259,8 +274,30 @@ func checkSecret(path string, perm os.FileMode, cfg Config, data []byte) *Error 
 		Line: lineOf(scanEntries(string(data)), key),
 		Key:  key,
 		Err: fmt.Sprintf("file mode %04o lets group or others read the password, "+
-			"so the whole file is ignored", perm),
+			"so einkterm ignores the whole file until it is private", perm),
 		Fix: "run chmod 600 " + path + ", or remove the password and name a " +
 			"mode 600 file in session.vnc.password_file",
+		Whole: true,
 	}
+}
+
+// holdsPassword reports whether data sets session.vnc.password to a
+// non-empty string.
+func holdsPassword(data []byte) bool {
+	var raw struct {
+		Session struct {
+			VNC struct {
+				Password any `toml:"password"`
+			} `toml:"vnc"`
+		} `toml:"session"`
+	}
+	if _, err := toml.Decode(string(data), &raw); err != nil {
+		// A file that does not decode is ignored whole anyway, but a
+		// password written in it is still exposed.
+		return slices.ContainsFunc(scanEntries(string(data)), func(e entry) bool {
+			return e.key == "session.vnc.password" && !e.table
+		})
+	}
+	s, ok := raw.Session.VNC.Password.(string)
+	return ok && s != ""
 }

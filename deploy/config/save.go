@@ -114,7 +114,7 @@ func writeConfig(path string, data []byte, cfg Config) error {
 		perm = 0o600
 	}
 	if info, err := os.Stat(path); err == nil {
-		if e := checkSecret(path, info.Mode().Perm(), cfg, data); e != nil {
+		if e := checkSecret(path, info.Mode().Perm(), data); e != nil {
 			return fmt.Errorf("config: not saving a password in %s: %w", path, e)
 		}
 	}

@@ -133,21 +133,32 @@ func (c *checker) checkPort(key string, port *int, def int) {
 	}
 }
 
+// Accepted ranges of the refresh settings. The --idle-clean,
+// --max-partials and --sleep-after flags accept the same ranges.
+const (
+	IdleCleanMin   = 100 * time.Millisecond
+	IdleCleanMax   = time.Hour
+	MaxPartialsMin = 1
+	MaxPartialsMax = 10000
+	// SleepAfterMax is the longest sleep_after; 0 means never sleep.
+	SleepAfterMax = 24 * time.Hour
+)
+
 func (c *checker) checkRefresh(cfg *Config, def Config) {
 	r := &cfg.Refresh
-	if d := r.IdleClean.Duration; d < 100*time.Millisecond || d > time.Hour {
+	if d := r.IdleClean.Duration; d < IdleCleanMin || d > IdleCleanMax {
 		c.fail("refresh.idle_clean", fmt.Sprintf("idle pause %v out of range", d),
 			`use "100ms" to "1h"`)
 		r.IdleClean = def.Refresh.IdleClean
 	}
-	if n := r.MaxPartials; n < 1 || n > 10000 {
+	if n := r.MaxPartials; n < MaxPartialsMin || n > MaxPartialsMax {
 		c.fail("refresh.max_partials", fmt.Sprintf("%d partial refreshes out of range", n),
-			"use 1 to 10000")
+			fmt.Sprintf("use %d to %d", MaxPartialsMin, MaxPartialsMax))
 		r.MaxPartials = def.Refresh.MaxPartials
 	}
-	if d := r.SleepAfter.Duration; d < 0 || d > 24*time.Hour {
+	if d := r.SleepAfter.Duration; d < 0 || d > SleepAfterMax {
 		c.fail("refresh.sleep_after", fmt.Sprintf("sleep delay %v out of range", d),
-			`use "0s" (never) to "24h"`)
+			`use "0s" (never sleep) to "24h"`)
 		r.SleepAfter = def.Refresh.SleepAfter
 	}
 }
