@@ -89,7 +89,7 @@ func (d *displayFlags) open(e *env, log *slog.Logger) (display.Panel, error) {
 	p, err := d.openSpec(spec, info, e, log)
 	if err != nil && spec != fallbackDisplay {
 		// A desktop whose X server does not answer still gets a session.
-		fmt.Fprintf(e.stderr, "einkterm: %s failed (%v); using %s\n", spec, err, fallbackDisplay)
+		fmt.Fprintf(e.stderr, "einkterm: --display %s failed: %v\n", spec, err)
 		return d.openSpec(fallbackDisplay, info, e, log)
 	}
 	return p, err
@@ -166,6 +166,18 @@ func openRecorder(dir string, q url.Values, o displayOptions) (display.Panel, er
 	if dir == "" {
 		return nil, fmt.Errorf("--display record needs a folder, as in record:./rec")
 	}
-	frames := q.Get("frames") == "1" || q.Get("frames") == "true"
+	frames := false
+	for key, values := range q {
+		if key != "frames" {
+			return nil, fmt.Errorf("unknown option %q in --display record:%s: the only option is frames=1", key, dir)
+		}
+		switch values[len(values)-1] {
+		case "1", "true":
+			frames = true
+		case "0", "false":
+		default:
+			return nil, fmt.Errorf("invalid frames=%s in --display record: use frames=1 or frames=0", values[len(values)-1])
+		}
+	}
 	return display.NewRecorder(o.Panel, display.RecorderOptions{Dir: dir, Frames: frames})
 }

@@ -30,8 +30,11 @@ func TestDefaultDisplayFallsBackToRecorder(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit status %d; stderr:\n%s", code, stderr.String())
 	}
-	if !strings.Contains(stderr.String(), "using "+fallbackDisplay) {
-		t.Errorf("stderr does not say the simulator failed and the recorder is used:\n%s", stderr.String())
+	if !strings.Contains(stderr.String(), "--display sim failed") {
+		t.Errorf("stderr does not say the simulator failed:\n%s", stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "recording the panel to einkterm-record") {
+		t.Errorf("stderr does not say the recorder is used:\n%s", stderr.String())
 	}
 	checkGlyphs(t, readRecording(t, filepath.Join(".", "einkterm-record")), "fell back")
 }
@@ -51,5 +54,29 @@ func TestDisplaySpecWithQueryOnly(t *testing.T) {
 	code, stderr = runCommand(t, "", "shell", "--display", "nosuch?x=1", "--panel", testPanel)
 	if code == 0 || !strings.Contains(stderr, `unknown --display "nosuch?x=1"`) {
 		t.Errorf("unknown kind with a query: status %d, stderr %q", code, stderr)
+	}
+}
+
+func TestRecorderOptionsChecked(t *testing.T) {
+	dir := t.TempDir()
+	for _, tt := range []struct{ spec, want string }{
+		{"record:" + dir + "?bogus=1", `unknown option "bogus"`},
+		{"record:" + dir + "?frames=abc", "invalid frames=abc"},
+	} {
+		code, stderr := runCommand(t, "", "shell", "--display", tt.spec, "--panel", testPanel, "--", "true")
+		if code == 0 || !strings.Contains(stderr, tt.want) {
+			t.Errorf("%s: status %d, stderr %q, want %q", tt.spec, code, stderr, tt.want)
+		}
+	}
+}
+
+func TestShellMissingCommandIs127(t *testing.T) {
+	code, stderr := runCommand(t, "", "shell", "--display", "record:"+t.TempDir(), "--panel", testPanel,
+		"--", "/no/such/program")
+	if code != 127 {
+		t.Errorf("status %d for a missing program, want 127 as a shell reports; stderr:\n%s", code, stderr)
+	}
+	if !strings.Contains(stderr, "/no/such/program") {
+		t.Errorf("stderr does not name the program:\n%s", stderr)
 	}
 }

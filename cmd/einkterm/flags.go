@@ -136,6 +136,6 @@ func announceDisplay(e *env, chosen string, p interface{}) {
 		return
 	}
 	if d, ok := p.(interface{ Dir() string }); ok && d.Dir() != "" {
-		fmt.Fprintf(e.stderr, "einkterm: no display found; recording the panel to %s (use --display to choose)\n", d.Dir())
+		fmt.Fprintf(e.stderr, "einkterm: recording the panel to %s, since no other display is available (use --display to choose)\n", d.Dir())
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	iofs "io/fs"
 	"os"
 	"os/exec"
 	"syscall"
@@ -60,6 +61,11 @@ func runShell(ctx context.Context, e *env, args []string) error {
 	status, err := runSession(ctx, cfg, func(ctx context.Context, cols, rows int) (remote, error) {
 		return startPty(argv, cols, rows)
 	})
+	if errors.Is(err, exec.ErrNotFound) || errors.Is(err, iofs.ErrNotExist) {
+		// A shell reports a command it cannot find with status 127.
+		fmt.Fprintf(e.stderr, "einkterm shell: %v\n", err)
+		return exitError{127}
+	}
 	if err != nil {
 		return err
 	}

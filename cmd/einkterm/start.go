@@ -29,8 +29,7 @@ func runStart(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if fs.NArg() > 0 {
-		fs.Usage()
-		return errUsage
+		return fmt.Errorf("unexpected argument %q: einkterm start takes only flags; the session comes from the config file", fs.Arg(0))
 	}
 	locator := config.Locator{Getenv: e.getenv}
 	cfg, place, problems := loadStartConfig(locator, *path)
