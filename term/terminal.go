@@ -15,9 +15,10 @@ type Options struct {
 	// bits per pixel (1, 2, 4 or 8), as in display.Frame.
 	Width, Height, Depth int
 
-	// FontSize is the cell height in pixels. Zero picks it from DPI.
-	// The bundled Terminus Font comes in heights from 12 to 32 pixels
-	// and integer enlargements of them; the nearest is used.
+	// FontSize is the cell height in pixels, MinFontSize to
+	// MaxFontSize. Zero picks it from DPI. The bundled Terminus Font
+	// comes in heights from 12 to 32 pixels and integer enlargements of
+	// them, and the nearest is used.
 	FontSize int
 
 	// DPI is the panel's resolution in pixels per inch, used when
@@ -75,6 +76,9 @@ func New(opts Options) (*Terminal, error) {
 		return nil, fmt.Errorf("term: frame size %dx%d is not positive",
 			opts.Width, opts.Height)
 	}
+	if err := checkFontSize(opts.FontSize); err != nil {
+		return nil, err
+	}
 	if opts.Replies == nil {
 		opts.Replies = io.Discard
 	}
@@ -123,8 +127,8 @@ func (t *Terminal) Close() error {
 // newFontSet loads the fonts that opts ask for.
 func newFontSet(opts Options) (*fontSet, error) {
 	size := opts.FontSize
-	if size <= 0 {
-		size = cellHeightForDPI(opts.DPI)
+	if size == 0 {
+		size = autoFontSize(opts.DPI)
 	}
 	if opts.FontFile == "" {
 		return newBundledFontSet(size)
@@ -268,8 +272,8 @@ func (t *Terminal) reverseScreenSet() bool {
 	return t.reverseScreen
 }
 
-// SetFontSize switches to cells of about size pixels high (zero picks
-// the size from Options.DPI), refits the screen to the frame and
+// SetFontSize switches to cells of about size pixels high, MinFontSize
+// to MaxFontSize (zero picks the size from Options.DPI), refits the screen to the frame and
 // returns the new size in cells, which the session must pass on (pty
 // window size or SSH window-change). The next Render redraws the whole
 // frame.
@@ -278,6 +282,9 @@ func (t *Terminal) SetFontSize(size int) (cols, rows int, err error) {
 	opts := t.opts
 	t.mu.Unlock()
 
+	if err := checkFontSize(size); err != nil {
+		return 0, 0, err
+	}
 	opts.FontSize = size
 	fs, err := newFontSet(opts)
 	if err != nil {

@@ -25,7 +25,13 @@ type ttfFace struct {
 var _ glyphSource = (*ttfFace)(nil)
 
 // loadTTF opens a font file at a cell height of size pixels.
+// Sizes beyond MaxFontSize are rejected first, so the 26.6 fixed-point
+// metrics cannot overflow.
 func loadTTF(path string, size int) (*ttfFace, error) {
+	if size < MinFontSize || size > MaxFontSize {
+		return nil, fmt.Errorf("term: font size %d out of range: use %d to %d pixels",
+			size, MinFontSize, MaxFontSize)
+	}
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("term: font file: %w", err)
@@ -44,9 +50,10 @@ func loadTTF(path string, size int) (*ttfFace, error) {
 	line := float64(m.Ascent+m.Descent) / 64
 	points := 100 * float64(size) / line
 
-	// Hinting rounds the metrics, so shrink until the line fits.
+	// Hinting rounds the metrics, so shrink until the line fits. Small
+	// sizes need the most steps, since a rounded pixel is a larger share.
 	var face font.Face
-	for range 4 {
+	for range 16 {
 		face, err = opentype.NewFace(f, &opentype.FaceOptions{
 			Size: points, DPI: 72, Hinting: font.HintingFull,
 		})
@@ -65,9 +72,13 @@ func loadTTF(path string, size int) (*ttfFace, error) {
 	}
 	t := &ttfFace{font: f, face: face, ascent: m.Ascent.Round(),
 		width: adv.Round(), height: (m.Ascent + m.Descent).Round()}
-	if t.width < 1 || t.height < 1 || t.width > 32 {
-		return nil, fmt.Errorf("term: font file %s gives %dx%d cells: use a size from 6 to 48",
-			path, t.width, t.height)
+	if t.width < 1 || t.height < 1 {
+		return nil, fmt.Errorf("term: font file %s at size %d gives empty %dx%d cells: use a larger size",
+			path, size, t.width, t.height)
+	}
+	if t.width > maxCellWidth {
+		return nil, fmt.Errorf("term: font file %s at size %d gives cells %d pixels wide, more than %d: use a smaller size or a narrower font",
+			path, size, t.width, maxCellWidth)
 	}
 	return t, nil
 }
