@@ -4,8 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"sort"
+	"strings"
 
 	"github.com/einkterm/einkterm/deploy"
 	"github.com/einkterm/einkterm/deploy/config"
@@ -52,15 +52,7 @@ func runConfig(_ context.Context, e *env, args []string) error {
 		}
 		return checkConfig(e, file)
 	case "path":
-		place, err := config.Locator{Getenv: e.getenv}.Locate("")
-		if err != nil {
-			return err
-		}
-		fmt.Fprintln(e.stdout, place.Path)
-		if !place.Found {
-			fmt.Fprintf(e.stderr, "einkterm config: %s does not exist yet; einkterm uses the defaults\n", place.Path)
-		}
-		return nil
+		return printConfigPath(e)
 	case "example":
 		_, err := e.stdout.Write(deploy.ExampleConfig)
 		return err
@@ -72,19 +64,44 @@ func runConfig(_ context.Context, e *env, args []string) error {
 	return errUsage
 }
 
+// printConfigPath prints the config file einkterm would use, even when
+// it does not exist yet.
+func printConfigPath(e *env) error {
+	place, err := config.Locator{Getenv: e.getenv}.Locate("")
+	if err != nil && place.Path == "" {
+		return withoutPrefix(err, "config: ")
+	}
+	fmt.Fprintln(e.stdout, place.Path)
+	switch {
+	case place.Source == "env" && !place.Found:
+		fmt.Fprintf(e.stderr, "einkterm config: $%s names %s, which does not exist: "+
+			"einkterm start reports it and uses the defaults; create the file or fix the variable\n",
+			config.EnvVar, place.Path)
+	case !place.Found:
+		fmt.Fprintf(e.stderr, "einkterm config: %s does not exist yet; einkterm uses the defaults\n", place.Path)
+	}
+	return nil
+}
+
 // checkConfig prints every problem of the config file and fails when
-// there is one. A missing default file is not a problem.
+// there is one. A missing default file is not a problem, but a missing
+// file named by the argument or $EINKTERM_CONFIG is.
 func checkConfig(e *env, file string) error {
-	place, err := config.Locator{Getenv: e.getenv}.Locate(file)
-	if err != nil {
-		return err
+	var place config.Place
+	if file != "" {
+		place = config.Place{Path: file, Found: true, Source: "argument"}
+	} else {
+		var err error
+		if place, err = (config.Locator{Getenv: e.getenv}).Locate(""); err != nil {
+			return withoutPrefix(err, "config: ")
+		}
 	}
 	if !place.Found {
 		fmt.Fprintf(e.stdout, "%s: no such file; einkterm uses the defaults (einkterm config example > %s writes them)\n",
 			place.Path, place.Path)
 		return nil
 	}
-	_, err = config.Load(place.Path)
+	_, err := config.Load(place.Path)
 	var problems config.Errors
 	switch {
 	case err == nil:
@@ -94,10 +111,43 @@ func checkConfig(e *env, file string) error {
 		for _, p := range problems {
 			fmt.Fprintln(e.stdout, p)
 		}
-		fmt.Fprintf(e.stdout, "%d problem(s); einkterm uses the defaults for those settings\n", len(problems))
+		fmt.Fprintln(e.stdout, problemSummary(problems))
 		return exitError{1}
-	case errors.Is(err, fs.ErrNotExist):
+	}
+	return withoutPrefix(err, "config: ")
+}
+
+// problemSummary returns the last line of config check: how many
+// problems there are and what einkterm does about them.
+func problemSummary(problems config.Errors) string {
+	whole := problems.WholeFile()
+	if whole == nil {
+		return fmt.Sprintf("%d problem(s); einkterm uses the defaults for those settings", len(problems))
+	}
+	where := whole.File
+	if whole.Line > 0 {
+		where = fmt.Sprintf("%s:%d", where, whole.Line)
+	}
+	return fmt.Sprintf("%d problem(s); einkterm ignores the whole file and uses every default "+
+		"until the problem at %s is fixed: %s", len(problems), where, whole.Fix)
+}
+
+// prefixedError is an error whose message lost a package prefix, such as
+// "config: ", because runMain already names the command.
+type prefixedError struct {
+	err error
+	msg string
+}
+
+func (p prefixedError) Error() string { return p.msg }
+func (p prefixedError) Unwrap() error { return p.err }
+
+// withoutPrefix returns err with prefix removed from the start of its
+// message, so that runMain does not print "einkterm config: config: ".
+func withoutPrefix(err error, prefix string) error {
+	msg, ok := strings.CutPrefix(err.Error(), prefix)
+	if !ok {
 		return err
 	}
-	return err
+	return prefixedError{err: err, msg: msg}
 }

@@ -66,9 +66,102 @@ func TestConfigPathFromEnv(t *testing.T) {
 	if code != 0 || out != path+"\n" {
 		t.Errorf("exit %d, output %q; want %s", code, out, path)
 	}
-	code, _, errOut := runWithEnv(t, map[string]string{"EINKTERM_CONFIG": path + ".missing"}, "config", "path")
-	if code != 1 || !strings.Contains(errOut, "$EINKTERM_CONFIG names "+path+".missing") {
-		t.Errorf("missing file: exit %d, stderr %q", code, errOut)
+	// A missing file still gets its path printed: einkterm start would
+	// use it, and saves the menu's choice there.
+	code, out, errOut := runWithEnv(t, map[string]string{"EINKTERM_CONFIG": path + ".missing"}, "config", "path")
+	if code != 0 || out != path+".missing\n" {
+		t.Errorf("missing file: exit %d, output %q; want 0 and the path", code, out)
+	}
+	if !strings.Contains(errOut, "$EINKTERM_CONFIG names "+path+".missing, which does not exist") {
+		t.Errorf("missing file: stderr %q does not say the file is missing", errOut)
+	}
+}
+
+func TestConfigCheckMissingFiles(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "einkterm.toml")
+	text := "[font]\nname = \"/nonexistent.ttf\"\n" +
+		"[session.ssh]\nidentity = \"/nonexistent/id\"\n" +
+		"[session.shell]\ncommand = [\"/nonexistent/prog\"]\n" +
+		"[session.vnc]\npassword_file = \"/nonexistent/passwd\"\n"
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ := runWithEnv(t, nil, "config", "check", path)
+	if code != 1 {
+		t.Errorf("exit status %d, want 1", code)
+	}
+	for _, want := range []string{
+		path + `:2: font.name: font file "/nonexistent.ttf" not found`,
+		path + `:4: session.ssh.identity: private key file "/nonexistent/id" not found`,
+		path + `:6: session.shell.command: program "/nonexistent/prog" not found`,
+		path + `:8: session.vnc.password_file: password file "/nonexistent/passwd" not found`,
+		"4 problem(s); einkterm uses the defaults for those settings",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestConfigCheckOpenPassword(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "einkterm.toml")
+	text := "panel = \"9in9\"\n[session.vnc]\nhost = \"h\"\npassword = \"s3cret\"\n[refresh]\nmax_partials = 0\n"
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ := runWithEnv(t, nil, "config", "check", path)
+	if code != 1 {
+		t.Errorf("exit status %d, want 1", code)
+	}
+	for _, want := range []string{
+		path + ":4: session.vnc.password: file mode 0644",
+		path + `:1: panel: unknown panel "9in9"`,
+		path + ":6: refresh.max_partials:",
+		"3 problem(s); einkterm ignores the whole file and uses every default until the problem at " +
+			path + ":4 is fixed: run chmod 600 " + path,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "defaults for those settings") {
+		t.Errorf("output says only some settings use defaults:\n%s", out)
+	}
+}
+
+func TestConfigCheckMissingArgument(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "none.toml")
+	code, out, errOut := runWithEnv(t, nil, "config", "check", missing)
+	if code != 1 {
+		t.Errorf("exit status %d, want 1", code)
+	}
+	if strings.Contains(errOut, "--config") {
+		t.Errorf("stderr names --config, which was not given: %q", errOut)
+	}
+	if !strings.Contains(errOut, missing+": no such file") {
+		t.Errorf("stderr %q does not name the missing file", errOut)
+	}
+	if out != "" {
+		t.Errorf("stdout %q, want nothing", out)
+	}
+}
+
+func TestCommandErrorsNamePackageOnce(t *testing.T) {
+	for _, args := range [][]string{
+		{"config", "check", "/nonexistent.toml"},
+		{"image", "--base", "a", "--board", "pine", "--out", "b"},
+	} {
+		code, _, errOut := runWithEnv(t, nil, args...)
+		if code != 1 {
+			t.Errorf("%v: exit status %d, want 1", args, code)
+		}
+		want := "einkterm " + args[0] + ": "
+		if !strings.HasPrefix(errOut, want) {
+			t.Errorf("%v: stderr %q does not start with %q", args, errOut, want)
+		}
+		if strings.Contains(errOut, args[0]+": "+args[0]+": ") {
+			t.Errorf("%v: doubled prefix in %q", args, errOut)
+		}
 	}
 }
 

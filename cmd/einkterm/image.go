@@ -50,7 +50,7 @@ func runImage(ctx context.Context, e *env, args []string) error {
 	o.Logger = log
 
 	if err := image.Build(ctx, o); err != nil {
-		return err
+		return withoutPrefix(err, "image: ")
 	}
 	fmt.Fprintf(e.stdout, "wrote %s: flash it to an SD card, for example with dd or Raspberry Pi Imager\n", o.Out)
 	return nil

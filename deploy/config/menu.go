@@ -317,7 +317,7 @@ func SaveMenu(path string, m *Menu) error {
 	cfg, errs := Parse(path, []byte(updated))
 	for _, e := range errs {
 		if e.Key == "" || strings.HasPrefix(e.Key, "session.") {
-			return fmt.Errorf("config: not saving the menu choice to %s: %w", path, e)
+			return fmt.Errorf("%w; the menu choice is not saved", e)
 		}
 	}
 	return writeConfig(path, []byte(updated), cfg)

@@ -103,7 +103,7 @@ func syncDir(dir string) error {
 func Save(path string, data []byte) error {
 	cfg, errs := Parse(path, data)
 	if len(errs) > 0 {
-		return fmt.Errorf("config: not saving %s: %w", path, errs)
+		return fmt.Errorf("config: not saving %s because of %d problem(s):\n%w", path, len(errs), errs)
 	}
 	return writeConfig(path, data, cfg)
 }
@@ -115,7 +115,7 @@ func writeConfig(path string, data []byte, cfg Config) error {
 	}
 	if info, err := os.Stat(path); err == nil {
 		if e := checkSecret(path, info.Mode().Perm(), data); e != nil {
-			return fmt.Errorf("config: not saving a password in %s: %w", path, e)
+			return fmt.Errorf("%w; the password is not saved", e)
 		}
 	}
 	return WriteFileAtomic(path, perm, func(w io.Writer) error {

@@ -206,3 +206,38 @@ func TestWriteFileAtomicOnFAT(t *testing.T) {
 	}
 	checkNoTemp(t, filepath.Dir(secret))
 }
+
+func TestSaveErrorsNameConfigOnce(t *testing.T) {
+	dir := t.TempDir()
+	open := filepath.Join(dir, "open.toml")
+	if err := os.WriteFile(open, []byte("panel = \"7in5\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	both := filepath.Join(dir, "both.toml")
+	if err := os.WriteFile(both, []byte("[session.vnc]\npassword_file = \"/p\"\npassword = \"s\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	shell := NewMenu(Session{})
+	shell.Input([]byte("2"))
+	for _, tc := range []struct {
+		name string
+		err  error
+	}{
+		{"Save invalid", Save(filepath.Join(dir, "bad.toml"), []byte("rotation = 45\npanel = \"9in9\"\n"))},
+		{"Save password", Save(open, []byte("[session.vnc]\npassword = \"s3cret\"\n"))},
+		{"SaveMenu", SaveMenu(both, shell)},
+	} {
+		if tc.err == nil {
+			t.Errorf("%s succeeded", tc.name)
+			continue
+		}
+		for _, line := range strings.Split(tc.err.Error(), "\n") {
+			if n := strings.Count(line, "config: "); n != 1 {
+				t.Errorf("%s: line %q names the package %d times", tc.name, line, n)
+			}
+		}
+		if !strings.HasPrefix(tc.err.Error(), "config: ") {
+			t.Errorf("%s: %q lacks the package prefix", tc.name, tc.err)
+		}
+	}
+}
