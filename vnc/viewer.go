@@ -42,6 +42,12 @@ type ViewerOptions struct {
 	// the command does nothing.
 	FullRefresh func()
 
+	// Initial is the picture the viewer starts from, such as an earlier
+	// connection's last frame, so that a reconnect keeps it on the panel
+	// until the server's first update replaces it. Nil, or a frame of
+	// another size or depth than the panel, starts from white.
+	Initial *display.Frame
+
 	// Logger receives viewer events; nil means silent.
 	Logger *slog.Logger
 }
@@ -90,10 +96,14 @@ func NewViewer(c *Client, info display.Info, sink Sink, opts ViewerOptions) (*Vi
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	frame := display.NewFrame(info.Width, info.Height, info.Depth)
+	if i := opts.Initial; i != nil && i.Width == frame.Width && i.Height == frame.Height && i.Depth == frame.Depth {
+		frame.CopyRect(i, frame.Bounds())
+	}
 	return &Viewer{
 		c:     c,
 		view:  view,
-		frame: display.NewFrame(info.Width, info.Height, info.Depth),
+		frame: frame,
 		sink:  sink,
 		opts:  opts,
 		log:   log,
@@ -114,8 +124,8 @@ func (v *Viewer) Frame() *display.Frame { return v.frame }
 // connection, or the user quits. It keeps at most one update request
 // outstanding, and sends the next only when Ready returns.
 func (v *Viewer) Run(ctx context.Context) error {
-	// The panel may still show an earlier connection's desktop: start
-	// from the viewer's own frame everywhere.
+	// The panel may still show an earlier connection's desktop, or a
+	// status line over it: start from the viewer's own frame everywhere.
 	v.sink.Submit(v.frame, []display.Damage{{Kind: display.Changed, Rect: v.frame.Bounds()}})
 	if err := v.request(false); err != nil {
 		return err

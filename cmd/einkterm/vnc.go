@@ -225,6 +225,11 @@ type vncSession struct {
 	loop   *display.Loop
 	viewer atomic.Pointer[vnc.Viewer]
 
+	// last is the last desktop picture a viewer showed, which the next
+	// connection and the outage status start from; nil before the first.
+	last   *display.Frame
+	status *vncStatus
+
 	// keys is the keyboard. It is read only once the first connection
 	// is up, so that the password prompt gets what the user types.
 	keys     io.Reader
@@ -275,6 +280,7 @@ func (s *vncSession) connectLoop(ctx context.Context) error {
 		}
 		wait := min(time.Second<<min(attempt, 4), time.Until(deadline))
 		fmt.Fprintf(s.e.stderr, "einkterm vnc: %v; reconnecting in %v\r\n", err, wait.Round(time.Second))
+		s.showStatus(outageStatus(err, time.Now().Add(wait), deadline))
 		select {
 		case <-ctx.Done():
 			return signalStop(ctx)
@@ -326,6 +332,7 @@ func (s *vncSession) connectOnce(ctx context.Context) error {
 		Ready:       s.panel.Wait,
 		Refreshes:   func() int { return s.loop.Stats().Refreshes },
 		FullRefresh: s.loop.RequestFull,
+		Initial:     s.last,
 		Logger:      s.log,
 	})
 	if err != nil {
@@ -341,6 +348,7 @@ func (s *vncSession) connectOnce(ctx context.Context) error {
 		go watch.run(watchCtx)
 	}
 	err = v.Run(ctx)
+	s.last = v.Frame()
 	if werr := watch.err(); werr != nil {
 		err = werr
 	}

@@ -248,3 +248,71 @@ func TestVNCCommandVia(t *testing.T) {
 	}
 	checkBlackPanel(t, dir)
 }
+
+// TestVNCReconnectShowsStatus stops the server under a session with
+// --reconnect and starts it again: the panel must say the server is
+// unreachable and when the next try is, and keep the desktop picture
+// (black) through the outage and the reconnect instead of turning white.
+func TestVNCReconnectShowsStatus(t *testing.T) {
+	port := peertest.FreePort(t)
+	srv := startVNCServer(t, port, "-SecurityTypes", "None")
+	go func() {
+		time.Sleep(1500 * time.Millisecond)
+		srv.stop()
+		time.Sleep(1500 * time.Millisecond)
+		startVNCServer(t, port, "-SecurityTypes", "None")
+	}()
+	dir := t.TempDir()
+	code, stderr := runVNCCommand(t, 9*time.Second, nil, "--display", "record:"+dir+"?frames=1", "--panel", testPanel,
+		"--reconnect", "20s", fmt.Sprintf("127.0.0.1::%d", port))
+	if code != 0 {
+		t.Fatalf("exit status %d: %s", code, stderr)
+	}
+	if !strings.Contains(stderr, "reconnecting in") {
+		t.Fatalf("stderr %q does not announce the reconnect", stderr)
+	}
+	frames, _ := filepath.Glob(filepath.Join(dir, "frame-*.png"))
+	sawDesktop, sawStatus := false, false
+	for _, name := range frames {
+		center := centerGray(t, name)
+		if sawDesktop && center != 0 {
+			t.Errorf("%s: the panel's center is %d, not the desktop's black, after the desktop was shown", filepath.Base(name), center)
+		}
+		sawDesktop = sawDesktop || center == 0
+		if sawDesktop && pngShowsText(t, name, "VNC server unreachable") {
+			sawStatus = true
+		}
+	}
+	if !sawDesktop {
+		t.Fatalf("no recorded frame shows the desktop among %d", len(frames))
+	}
+	if !sawStatus {
+		t.Errorf("no recorded frame shows the outage on the panel among %d", len(frames))
+	}
+	checkBlackCenter(t, filepath.Join(dir, "final.png"))
+}
+
+// centerGray returns the 8-bit gray value at the center of the image in
+// the PNG file name.
+func centerGray(t *testing.T, name string) uint8 {
+	t.Helper()
+	f, err := os.Open(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	b := img.Bounds()
+	r, _, _, _ := img.At((b.Min.X+b.Max.X)/2, (b.Min.Y+b.Max.Y)/2).RGBA()
+	return uint8(r >> 8)
+}
+
+func checkBlackCenter(t *testing.T, name string) {
+	t.Helper()
+	if g := centerGray(t, name); g != 0 {
+		t.Errorf("%s: center is %d, want the desktop's black", filepath.Base(name), g)
+	}
+}
