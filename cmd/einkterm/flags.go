@@ -8,6 +8,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/einkterm/einkterm/deploy/config"
 )
 
 // sessionFlags are the flags of every command that runs a terminal
@@ -33,12 +35,12 @@ func (s *sessionFlags) add(fs *flag.FlagSet) {
 	fs.StringVar(&s.fontFile, "font", "", "TTF or OTF font file (default: the bundled bitmap font)")
 	fs.StringVar(&s.logLevel, "log-level", "warn", "log level: debug, info, warn or error")
 	fs.StringVar(&s.logFile, "log", "", "log to this file instead of standard error")
-	fs.DurationVar(&s.idleClean, "idle-clean", 0,
-		"pause after the last keystroke before a cleaning full refresh may run (default 3s)")
-	fs.IntVar(&s.maxPartials, "max-partials", 0,
-		"partial refreshes of an area after which it is cleaned even while typing (default 100)")
-	fs.DurationVar(&s.sleepAfter, "sleep-after", 0,
-		"idle time before the panel sleeps; negative never sleeps (default 2m)")
+	fs.DurationVar(&s.idleClean, "idle-clean", 3*time.Second,
+		"pause after the last keystroke before a cleaning full refresh may run, 100ms to 1h")
+	fs.IntVar(&s.maxPartials, "max-partials", 100,
+		"partial refreshes of an area after which it is cleaned even while typing, 1 to 10000")
+	fs.DurationVar(&s.sleepAfter, "sleep-after", 2*time.Minute,
+		"idle time before the panel sleeps, up to 24h; 0 never sleeps")
 	fs.StringVar(&s.keyboard, "keyboard", "auto", keyboardUsage)
 	fs.StringVar(&s.fullKey, "full-refresh-key", "ctrl+alt+r",
 		"key chord that forces a full refresh, such as ctrl+alt+r; empty turns it off")
@@ -50,16 +52,18 @@ func (s *sessionFlags) add(fs *flag.FlagSet) {
 
 // configure copies the refresh policy and key chord flags into c.
 func (s *sessionFlags) configure(c *sessionConfig) error {
-	if s.maxPartials < 0 {
-		return fmt.Errorf("invalid --max-partials %d: use a positive number", s.maxPartials)
-	}
-	if s.idleClean < 0 {
-		return fmt.Errorf("invalid --idle-clean %v: use a positive duration such as 3s", s.idleClean)
+	if err := s.checkRefresh(); err != nil {
+		return err
 	}
 	c.fontFile = s.fontFile
 	c.scheduler.IdlePause = s.idleClean
 	c.scheduler.HardPartials = s.maxPartials
 	c.scheduler.SleepAfter = s.sleepAfter
+	if s.sleepAfter == 0 {
+		// The scheduler reads 0 as its default and a negative value as
+		// never.
+		c.scheduler.SleepAfter = -1
+	}
 	for _, chord := range []struct {
 		flag, value string
 		keys        *[]byte
@@ -76,6 +80,22 @@ func (s *sessionFlags) configure(c *sessionConfig) error {
 			return fmt.Errorf("invalid --%s: %w", chord.flag, err)
 		}
 		*chord.keys = keys
+	}
+	return nil
+}
+
+// checkRefresh rejects refresh policy flags outside the ranges that the
+// config file accepts for the same settings.
+func (s *sessionFlags) checkRefresh() error {
+	if s.idleClean < config.IdleCleanMin || s.idleClean > config.IdleCleanMax {
+		return fmt.Errorf("invalid --idle-clean %v: use 100ms to 1h", s.idleClean)
+	}
+	if s.maxPartials < config.MaxPartialsMin || s.maxPartials > config.MaxPartialsMax {
+		return fmt.Errorf("invalid --max-partials %d: use %d to %d",
+			s.maxPartials, config.MaxPartialsMin, config.MaxPartialsMax)
+	}
+	if s.sleepAfter < 0 || s.sleepAfter > config.SleepAfterMax {
+		return fmt.Errorf("invalid --sleep-after %v: use 0 (never sleep) to 24h", s.sleepAfter)
 	}
 	return nil
 }

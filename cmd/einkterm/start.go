@@ -132,16 +132,8 @@ func terminalArgs(cfg config.Config) []string {
 	return append(args,
 		"--idle-clean", cfg.Refresh.IdleClean.Duration.String(),
 		"--max-partials", strconv.Itoa(cfg.Refresh.MaxPartials),
-		"--sleep-after", sleepAfterFlag(cfg),
+		"--sleep-after", cfg.Refresh.SleepAfter.Duration.String(),
 		"--full-refresh-key", cfg.Keys.FullRefresh)
-}
-
-// sleepAfterFlag maps the config's 0 (never) to the flag's negative.
-func sleepAfterFlag(cfg config.Config) string {
-	if cfg.Refresh.SleepAfter.Duration == 0 {
-		return "-1s"
-	}
-	return cfg.Refresh.SleepAfter.Duration.String()
 }
 
 // runConfigured runs the session cfg names, showing problems first.
