@@ -45,6 +45,8 @@ func TestSystemdUnitSettings(t *testing.T) {
 		"StartLimitIntervalSec=",
 		"StartLimitBurst=",
 		"KillSignal=SIGTERM",
+		"SuccessExitStatus=143 129",
+		"RestartForceExitStatus=129",
 		"TimeoutStopSec=",
 		"WantedBy=multi-user.target",
 	} {
