@@ -51,21 +51,27 @@ func BenchmarkCanvasDrawPanel(b *testing.B) {
 	cases := []struct {
 		profile  string
 		zoom     int
+		shrink   int
 		rotation int
 	}{
-		{"it8951-10in3", 1, 0},
-		{"it8951-10in3", 1, 90},
-		{"7in5", 2, 0},
-		{"2in13", 3, 0},
+		{"it8951-10in3", 1, 1, 0},
+		{"it8951-10in3", 1, 1, 90},
+		{"it8951-10in3", 1, 2, 0},
+		{"it8951-10in3", 1, 2, 90},
+		{"7in5", 2, 1, 0},
+		{"2in13", 3, 1, 0},
 	}
 	for _, c := range cases {
 		info := display.Profiles[c.profile]
-		b.Run(fmt.Sprintf("%s-x%d-%d", info.Name, c.zoom, c.rotation), func(b *testing.B) {
+		b.Run(fmt.Sprintf("%s-x%s-%d", info.Name, zoomText(c.zoom, c.shrink), c.rotation), func(b *testing.B) {
 			cv := newCanvas(info, c.zoom, c.rotation)
+			cv.shrink = c.shrink
 			dst := image.NewRGBA(image.Rectangle{Max: cv.size()})
 			for b.Loop() {
 				cv.drawPanel(dst, info.Bounds())
 			}
+			// Panel pixels read when shrinking, window pixels written
+			// otherwise.
 			px := float64(info.Width * info.Height * c.zoom * c.zoom)
 			b.ReportMetric(px*float64(b.N)/b.Elapsed().Seconds()/1e6, "Mpx/s")
 		})

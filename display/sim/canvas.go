@@ -40,10 +40,12 @@ type overlay struct {
 }
 
 // canvas draws the window's pixels: the panel as it shows now, turned
-// upright and scaled by an integer zoom, refresh outlines on top and a
-// status line below. It is used only by the window's event goroutine.
+// upright and scaled by an integer zoom or shrunk by an integer divisor,
+// refresh outlines on top and a status line below. It is used only by
+// the window's event goroutine.
 type canvas struct {
 	zoom     int
+	shrink   int // above 1, each window pixel averages shrink by shrink panel pixels, and zoom is 1
 	turn     orientation
 	shown    *image.Gray // panel luminance now in native pixels, flash phases included
 	overlays []overlay
@@ -56,18 +58,21 @@ func newCanvas(info display.Info, zoom, rotation int) *canvas {
 		shown.Pix[i] = 255
 	}
 	turn := orientation{degrees: rotation, width: info.Width, height: info.Height}
-	return &canvas{zoom: zoom, turn: turn, shown: shown}
+	return &canvas{zoom: zoom, shrink: 1, turn: turn, shown: shown}
 }
 
 // size returns the window size in pixels.
 func (c *canvas) size() image.Point {
-	up := c.turn.size()
-	return image.Pt(up.X*c.zoom, up.Y*c.zoom+statusHeight)
+	return windowSize(c.turn.size(), c.zoom, c.shrink)
 }
 
-// windowRect returns native panel region r in window pixels.
+// windowRect returns the window pixels that show native panel region r.
 func (c *canvas) windowRect(r image.Rectangle) image.Rectangle {
 	u := c.turn.rect(r)
+	if c.shrink > 1 {
+		d := c.shrink
+		return image.Rect(u.Min.X/d, u.Min.Y/d, ceilDiv(u.Max.X, d), ceilDiv(u.Max.Y, d))
+	}
 	return image.Rectangle{Min: u.Min.Mul(c.zoom), Max: u.Max.Mul(c.zoom)}
 }
 
@@ -87,6 +92,9 @@ func (c *canvas) applyPhase(u Update, k PhaseKind) {
 // and returns the window rectangle it covered.
 func (c *canvas) drawPanel(dst *image.RGBA, r image.Rectangle) image.Rectangle {
 	r = r.Intersect(c.shown.Bounds())
+	if c.shrink > 1 {
+		return c.drawShrunk(dst, r)
+	}
 	if c.turn.degrees != 0 {
 		return c.drawTurned(dst, r)
 	}
@@ -124,6 +132,31 @@ func (c *canvas) drawTurned(dst *image.RGBA, r image.Rectangle) image.Rectangle 
 	return c.windowRect(r)
 }
 
+// drawShrunk is drawPanel for a shrink above 1. Each window pixel is the
+// average of the panel pixels it covers, so one-pixel strokes stay
+// visible as gray.
+func (c *canvas) drawShrunk(dst *image.RGBA, r image.Rectangle) image.Rectangle {
+	d := c.shrink
+	up := c.turn.size()
+	w := c.windowRect(r)
+	for wy := w.Min.Y; wy < w.Max.Y; wy++ {
+		for wx := w.Min.X; wx < w.Max.X; wx++ {
+			sum, n := 0, 0
+			for uy := wy * d; uy < min((wy+1)*d, up.Y); uy++ {
+				for ux := wx * d; ux < min((wx+1)*d, up.X); ux++ {
+					p := c.turn.native(ux, uy)
+					sum += int(c.shown.Pix[c.shown.PixOffset(p.X, p.Y)])
+					n++
+				}
+			}
+			v := uint8((sum + n/2) / n)
+			i := dst.PixOffset(wx, wy)
+			dst.Pix[i], dst.Pix[i+1], dst.Pix[i+2], dst.Pix[i+3] = v, v, v, 255
+		}
+	}
+	return w
+}
+
 // orientation turns native panel pixels upright for a panel mounted at
 // degrees clockwise, the inverse of what display.Rotate does to frames.
 type orientation struct {
@@ -148,6 +181,20 @@ func (o orientation) point(x, y int) image.Point {
 		return image.Pt(o.width-1-x, o.height-1-y)
 	case 270:
 		return image.Pt(o.height-1-y, x)
+	}
+	return image.Pt(x, y)
+}
+
+// native returns the native pixel shown at upright position (x, y), the
+// inverse of point.
+func (o orientation) native(x, y int) image.Point {
+	switch o.degrees {
+	case 90:
+		return image.Pt(o.width-1-y, x)
+	case 180:
+		return image.Pt(o.width-1-x, o.height-1-y)
+	case 270:
+		return image.Pt(y, o.height-1-x)
 	}
 	return image.Pt(x, y)
 }

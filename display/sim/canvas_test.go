@@ -3,6 +3,7 @@ package sim
 import (
 	"image"
 	"image/color"
+	"strings"
 	"testing"
 	"time"
 
@@ -80,27 +81,140 @@ func TestCanvasOutlinesExpire(t *testing.T) {
 	}
 }
 
-func TestFitZoom(t *testing.T) {
+func TestFitScale(t *testing.T) {
 	tests := []struct {
-		profile string
-		sw, sh  int
-		want    int
+		profile           string
+		sw, sh            int
+		wantZoom, wantDiv int
 	}{
-		{"2in13", 1280, 800, 2},
-		{"2in13", 1920, 1080, 3},
-		{"2in13", 3840, 2160, 4}, // capped
-		{"7in5", 1280, 800, 1},
-		{"7in5", 1920, 1200, 2},
-		{"it8951-10in3", 1280, 800, 1}, // larger than the screen
+		{"2in13", 1280, 800, 2, 1},
+		{"2in13", 1920, 1080, 3, 1},
+		{"2in13", 3840, 2160, 4, 1}, // capped
+		{"7in5", 1280, 800, 1, 1},
+		{"7in5", 1920, 1200, 2, 1},
+		{"it8951-10in3", 1280, 800, 1, 2}, // larger than the screen
+		{"it8951-10in3", 1920, 1080, 1, 2},
+		{"it8951-10in3", 2560, 1600, 1, 1},
+		{"it8951-10in3", 640, 480, 1, 4},
+		{"it8951-10in3", 100, 100, 1, maxShrink}, // nothing fits
 	}
 	for _, tt := range tests {
 		info, err := display.LookupProfile(tt.profile)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := fitZoom(info.Bounds().Size(), tt.sw, tt.sh); got != tt.want {
-			t.Errorf("%s on %dx%d: zoom %d, want %d", tt.profile, tt.sw, tt.sh, got, tt.want)
+		up := info.Bounds().Size()
+		zoom, shrink := fitScale(up, tt.sw, tt.sh)
+		if zoom != tt.wantZoom || shrink != tt.wantDiv {
+			t.Errorf("%s on %dx%d: zoom %s, want %s", tt.profile, tt.sw, tt.sh,
+				zoomText(zoom, shrink), zoomText(tt.wantZoom, tt.wantDiv))
 		}
+		if size := windowSize(up, zoom, shrink); shrink < maxShrink && (size.X > tt.sw || size.Y > tt.sh) {
+			t.Errorf("%s on %dx%d: window %v larger than the screen", tt.profile, tt.sw, tt.sh, size)
+		}
+	}
+}
+
+func TestResizeScale(t *testing.T) {
+	up := image.Pt(1872, 1404)
+	tests := []struct {
+		window       image.Point
+		zoom, shrink int
+	}{
+		{image.Pt(1872, 1404+statusHeight), 1, 1},
+		{image.Pt(3744, 2808+statusHeight), 2, 1},
+		{image.Pt(1871, 1404+statusHeight), 1, 2},
+		{image.Pt(936, 702+statusHeight), 1, 2},
+		{image.Pt(935, 702+statusHeight), 1, 3},
+		{image.Pt(10, 10), 1, maxShrink},
+		{image.Pt(100000, 100000), 5, 1}, // the X11 limit
+	}
+	for _, tt := range tests {
+		zoom, shrink := resizeScale(up, tt.window)
+		if zoom != tt.zoom || shrink != tt.shrink {
+			t.Errorf("window %v: zoom %s, want %s", tt.window, zoomText(zoom, shrink), zoomText(tt.zoom, tt.shrink))
+		}
+	}
+}
+
+func TestCheckScaleX11Limit(t *testing.T) {
+	up := image.Pt(1872, 1404)
+	if err := checkScale(up, 5, 1); err != nil {
+		t.Errorf("zoom 5 of 1872x1404: %v", err)
+	}
+	err := checkScale(up, 16, 1)
+	if err == nil {
+		t.Fatal("zoom 16 of 1872x1404 accepted: the X11 driver cannot create a 29952x22480 window")
+	}
+	for _, want := range []string{"zoom 16", "29952x22480", "32767", "256 MiB", "use zoom 5 or less"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not contain %q", err, want)
+		}
+	}
+	if got := maxZoomFor(image.Pt(122, 250)); got != maxZoom {
+		t.Errorf("max zoom of a 122x250 panel = %d, want %d", got, maxZoom)
+	}
+}
+
+func TestCanvasShrinkAverages(t *testing.T) {
+	info, _ := display.LookupProfile("48x32")
+	for _, deg := range []int{0, 90, 180, 270} {
+		c := newCanvas(info, 1, deg)
+		c.shrink = 2
+		up := c.turn.size()
+		if got, want := c.size(), image.Pt(up.X/2, up.Y/2+statusHeight); got != want {
+			t.Errorf("%d degrees: window size %v, want %v", deg, got, want)
+		}
+
+		// In upright pixels: a black 2x2 block at (4,4), and one black
+		// pixel at (9,9) in the block at (8,8).
+		for _, p := range []image.Point{{4, 4}, {5, 4}, {4, 5}, {5, 5}, {9, 9}} {
+			n := c.turn.native(p.X, p.Y)
+			if back := c.turn.point(n.X, n.Y); back != p {
+				t.Fatalf("%d degrees: native(%v) = %v, whose upright point is %v", deg, p, n, back)
+			}
+			c.shown.SetGray(n.X, n.Y, color.Gray{})
+		}
+		dst := image.NewRGBA(image.Rectangle{Max: c.size()})
+		if got, want := c.drawPanel(dst, info.Bounds()), image.Rect(0, 0, up.X/2, up.Y/2); got != want {
+			t.Errorf("%d degrees: drawn %v, want %v", deg, got, want)
+		}
+		checks := []struct {
+			at   image.Point
+			want uint8
+		}{
+			{image.Pt(2, 2), 0},   // the whole block is black
+			{image.Pt(4, 4), 191}, // one of four pixels is black: (765+2)/4
+			{image.Pt(0, 0), 255}, // white
+			{image.Pt(3, 3), 255}, // white
+		}
+		for _, ck := range checks {
+			if got := dst.RGBAAt(ck.at.X, ck.at.Y).R; got != ck.want {
+				t.Errorf("%d degrees: window pixel %v = %d, want %d", deg, ck.at, got, ck.want)
+			}
+		}
+
+		// A one-pixel region redraws the window pixel that covers it.
+		n := c.turn.native(9, 9)
+		if got, want := c.windowRect(image.Rect(n.X, n.Y, n.X+1, n.Y+1)), image.Rect(4, 4, 5, 5); got != want {
+			t.Errorf("%d degrees: window rect of upright (9,9) = %v, want %v", deg, got, want)
+		}
+	}
+}
+
+func TestCanvasShrinkOddSize(t *testing.T) {
+	info := display.Info{Name: "odd", Width: 5, Height: 3, Depth: 4}
+	c := newCanvas(info, 1, 0)
+	c.shrink = 2
+	if got, want := c.size(), image.Pt(3, 2+statusHeight); got != want {
+		t.Fatalf("window size %v, want %v", got, want)
+	}
+	c.shown.SetGray(4, 2, color.Gray{})
+	dst := image.NewRGBA(image.Rectangle{Max: c.size()})
+	c.drawPanel(dst, info.Bounds())
+	// The corner window pixel covers only panel pixel (4,2).
+	if got := dst.RGBAAt(2, 1).R; got != 0 {
+		t.Errorf("corner window pixel = %d, want 0 from its single panel pixel", got)
 	}
 }
 
@@ -146,5 +260,18 @@ func TestCanvasTurnsRotatedPanelUpright(t *testing.T) {
 		if got, want := c.windowRect(rec.Events()[0].Rect()), image.Rect(0, 0, up.Width*2, up.Height*2); got != want {
 			t.Errorf("%d degrees: window rect of the native region %v, want %v", deg, got, want)
 		}
+	}
+}
+
+func TestNewRejectsZoomBeyondX11Limit(t *testing.T) {
+	t.Setenv("DISPLAY", "") // the check comes before any X connection
+	info := display.Profiles["it8951-10in3"]
+	_, err := New(info, Options{Zoom: 16})
+	if err == nil || !strings.Contains(err.Error(), "use zoom 5 or less") {
+		t.Errorf("New at zoom 16: error %v, want one naming zoom 5 as the limit", err)
+	}
+	_, err = New(info, Options{Zoom: 2, Shrink: 2})
+	if err == nil || !strings.Contains(err.Error(), "shrink 2 with zoom 2") {
+		t.Errorf("New with zoom 2 and shrink 2: error %v, want one naming both", err)
 	}
 }

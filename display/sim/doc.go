@@ -20,8 +20,13 @@
 // the keys follow the terminal's modes, and makes Ctrl+Shift+R request a
 // cleaning full refresh from the refresh loop.
 //
-// The zoom is a whole number, picked to fit the screen unless set, and
-// it follows the window when a window manager resizes it.
+// The zoom is a whole number, or 1/N for a panel larger than the screen,
+// where each window pixel is the average of N by N panel pixels. It is
+// picked to fit the screen unless set, and it follows the window when a
+// window manager resizes it. The model keeps every panel pixel whatever
+// the zoom. When the window is destroyed by another client or the X
+// connection breaks, Input closes, a warning is logged and Err returns
+// the reason.
 //
 // Rotation turns the window, not the model: the Sim works in the
 // panel's native pixels, as a panel behind display.Rotate does, and the

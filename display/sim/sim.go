@@ -2,6 +2,7 @@ package sim
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"image"
 	"log/slog"
@@ -18,10 +19,18 @@ import (
 // Options configures a Sim. The zero value opens a window with a zoom
 // that fits the screen.
 type Options struct {
-	// Zoom is the integer scale of panel pixels on screen. Zero picks
-	// the largest zoom up to 4 at which the window fits the screen, or 1
-	// when even that does not fit.
+	// Zoom is the integer scale of panel pixels on screen, 1 to 16 and
+	// at most what the X11 driver's window size limit allows. Zero with
+	// a zero Shrink picks the largest zoom up to 4 at which the window
+	// fits the screen or, for a panel larger than the screen, the
+	// smallest Shrink that fits.
 	Zoom int
+
+	// Shrink, 2 to 8, shows each Shrink by Shrink block of panel pixels
+	// as one window pixel, their average, for panels larger than the
+	// screen. Zoom must then be 0 or 1. The model keeps every panel
+	// pixel whatever the window shows.
+	Shrink int
 
 	// Rotation is the panel's mounting angle in degrees clockwise: 0,
 	// 90, 180 or 270. The Sim works in native pixels, as a panel behind
@@ -37,8 +46,9 @@ type Options struct {
 	// Clock models refresh time; nil means display.SystemClock.
 	Clock display.Clock
 
-	// Logger receives a debug line per refresh and warnings for pastes
-	// that failed; nil means silent.
+	// Logger receives a debug line per refresh, warnings for pastes
+	// that failed and a warning when the window or the X connection is
+	// lost. Nil means silent.
 	Logger *slog.Logger
 }
 
@@ -69,6 +79,7 @@ type Sim struct {
 	closed    bool
 	appCursor bool
 	bracketed bool
+	lostErr   error // set when the window went without Close, see Err
 
 	// set by AttachSession
 	modes       terminalModes
@@ -93,10 +104,21 @@ func New(info display.Info, opts Options) (*Sim, error) {
 	if opts.Zoom < 0 || opts.Zoom > maxZoom {
 		return nil, fmt.Errorf("sim: zoom %d out of range: use 1 to 16, or 0 to fit the screen", opts.Zoom)
 	}
+	if opts.Shrink != 0 && (opts.Shrink < 2 || opts.Shrink > maxShrink || opts.Zoom > 1) {
+		return nil, fmt.Errorf("sim: shrink %d with zoom %d is invalid: use a shrink of 2 to %d with zoom 0 or 1",
+			opts.Shrink, opts.Zoom, maxShrink)
+	}
 	switch opts.Rotation {
 	case 0, 90, 180, 270:
 	default:
 		return nil, fmt.Errorf("sim: rotation %d is not 0, 90, 180 or 270", opts.Rotation)
+	}
+
+	up := orientation{opts.Rotation, info.Width, info.Height}.size()
+	if opts.Zoom != 0 || opts.Shrink != 0 {
+		if err := checkScale(up, max(opts.Zoom, 1), max(opts.Shrink, 1)); err != nil {
+			return nil, err
+		}
 	}
 
 	x, err := dialX()
@@ -112,18 +134,24 @@ func New(info display.Info, opts Options) (*Sim, error) {
 		model: NewModel(info, opts.Ghost),
 	}
 
-	zoom := opts.Zoom
-	if zoom == 0 {
+	zoom, shrink := max(opts.Zoom, 1), max(opts.Shrink, 1)
+	if opts.Zoom == 0 && opts.Shrink == 0 {
 		// NOTE: the X screen spans every monitor, so with several
 		// monitors the zoom may not fit a single one.
 		sw, sh := x.screenSize()
-		zoom = fitZoom(orientation{opts.Rotation, info.Width, info.Height}.size(), sw, sh)
+		zoom, shrink = fitScale(up, sw, sh)
 	}
-	win, err := openWindow(info, zoom, opts.Rotation, opts.Overlay, x, opts.Clock, windowHooks{
+	if err := checkScale(up, zoom, shrink); err != nil {
+		x.close()
+		s.input.close()
+		return nil, err
+	}
+	win, err := openWindow(info, zoom, shrink, opts.Rotation, opts.Overlay, x, opts.Clock, windowHooks{
 		key:    s.typed,
 		paste:  s.paste,
 		status: s.status,
 		closed: s.windowClosed,
+		lost:   s.windowLost,
 	})
 	if err != nil {
 		x.close()
@@ -134,19 +162,6 @@ func New(info display.Info, opts Options) (*Sim, error) {
 	return s, nil
 }
 
-// fitZoom returns the largest zoom up to maxAutoZoom at which the window
-// for a panel of size pixels fits a screen of sw by sh pixels, leaving a
-// tenth for desktop bars, or 1 when none fits.
-func fitZoom(size image.Point, sw, sh int) int {
-	for z := maxAutoZoom; z > 1; z-- {
-		w, h := size.X*z, size.Y*z+statusHeight
-		if w*10 <= sw*9 && h*10 <= sh*9 {
-			return z
-		}
-	}
-	return 1
-}
-
 // Info returns the modelled panel.
 func (s *Sim) Info() display.Info { return s.info }
 
@@ -155,8 +170,13 @@ func (s *Sim) Info() display.Info { return s.info }
 func (s *Sim) WindowID() uint32 { return uint32(s.x.window()) }
 
 // Zoom returns the scale of panel pixels in the window, which follows
-// the window's size when a window manager resizes it.
+// the window's size when a window manager resizes it. It is 1 while
+// Shrink is above 1.
 func (s *Sim) Zoom() int { return int(s.win.zoom.Load()) }
+
+// Shrink returns how many panel pixels a side one window pixel shows: 1
+// unless the panel is shrunk to fit the screen or a small window.
+func (s *Sim) Shrink() int { return int(s.win.shrink.Load()) }
 
 // Refresh models a refresh of region r of f in mode m and shows it in
 // the window as the panel would: after the running refresh, flashing for
@@ -325,6 +345,26 @@ func (s *Sim) paste(selection string) {
 	}()
 }
 
+// Errors that Err returns once the window has gone without Close.
+var (
+	// ErrWindowDestroyed means another X client destroyed the window or
+	// its connection, as xdotool windowkill and xkill do.
+	ErrWindowDestroyed = errors.New("sim: simulator window destroyed by another X client")
+
+	// ErrDisplayLost means the connection to the X server broke, as
+	// when the server exits.
+	ErrDisplayLost = errors.New("sim: X connection lost")
+)
+
+// Err returns why the window went away: nil while it is open, after
+// Close, or when the user closed it from the window manager, else
+// ErrWindowDestroyed or ErrDisplayLost. Input closes in every case.
+func (s *Sim) Err() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.lostErr
+}
+
 // windowClosed ends the session when the user closes the window.
 func (s *Sim) windowClosed() {
 	s.closeOnce.Do(func() {
@@ -333,15 +373,32 @@ func (s *Sim) windowClosed() {
 	})
 }
 
+// windowLost ends the session when the window or the X connection is
+// gone without Close. It logs a warning, so that the reason shows at the
+// default log level, even when shiny reported the window closed first.
+func (s *Sim) windowLost(reason error) {
+	s.mu.Lock()
+	closed := s.closed
+	if !closed {
+		s.lostErr = reason
+	}
+	s.mu.Unlock()
+	if closed {
+		return
+	}
+	s.log.Warn("simulator window closed", "err", reason)
+	s.closeOnce.Do(s.input.close)
+}
+
 // status returns the status line: panel, refresh counts per mode,
 // flashes, the last mode, keys that reached the session and the busy
 // state.
-func (s *Sim) status(zoom int, overlay bool) string {
+func (s *Sim) status(zoom string, overlay bool) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := s.model.Stats()
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s x%d  refreshes %d", s.info.Name, zoom, st.Refreshes)
+	fmt.Fprintf(&b, "%s x%s  refreshes %d", s.info.Name, zoom, st.Refreshes)
 	if len(st.PerMode) > 0 {
 		b.WriteString(" (" + modeCounts(st.PerMode) + ")")
 	}

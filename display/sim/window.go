@@ -25,8 +25,9 @@ import (
 type windowHooks struct {
 	key    func(e key.Event) // a key press that the window does not handle
 	paste  func(selection string)
-	status func(zoom int, overlay bool) string // the status line text
-	closed func()                              // the user closed the window
+	status func(zoom string, overlay bool) string // the status line text for a zoom such as "2" or "1/2"
+	closed func()                                 // the user closed the window
+	lost   func(reason error)                     // another client destroyed the window, or the X connection broke
 }
 
 // window is the shiny window of a Sim. One goroutine owns the window and
@@ -43,6 +44,7 @@ type window struct {
 	buf screen.Buffer
 
 	zoom    atomic.Int64 // the canvas's zoom, for other goroutines
+	shrink  atomic.Int64 // the canvas's shrink, for other goroutines
 	winSize image.Point  // the window's size as last configured
 
 	updates chan Update
@@ -83,9 +85,9 @@ type (
 
 var windowCount atomic.Int64
 
-// openWindow opens the window for a panel of info's size at zoom and
-// starts its goroutines.
-func openWindow(info display.Info, zoom, rotation int, overlay bool, x *xConn, clock display.Clock, hooks windowHooks) (*window, error) {
+// openWindow opens the window for a panel of info's size at zoom, or at
+// 1/shrink when shrink is above 1, and starts its goroutines.
+func openWindow(info display.Info, zoom, shrink, rotation int, overlay bool, x *xConn, clock display.Clock, hooks windowHooks) (*window, error) {
 	w := &window{
 		clock:   clock,
 		hooks:   hooks,
@@ -95,8 +97,10 @@ func openWindow(info display.Info, zoom, rotation int, overlay bool, x *xConn, c
 		stop:    make(chan struct{}),
 		done:    make(chan struct{}),
 	}
+	w.canvas.shrink = shrink
 	w.overlay.Store(overlay)
 	w.zoom.Store(int64(zoom))
+	w.shrink.Store(int64(shrink))
 
 	// A title no other window has, so that the second X connection can
 	// find the window that shiny created.
@@ -139,7 +143,7 @@ func (w *window) create(s screen.Screen, title string) error {
 	w.scr, w.sw, w.buf = s, sw, buf
 	w.winSize = size
 	w.canvas.drawPanel(buf.RGBA(), w.canvas.shown.Bounds())
-	w.canvas.status = w.hooks.status(w.canvas.zoom, w.overlay.Load())
+	w.canvas.status = w.statusText()
 	w.canvas.drawStatus(buf.RGBA())
 	w.upload(buf.Bounds())
 	return nil
@@ -194,25 +198,26 @@ func (w *window) repaint() {
 }
 
 // resize picks the largest zoom at which the panel fits a window of the
-// new size, at least 1, and redraws at that zoom when it changed.
+// new size, or the smallest shrink, and redraws at that scale when it
+// changed.
 func (w *window) resize(px image.Point) {
 	w.winSize = px
-	up := w.canvas.turn.size()
-	z := max(1, min(px.X/up.X, (px.Y-statusHeight)/up.Y, maxZoom))
-	if z == w.canvas.zoom {
+	z, d := resizeScale(w.canvas.turn.size(), px)
+	if z == w.canvas.zoom && d == w.canvas.shrink {
 		w.repaint()
 		return
 	}
-	old := w.canvas.zoom
-	w.canvas.zoom = z
+	oldZoom, oldShrink := w.canvas.zoom, w.canvas.shrink
+	w.canvas.zoom, w.canvas.shrink = z, d
 	buf, err := w.scr.NewBuffer(w.canvas.size())
 	if err != nil {
-		w.canvas.zoom = old
+		w.canvas.zoom, w.canvas.shrink = oldZoom, oldShrink
 		return
 	}
 	w.buf.Release()
 	w.buf = buf
 	w.zoom.Store(int64(z))
+	w.shrink.Store(int64(d))
 	w.canvas.overlays = nil
 	w.canvas.drawPanel(buf.RGBA(), w.canvas.shown.Bounds())
 	w.drawStatus()
@@ -250,7 +255,7 @@ func (w *window) drawPhase(e phaseEvent) {
 	rects = append(rects, w.canvas.drawOverlays(dst)...)
 	last := e.phase == len(e.u.Phases)-1
 	if e.phase == 0 || last {
-		w.canvas.status = w.hooks.status(w.canvas.zoom, w.overlay.Load())
+		w.canvas.status = w.statusText()
 		rects = append(rects, w.canvas.drawStatus(dst))
 	}
 	w.upload(rects...)
@@ -263,8 +268,13 @@ func (w *window) drawPhase(e phaseEvent) {
 	}
 }
 
+// statusText returns the status line for the canvas's scale.
+func (w *window) statusText() string {
+	return w.hooks.status(zoomText(w.canvas.zoom, w.canvas.shrink), w.overlay.Load())
+}
+
 func (w *window) drawStatus() {
-	w.canvas.status = w.hooks.status(w.canvas.zoom, w.overlay.Load())
+	w.canvas.status = w.statusText()
 	w.upload(w.canvas.drawStatus(w.buf.RGBA()))
 	w.x.setTitle("einkterm sim: " + w.canvas.status)
 }
@@ -311,9 +321,14 @@ func (w *window) end() { w.endOnce.Do(func() { close(w.stop) }) }
 func (w *window) watchGone() {
 	select {
 	case <-w.x.gone:
+		select {
+		case <-w.stop:
+			return // closed already, and the connection closing follows
+		default:
+		}
 		w.gone.Store(true)
 		w.end()
-		w.hooks.closed()
+		w.hooks.lost(w.x.goneReason())
 		w.sw.Send(closeEvent{})
 	case <-w.stop:
 	}

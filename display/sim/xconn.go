@@ -24,10 +24,11 @@ type xConn struct {
 	sels    chan xproto.SelectionNotifyEvent
 	props   chan xproto.PropertyNotifyEvent // new values of the paste property
 
-	mu   sync.Mutex
-	win  xproto.Window // the simulator window, once found
-	gone chan struct{} // closed when win is destroyed or X goes away
-	once sync.Once
+	mu     sync.Mutex
+	win    xproto.Window // the simulator window, once found
+	gone   chan struct{} // closed when win is destroyed or X goes away
+	reason error         // the cause of gone closing: ErrWindowDestroyed or ErrDisplayLost
+	once   sync.Once
 }
 
 var atomNames = []string{
@@ -88,13 +89,13 @@ func (x *xConn) readEvents() {
 	for {
 		ev, err := x.conn.WaitForEvent()
 		if ev == nil && err == nil {
-			x.markGone()
+			x.markGone(ErrDisplayLost)
 			return
 		}
 		switch ev := ev.(type) {
 		case xproto.DestroyNotifyEvent:
 			if ev.Window == x.window() {
-				x.markGone()
+				x.markGone(ErrWindowDestroyed)
 			}
 		case xproto.SelectionNotifyEvent:
 			select {
@@ -113,7 +114,22 @@ func (x *xConn) readEvents() {
 	}
 }
 
-func (x *xConn) markGone() { x.once.Do(func() { close(x.gone) }) }
+// markGone records why the window is gone and closes gone, once.
+func (x *xConn) markGone(reason error) {
+	x.once.Do(func() {
+		x.mu.Lock()
+		x.reason = reason
+		x.mu.Unlock()
+		close(x.gone)
+	})
+}
+
+// goneReason returns why gone was closed, or nil while it is open.
+func (x *xConn) goneReason() error {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return x.reason
+}
 
 func (x *xConn) window() xproto.Window {
 	x.mu.Lock()

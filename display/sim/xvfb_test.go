@@ -1,9 +1,13 @@
 package sim
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"image"
+	"image/color"
+	"log/slog"
 	"os/exec"
 	"strconv"
 	"strings"
@@ -36,6 +40,7 @@ func TestWindowOnXvfb(t *testing.T) {
 	t.Run("attached session modes and chord", testAttachSession)
 	t.Run("outline toggle", testOutlineToggle)
 	t.Run("resize changes zoom", testResizeChangesZoom)
+	t.Run("large panel shrinks to fit", testLargePanelShrinks)
 	t.Run("paste from selections", testPaste)
 	t.Run("window close ends input", testCloseEndsInput)
 	t.Run("window manager close ends input", testDeleteWindowEndsInput)
@@ -420,6 +425,65 @@ func testResizeChangesZoom(t *testing.T) {
 	}
 }
 
+// shrunk returns want as a window shrunk by d shows it: each pixel the
+// average of a d by d block, rounded.
+func shrunk(want *image.Gray, d int) *image.Gray {
+	b := want.Bounds()
+	out := image.NewGray(image.Rect(0, 0, (b.Dx()+d-1)/d, (b.Dy()+d-1)/d))
+	for y := 0; y < out.Rect.Dy(); y++ {
+		for x := 0; x < out.Rect.Dx(); x++ {
+			sum, n := 0, 0
+			for sy := y * d; sy < min((y+1)*d, b.Dy()); sy++ {
+				for sx := x * d; sx < min((x+1)*d, b.Dx()); sx++ {
+					sum += int(want.GrayAt(sx, sy).Y)
+					n++
+				}
+			}
+			out.SetGray(x, y, color.Gray{Y: uint8((sum + n/2) / n)})
+		}
+	}
+	return out
+}
+
+// The default panel, 1872x1404, is larger than the 1280x800 screen, so
+// the window shows it at half size, and the model keeps every pixel.
+func testLargePanelShrinks(t *testing.T) {
+	info := display.Profiles["it8951-10in3"]
+	s := openSim(t, info, Options{})
+	if z, d := s.Zoom(), s.Shrink(); z != 1 || d != 2 {
+		t.Fatalf("zoom %d shrink %d for 1872x1404 on 1280x800, want shrink 2", z, d)
+	}
+	waitTitle(t, s, "it8951-10in3 x1/2")
+
+	f := display.NewFrame(info.Width, info.Height, info.Depth)
+	f.FillRect(image.Rect(100, 100, 400, 140), 0)
+	for x := 100; x < 400; x += 3 {
+		f.FillRect(image.Rect(x, 200, x+1, 240), 0) // one-pixel strokes
+	}
+	f.FillRect(image.Rect(1860, 1390, 1872, 1404), 0) // the far corner
+	if err := s.Refresh(f, info.Bounds(), display.ModeGC16); err != nil {
+		t.Fatal(err)
+	}
+	drawn(t, s)
+	if got := s.Visible(info.Bounds()); !bytes.Equal(got.Pix, f.Gray().Pix) {
+		t.Error("the model does not keep the full-resolution frame")
+	}
+
+	shot := simtest.Screenshot(t)
+	origin := windowOrigin(t, s)
+	end := origin.Add(image.Pt(info.Width/2, info.Height/2+statusHeight))
+	if !end.In(shot.Bounds().Inset(-1)) {
+		t.Errorf("window from %v to %v does not fit the %v screen", origin, end, shot.Bounds())
+	}
+	want := shrunk(f.Gray(), 2)
+	if n := compareWindow(t, shot, origin, 1, want, want.Bounds()); n > 0 {
+		t.Errorf("%d window pixels differ from the averaged frame", n)
+	}
+	if v := want.GrayAt(100/2+1, 220/2).Y; v == 0 || v == 255 {
+		t.Errorf("one-pixel strokes shrink to %d, want a gray between black and white", v)
+	}
+}
+
 // waitTitle waits until the window title contains want.
 func waitTitle(t *testing.T, s *Sim, want string) {
 	t.Helper()
@@ -595,10 +659,21 @@ func inputClosed(s *Sim, timeout time.Duration) bool {
 }
 
 func testCloseEndsInput(t *testing.T) {
-	s := openSim(t, display.Profiles["2in13"], Options{})
+	var logged bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&logged, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	s := openSim(t, display.Profiles["2in13"], Options{Logger: log})
+	if err := s.Err(); err != nil {
+		t.Errorf("Err with the window open = %v, want nil", err)
+	}
 	run(t, "xdotool", "windowclose", fmt.Sprint(s.WindowID()))
 	if !inputClosed(s, 5*time.Second) {
 		t.Fatal("Input still open 5 s after the window was destroyed")
+	}
+	if err := s.Err(); !errors.Is(err, ErrWindowDestroyed) {
+		t.Errorf("Err after xdotool windowclose = %v, want ErrWindowDestroyed", err)
+	}
+	if !strings.Contains(logged.String(), "level=WARN") || !strings.Contains(logged.String(), "destroyed by another X client") {
+		t.Errorf("log at warn level = %q, want a warning that another client destroyed the window", logged.String())
 	}
 	// The panel keeps modelling refreshes for a session that ends.
 	info := s.Info()
@@ -629,5 +704,8 @@ func testDeleteWindowEndsInput(t *testing.T) {
 	}
 	if !inputClosed(s, 5*time.Second) {
 		t.Fatal("Input still open 5 s after WM_DELETE_WINDOW")
+	}
+	if err := s.Err(); err != nil {
+		t.Errorf("Err after the user closed the window = %v, want nil", err)
 	}
 }
