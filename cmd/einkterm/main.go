@@ -5,10 +5,12 @@
 //
 //	einkterm shell [flags] [-- command args...]
 //	einkterm ssh [flags] [user@]host[:port] [command]
-//	einkterm version
+//	einkterm vnc [flags] host[:display] | host::port
+//	einkterm serve [flags] [shell ... | ssh ...]
+//	einkterm start [--config FILE]
 //
-// Run "einkterm help" for every command and "einkterm CMD -h" for its
-// flags.
+// Run "einkterm help" for every command and "einkterm help CMD" for the
+// flags of one.
 package main
 
 import (
@@ -47,8 +49,8 @@ func register(c command) {
 	commands[c.name] = c
 }
 
-// env is what a command reads and writes besides its arguments, so that
-// tests can run commands in-process.
+// env holds a command's standard streams and environment, so that tests
+// can run commands in-process.
 type env struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer

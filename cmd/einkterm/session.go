@@ -30,7 +30,7 @@ type remote interface {
 // startRemote starts the remote program on a terminal of cols by rows.
 type startRemote func(ctx context.Context, cols, rows int) (remote, error)
 
-// sessionConfig is what every terminal session (shell, ssh) needs.
+// sessionConfig holds the settings of a terminal session (shell, ssh).
 type sessionConfig struct {
 	panel    display.Panel
 	fontSize int
@@ -195,10 +195,10 @@ type keyForwarder struct {
 }
 
 // forwardInput copies keystrokes from in to the remote. At end of input
-// (a pipe that closed) it sends Ctrl-D so the remote shell exits, and
-// repeats it every eotRepeat while the remote lives: a Ctrl-D that
-// arrives before an interactive shell sets up its line editor is lost
-// when the shell switches the pty out of canonical mode.
+// (a pipe that closed) it sends Ctrl-D so the remote shell exits. It
+// repeats the Ctrl-D every eotRepeat while the remote lives, because one
+// that arrives before an interactive shell sets up its line editor is
+// lost when the shell switches the pty out of canonical mode.
 func (k *keyForwarder) forwardInput(in io.Reader) {
 	buf := make([]byte, 4096)
 	for {
