@@ -9,8 +9,8 @@ import (
 // Frame is a packed gray image of 1, 2, 4 or 8 bits per pixel. A pixel
 // value runs from 0 (black) to 2^Depth-1 (white). Pixels are packed from
 // the most significant bit of each byte, so the leftmost pixel of a byte
-// is its high bits, and each row starts on an 8-byte boundary so that rows
-// can be compared a machine word at a time.
+// is its high bits. Each row starts on an 8-byte boundary, so rows can be
+// compared a machine word at a time.
 //
 // Frame implements draw.Image: Set quantizes any colour to the frame's
 // levels by luminance.

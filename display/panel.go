@@ -12,7 +12,7 @@ import (
 // Refresh sends region r of frame f and starts an update in mode m. The
 // frame has the geometry and depth that Info reports, and r lies inside
 // it and meets the alignment for m. Refresh has read what it needs from f
-// when it returns; the update itself may still run, and Wait blocks until
+// when it returns. The update itself may still run, and Wait blocks until
 // the panel can take the next refresh.
 type Panel interface {
 	Info() Info
@@ -24,7 +24,8 @@ type Panel interface {
 	Close() error
 }
 
-// Info is what the refresh loop needs to plan refreshes for a panel.
+// Info describes a panel: its geometry, modes and costs, from which the
+// refresh loop plans refreshes.
 type Info struct {
 	// Name is the panel profile, such as "2in13" or "it8951-10in3".
 	Name string

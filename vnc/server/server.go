@@ -46,7 +46,7 @@ type Server struct {
 	input chan []byte
 
 	mu      sync.Mutex
-	frame   *display.Frame // what clients are shown
+	frame   *display.Frame // the picture clients are shown
 	clients map[*client]struct{}
 	primary *client
 	nextID  int

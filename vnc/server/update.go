@@ -10,7 +10,8 @@ import (
 // encodingHextile is the Hextile encoding number (RFC 6143, 7.7.4).
 const encodingHextile int32 = 5
 
-// pendingUpdate is what one FramebufferUpdate will carry.
+// pendingUpdate holds the regions, pixel format and encoding of one
+// FramebufferUpdate.
 type pendingUpdate struct {
 	rects    []image.Rectangle
 	pf       rfb.PixelFormat
