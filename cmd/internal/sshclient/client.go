@@ -160,7 +160,7 @@ func Dial(ctx context.Context, cfg Config) (*Client, error) {
 		}
 		if err != nil {
 			closeJumps()
-			return nil, fmt.Errorf("sshclient: jump host %s: %w", j.Addr(), err)
+			return nil, wrapf(err, "jump host %s", j.Addr())
 		}
 		jumps = append(jumps, via)
 	}
@@ -176,10 +176,11 @@ func Dial(ctx context.Context, cfg Config) (*Client, error) {
 // login opens a TCP connection to c's address, directly or through via,
 // and runs the SSH handshake and authentication on it.
 func login(ctx context.Context, c Config, via *ssh.Client) (*ssh.Client, error) {
-	conn, err := dialTCP(ctx, c, via)
+	tcp, err := dialTCP(ctx, c, via)
 	if err != nil {
 		return nil, err
 	}
+	conn := &headConn{Conn: tcp}
 	c.Logger.Info("connected", "addr", c.Addr(), "jump", via != nil)
 	stop := context.AfterFunc(ctx, func() { conn.Close() })
 	defer stop()
@@ -209,6 +210,9 @@ func login(ctx context.Context, c Config, via *ssh.Client) (*ssh.Client, error) 
 	sc, chans, reqs, err := ssh.NewClientConn(conn, c.Addr(), conf)
 	if err != nil {
 		conn.Close()
+		if why := notSSHServer(c.Addr(), conn.received(), c.Timeout, err); why != nil {
+			return nil, why
+		}
 		return nil, auth.explain(c, err)
 	}
 	conn.SetDeadline(time.Time{})

@@ -153,7 +153,7 @@ func (h *hostKeys) check(known ssh.HostKeyCallback) ssh.HostKeyCallback {
 		}
 		var keyErr *knownhosts.KeyError
 		if err != nil && !errors.As(err, &keyErr) {
-			return fmt.Errorf("sshclient: checking host key: %w", err)
+			return wrapf(err, "checking host key")
 		}
 		if changed := changedKey(host, key, keyErr); changed != nil {
 			return h.changedKey(changed)
@@ -224,7 +224,7 @@ func (h *hostKeys) askUnknown(host string, remote net.Addr, key ssh.PublicKey) e
 	}
 	ok, err := h.prompt.Confirm(q)
 	if err != nil {
-		return fmt.Errorf("sshclient: confirming host key: %w", err)
+		return wrapf(err, "confirming host key")
 	}
 	if !ok {
 		return &HostKeyError{Host: host, Reason: "not accepted by the user"}

@@ -1,0 +1,76 @@
+package sshclient
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// headSize is how many of the first bytes a peer sends are kept to
+// explain a failed version exchange. x/crypto/ssh v0.59.0 gives up
+// looking for the version line after 255 bytes (maxVersionStringBytes).
+const headSize = 256
+
+// headConn keeps the first headSize bytes read from a connection.
+type headConn struct {
+	net.Conn
+	mu   sync.Mutex
+	head []byte
+}
+
+func (h *headConn) Read(p []byte) (int, error) {
+	n, err := h.Conn.Read(p)
+	if n > 0 {
+		h.mu.Lock()
+		if room := headSize - len(h.head); room > 0 {
+			h.head = append(h.head, p[:min(n, room)]...)
+		}
+		h.mu.Unlock()
+	}
+	return n, err
+}
+
+// received returns a copy of the bytes kept so far.
+func (h *headConn) received() []byte {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return bytes.Clone(h.head)
+}
+
+// notSSHServer returns why a handshake that failed with err never got
+// an SSH version line from the peer at addr, given the bytes the peer
+// sent, or nil when the peer did send one.
+func notSSHServer(addr string, head []byte, timeout time.Duration, err error) error {
+	for _, line := range bytes.Split(head, []byte("\n")) {
+		if bytes.HasPrefix(line, []byte("SSH-")) {
+			return nil
+		}
+	}
+	const fix = "check the host and the port (-p)"
+	if len(head) == 0 {
+		switch {
+		case errors.Is(err, os.ErrDeadlineExceeded):
+			return fmt.Errorf("sshclient: the peer at %s did not answer as an SSH server: it sent nothing before the %v timeout; %s",
+				addr, timeout, fix)
+		case errors.Is(err, io.EOF), errors.Is(err, syscall.ECONNRESET):
+			return fmt.Errorf("sshclient: the peer at %s closed the connection without answering as an SSH server; %s", addr, fix)
+		}
+		return nil
+	}
+	first, _, _ := bytes.Cut(head, []byte("\n"))
+	first = bytes.TrimRight(first, "\r")
+	if len(first) > 60 {
+		first = first[:60]
+	}
+	if bytes.HasPrefix(head, []byte("HTTP/")) {
+		return fmt.Errorf("sshclient: the peer at %s did not answer as an SSH server: it looks like an HTTP server (it replied %q); %s",
+			addr, first, fix)
+	}
+	return fmt.Errorf("sshclient: the peer at %s did not answer as an SSH server: it sent %q; %s", addr, first, fix)
+}
