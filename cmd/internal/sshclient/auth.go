@@ -201,8 +201,12 @@ func (a *authenticator) loadKey(name string) (ssh.Signer, error) {
 	if a.cfg.Prompt == nil {
 		return nil, errors.New("key needs a passphrase and there is no terminal to ask")
 	}
+	question := fmt.Sprintf("Enter passphrase for key '%s': ", name)
 	for try := 0; try < 3; try++ {
-		pass, err := a.cfg.Prompt.Secret(fmt.Sprintf("Enter passphrase for key '%s': ", name))
+		if try > 0 {
+			question = fmt.Sprintf("wrong passphrase for %s\r\nEnter passphrase for key '%s': ", name, name)
+		}
+		pass, err := a.cfg.Prompt.Secret(question)
 		if err != nil {
 			return nil, err
 		}
@@ -215,7 +219,7 @@ func (a *authenticator) loadKey(name string) (ssh.Signer, error) {
 			return nil, err
 		}
 	}
-	return nil, errors.New("wrong passphrase, 3 tries")
+	return nil, fmt.Errorf("wrong passphrase for %s, 3 tries", name)
 }
 
 // passwordsDisabled returns why password and keyboard-interactive are
@@ -285,7 +289,7 @@ func (a *authenticator) explain(c Config, err error) error {
 	denied := strings.Contains(err.Error(), "unable to authenticate") ||
 		strings.Contains(err.Error(), "Too many authentication failures")
 	if !coldKbdInt && !denied {
-		return fmt.Errorf("sshclient: handshake with %s failed: %w", c.Addr(), err)
+		return wrapf(err, "handshake with %s failed", c.Addr())
 	}
 
 	// The server may fail keyboard-interactive before asking anything,

@@ -45,7 +45,8 @@ func TestDialPassphraseKey(t *testing.T) {
 	key := keygen(t, pass)
 	s := peertest.StartSSHD(t, peertest.SSHDOptions{ClientKey: key})
 	cfg := keyConfig(s)
-	prompt := &scriptedPrompt{secrets: []string{"wrong passphrase", pass}}
+	const wrong = "not-the-passphrase-1"
+	prompt := &scriptedPrompt{secrets: []string{wrong, pass}}
 	cfg.Prompt = prompt
 	cfg.Keys = &KeyCache{}
 	log, buf := debugLogger()
@@ -57,6 +58,12 @@ func TestDialPassphraseKey(t *testing.T) {
 	if n := strings.Count(prompt.questions(), "Enter passphrase for key '"+key+"'"); n != 2 {
 		t.Errorf("asked for the passphrase %d times, want 2 (one wrong try):\n%s", n, prompt.questions())
 	}
+	if asked := prompt.asked; len(asked) != 2 || !strings.HasPrefix(asked[1], "wrong passphrase for "+key+"\r\n") {
+		t.Errorf("the second question does not start with the wrong-passphrase notice: %q", asked)
+	}
+	if len(prompt.asked) > 0 && strings.Contains(prompt.asked[0], "wrong") {
+		t.Errorf("the first question says the passphrase was wrong: %q", prompt.asked[0])
+	}
 
 	// A second login, as a reconnect makes, uses the decrypted key and
 	// asks nothing.
@@ -65,7 +72,7 @@ func TestDialPassphraseKey(t *testing.T) {
 	if got := run(t, c2, "echo again"); got != "again\n" {
 		t.Errorf("second login output %q", got)
 	}
-	if strings.Contains(buf.String(), pass) || strings.Contains(buf.String(), "wrong passphrase") {
+	if strings.Contains(buf.String(), pass) || strings.Contains(buf.String(), wrong) {
 		t.Errorf("a passphrase reached the debug log:\n%s", buf)
 	}
 }

@@ -46,9 +46,29 @@ func LoadConfigFiles(names ...string) ([]*ssh_config.Config, error) {
 			// other Match criteria, such as exec or user, fail it.
 			return nil, fmt.Errorf("sshclient: parsing %s: %w; name a file einkterm can read with -F FILE, or pass -F none", name, err)
 		}
+		if err := checkValues(name, cfg); err != nil {
+			return nil, err
+		}
 		files = append(files, cfg)
 	}
 	return files, nil
+}
+
+// checkValues rejects a keyword line with no value, which the parser
+// takes as an empty value and Get as an unset option. ssh(1) rejects
+// such a line as a missing argument.
+func checkValues(name string, cfg *ssh_config.Config) error {
+	for _, h := range cfg.Hosts {
+		for _, n := range h.Nodes {
+			kv, ok := n.(*ssh_config.KV)
+			if !ok || kv.Value != "" {
+				continue
+			}
+			return fmt.Errorf("sshclient: %s line %d: %s has no value: write %s VALUE, or delete the line",
+				name, kv.Pos().Line, kv.Key, kv.Key)
+		}
+	}
+	return nil
 }
 
 // Get returns the first value of keyword for the host alias, or "".
@@ -118,7 +138,7 @@ func (s *Settings) Resolve(alias string) (Resolved, error) {
 	for _, hop := range strings.Split(jump, ",") {
 		j, err := inner.resolveHop(strings.TrimSpace(hop))
 		if err != nil {
-			return r, fmt.Errorf("sshclient: ProxyJump %q: %w", jump, err)
+			return r, wrapf(err, "ProxyJump %q", jump)
 		}
 		r.Jump = append(r.Jump, j)
 	}
