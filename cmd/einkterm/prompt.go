@@ -5,7 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
+
+	"golang.org/x/term"
+
+	"github.com/einkterm/einkterm/display"
 )
 
 // linePrompter asks questions on standard error and reads the answers
@@ -112,4 +117,46 @@ func (p *linePrompter) read(b []byte) (int, error) {
 	case <-p.ctx.Done():
 		return 0, context.Cause(p.ctx)
 	}
+}
+
+// promptInput returns where the login prompts read their answers: the
+// panel's own keyboard when the panel has one and standard input is not
+// a terminal (a VNC client typing into einkterm serve, or a simulator
+// window started from a script), else the session's keyboard.
+func promptInput(e *env, in *input, panel display.Panel) io.Reader {
+	kb, ok := panel.(display.Keyboard)
+	if !ok || stdinIsTerminal(e) {
+		return in.r
+	}
+	return &keyboardReader{keys: kb.Input()}
+}
+
+// stdinIsTerminal reports whether e's standard input is a terminal.
+func stdinIsTerminal(e *env) bool {
+	f, ok := e.stdin.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// keyboardReader reads the bytes typed on a panel's own keyboard. It
+// takes from the channel only inside Read, so keys typed after the
+// prompts are left for the session.
+// NOTE: bytes that arrive in the same chunk after the answer's Enter are
+// dropped with the reader. A VNC key event is one chunk, so this happens
+// only to keyboards that send several keys in one chunk.
+type keyboardReader struct {
+	keys <-chan []byte
+	rest []byte
+}
+
+func (k *keyboardReader) Read(p []byte) (int, error) {
+	if len(k.rest) == 0 {
+		b, ok := <-k.keys
+		if !ok {
+			return 0, io.EOF
+		}
+		k.rest = b
+	}
+	n := copy(p, k.rest)
+	k.rest = k.rest[n:]
+	return n, nil
 }

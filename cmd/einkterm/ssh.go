@@ -191,7 +191,7 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 func dialOnPanel(ctx context.Context, e *env, cfg sshclient.Config, panel display.Panel,
 	in *input, sf sshFlags, sc sessionConfig) (*sshclient.Client, error) {
 	console := &loginConsole{panel: panel, fontSize: sf.fontSize, fontFile: sc.fontFile, log: cfg.Logger}
-	cfg.Prompt = &linePrompter{in: in.r, out: io.MultiWriter(e.stderr, console), ctx: ctx}
+	cfg.Prompt = &linePrompter{in: promptInput(e, in, panel), out: io.MultiWriter(e.stderr, console), ctx: ctx}
 	client, err := sshclient.Dial(ctx, cfg)
 	if err == nil {
 		console.finish(false)
@@ -217,6 +217,11 @@ func (s *sshFlags) parse(fs *flag.FlagSet, args []string) (sshTarget, error) {
 	host := fs.Arg(0)
 	if err := parseFlags(fs, fs.Args()[1:]); err != nil {
 		return sshTarget{}, err
+	}
+	portSet := false
+	fs.Visit(func(f *flag.Flag) { portSet = portSet || f.Name == "p" })
+	if portSet && (s.port < 1 || s.port > 65535) {
+		return sshTarget{}, fmt.Errorf("invalid -p %d: use a port from 1 to 65535", s.port)
 	}
 	t := sshTarget{command: strings.Join(fs.Args(), " ")}
 	opts, err := s.optionMap()
