@@ -54,13 +54,22 @@ func TestSSHCommandLine(t *testing.T) {
 }
 
 func TestSSHBadCommandLine(t *testing.T) {
+	emptyPort := filepath.Join(t.TempDir(), "config")
+	if err := os.WriteFile(emptyPort, []byte("Host h\n    HostName 127.0.0.1\n    Port\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		args []string
 		want string
 	}{
 		{[]string{"ssh", "-o", "Port", "h"}, `invalid -o "Port"`},
 		{[]string{"ssh", "-e", "ab", "h"}, `invalid -e "ab"`},
-		{[]string{"ssh", "-p", "70000", "h"}, `invalid Port "70000"`},
+		{[]string{"ssh", "-p", "70000", "h"}, "invalid -p 70000: use a port from 1 to 65535"},
+		{[]string{"ssh", "-p", "0", "h"}, "invalid -p 0: use a port from 1 to 65535"},
+		{[]string{"ssh", "-F", "none", "h", "-p", "-1"}, "invalid -p -1"},
+		{[]string{"ssh", "-F", "none", "h:0"}, `invalid Port "0"`},
+		{[]string{"ssh", "-F", emptyPort, "h"}, emptyPort + " line 3: Port has no value"},
+		{[]string{"ssh", "-F", "none", "-J", "h:0", "h"}, `sshclient: ProxyJump "h:0": invalid Port "0"`},
 		{[]string{"ssh", "-F", "/nonexistent/config", "h"}, "reading -F file"},
 		{[]string{"ssh", "-F", "none", "-o", "StrictHostKeyChecking=maybe", "h"}, `invalid StrictHostKeyChecking "maybe"`},
 		{[]string{"ssh", "-F", "none", "user@"}, "no host"},
