@@ -56,8 +56,10 @@ func notSSHServer(addr string, head []byte, timeout time.Duration, err error) er
 	if len(head) == 0 {
 		switch {
 		case errors.Is(err, os.ErrDeadlineExceeded):
-			return fmt.Errorf("sshclient: the peer at %s did not answer as an SSH server: it sent nothing before the %v timeout; %s",
-				addr, timeout, fix)
+			// An SSH server sends its version line first, but some
+			// HTTP servers wait for a whole request and stay silent.
+			return fmt.Errorf("sshclient: the peer at %s did not answer as an SSH server: it sent nothing before the %v timeout "+
+				"(an SSH server speaks first, an HTTP server waits for a request); %s", addr, timeout, fix)
 		case errors.Is(err, io.EOF), errors.Is(err, syscall.ECONNRESET):
 			return fmt.Errorf("sshclient: the peer at %s closed the connection without answering as an SSH server; %s", addr, fix)
 		}
@@ -68,9 +70,23 @@ func notSSHServer(addr string, head []byte, timeout time.Duration, err error) er
 	if len(first) > 60 {
 		first = first[:60]
 	}
-	if bytes.HasPrefix(head, []byte("HTTP/")) {
+	if looksLikeHTTP(head) {
 		return fmt.Errorf("sshclient: the peer at %s did not answer as an SSH server: it looks like an HTTP server (it replied %q); %s",
 			addr, first, fix)
 	}
 	return fmt.Errorf("sshclient: the peer at %s did not answer as an SSH server: it sent %q; %s", addr, first, fix)
+}
+
+// looksLikeHTTP reports whether head starts as an HTTP response does: a
+// status line, or an HTML page with no status line, which Python's
+// http.server sends for a request line of one word such as the SSH
+// version line.
+func looksLikeHTTP(head []byte) bool {
+	lower := bytes.ToLower(bytes.TrimLeft(head, " \t\r\n"))
+	for _, start := range []string{"http/", "<!doctype html", "<html"} {
+		if bytes.HasPrefix(lower, []byte(start)) {
+			return true
+		}
+	}
+	return false
 }

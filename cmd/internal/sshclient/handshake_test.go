@@ -59,6 +59,8 @@ func TestDialNotSSHServer(t *testing.T) {
 		{"silent", fakePeer(t, holdOpen("")), "did not answer as an SSH server: it sent nothing before the 1s timeout"},
 		{"http server", webPort, "did not answer as an SSH server: it looks like an HTTP server (it replied \"HTTP/1.1 400 Bad Request\")"},
 		{"http kept open", fakePeer(t, holdOpen("HTTP/1.1 408 Request Timeout\r\n\r\n")), "it looks like an HTTP server"},
+		{"html without status line", fakePeer(t, holdOpen("<!DOCTYPE HTML>\n<html lang=\"en\">\n")),
+			`it looks like an HTTP server (it replied "<!DOCTYPE HTML>")`},
 		{"other protocol", fakePeer(t, holdOpen("220 smtp ready\r\n")), `did not answer as an SSH server: it sent "220 smtp ready"`},
 		{"closes at once", fakePeer(t, func(c net.Conn) { c.Close() }), "closed the connection without answering as an SSH server"},
 	}
