@@ -58,10 +58,10 @@ func notSSHServer(addr string, head []byte, timeout time.Duration, err error) er
 		case errors.Is(err, os.ErrDeadlineExceeded):
 			// An SSH server sends its version line first, but some
 			// HTTP servers wait for a whole request and stay silent.
-			return fmt.Errorf("sshclient: the peer at %s did not answer as an SSH server: it sent nothing before the %v timeout "+
+			return fmt.Errorf("sshclient: the peer at %s did not respond as an SSH server: it sent nothing before the %v timeout "+
 				"(an SSH server speaks first, an HTTP server waits for a request); %s", addr, timeout, fix)
 		case errors.Is(err, io.EOF), errors.Is(err, syscall.ECONNRESET):
-			return fmt.Errorf("sshclient: the peer at %s closed the connection without answering as an SSH server; %s", addr, fix)
+			return fmt.Errorf("sshclient: the peer at %s closed the connection without responding as an SSH server; %s", addr, fix)
 		}
 		return nil
 	}
@@ -71,10 +71,10 @@ func notSSHServer(addr string, head []byte, timeout time.Duration, err error) er
 		first = first[:60]
 	}
 	if looksLikeHTTP(head) {
-		return fmt.Errorf("sshclient: the peer at %s did not answer as an SSH server: it looks like an HTTP server (it replied %q); %s",
+		return fmt.Errorf("sshclient: the peer at %s did not respond as an SSH server: it looks like an HTTP server (it replied %q); %s",
 			addr, first, fix)
 	}
-	return fmt.Errorf("sshclient: the peer at %s did not answer as an SSH server: it sent %q; %s", addr, first, fix)
+	return fmt.Errorf("sshclient: the peer at %s did not respond as an SSH server: it sent %q; %s", addr, first, fix)
 }
 
 // looksLikeHTTP reports whether head starts as an HTTP response does: a

@@ -56,13 +56,13 @@ func TestDialNotSSHServer(t *testing.T) {
 		port int
 		want string
 	}{
-		{"silent", fakePeer(t, holdOpen("")), "did not answer as an SSH server: it sent nothing before the 1s timeout"},
-		{"http server", webPort, "did not answer as an SSH server: it looks like an HTTP server (it replied \"HTTP/1.1 400 Bad Request\")"},
+		{"silent", fakePeer(t, holdOpen("")), "did not respond as an SSH server: it sent nothing before the 1s timeout"},
+		{"http server", webPort, "did not respond as an SSH server: it looks like an HTTP server (it replied \"HTTP/1.1 400 Bad Request\")"},
 		{"http kept open", fakePeer(t, holdOpen("HTTP/1.1 408 Request Timeout\r\n\r\n")), "it looks like an HTTP server"},
 		{"html without status line", fakePeer(t, holdOpen("<!DOCTYPE HTML>\n<html lang=\"en\">\n")),
 			`it looks like an HTTP server (it replied "<!DOCTYPE HTML>")`},
-		{"other protocol", fakePeer(t, holdOpen("220 smtp ready\r\n")), `did not answer as an SSH server: it sent "220 smtp ready"`},
-		{"closes at once", fakePeer(t, func(c net.Conn) { c.Close() }), "closed the connection without answering as an SSH server"},
+		{"other protocol", fakePeer(t, holdOpen("220 smtp ready\r\n")), `did not respond as an SSH server: it sent "220 smtp ready"`},
+		{"closes at once", fakePeer(t, func(c net.Conn) { c.Close() }), "closed the connection without responding as an SSH server"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
