@@ -104,6 +104,109 @@ func TestShellOnSimulator(t *testing.T) {
 	if !bytes.Contains(log, []byte("simulator window closed")) {
 		t.Error("the log does not record the window closing")
 	}
+	if !bytes.Contains(log, []byte("level=WARN")) || !bytes.Contains(log, []byte("destroyed by another X client")) {
+		t.Error("the log has no warning that another X client destroyed the window")
+	}
+}
+
+// When the X server goes away, einkterm ends the session with status 0
+// and a warning on standard error at the default log level. The default
+// panel, 1872x1404, is also shrunk to fit the 1280x800 screen.
+func TestSimXServerLost(t *testing.T) {
+	disp := simtest.StartXvfb(t)
+	t.Setenv("DISPLAY", disp)
+	bin := buildEinkterm(t)
+
+	cmd := exec.Command(bin, "shell", "--display", "sim", "--", "/bin/sh")
+	cmd.Env = simShellEnv(t, "DISPLAY="+disp)
+	stdin, err := cmd.StdinPipe() // open until the end: EOF would end the shell
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stderr, &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	t.Cleanup(func() {
+		stdin.Close()
+		cmd.Process.Kill()
+		<-exited
+		if t.Failed() {
+			t.Logf("einkterm output:\n%s", stderr.String())
+		}
+	})
+
+	win := simWaitWindow(t, disp)
+	title := simWaitIdle(t, disp, win, 1)
+	if !strings.Contains(title, "x1/2") {
+		t.Errorf("title %q does not show zoom x1/2 for the default panel on 1280x800", title)
+	}
+	geometry := simXdo(t, disp, "getwindowgeometry", "--shell", win)
+	if !strings.Contains(geometry, "WIDTH=936\n") || !strings.Contains(geometry, "HEIGHT=718\n") {
+		t.Errorf("window geometry %q, want 936x718 (half the panel and the status line)", geometry)
+	}
+
+	simtest.StopXvfb(t, disp)
+	select {
+	case err := <-exited:
+		exited <- err // for the cleanup
+		if code := simExitCode(err); code != 0 {
+			t.Errorf("einkterm exit status %d after the X server stopped, want 0", code)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("einkterm still runs 10 s after the X server stopped")
+	}
+	if !strings.Contains(stderr.String(), "X connection lost") {
+		t.Errorf("standard error %q does not say the X connection was lost", stderr.String())
+	}
+}
+
+func TestParseSimZoom(t *testing.T) {
+	tests := []struct {
+		zoom              string
+		wantZoom, wantDiv int
+	}{
+		{"1", 1, 0}, {"16", 16, 0}, {"1/1", 1, 0},
+		{"1/2", 1, 2}, {"0.5", 1, 2}, {"1/8", 1, 8},
+		{"0.25", 1, 4}, {"0.333", 1, 3}, {"0.125", 1, 8},
+	}
+	for _, tt := range tests {
+		zoom, shrink, err := parseSimZoom(tt.zoom)
+		if err != nil {
+			t.Errorf("zoom %q: %v", tt.zoom, err)
+			continue
+		}
+		if zoom != tt.wantZoom || shrink != tt.wantDiv {
+			t.Errorf("zoom %q = %d shrink %d, want %d shrink %d", tt.zoom, zoom, shrink, tt.wantZoom, tt.wantDiv)
+		}
+	}
+	for _, bad := range []string{"0", "17", "-1", "0.3", "0.05", "1/9", "1/0", "1.5", "half", "1/x"} {
+		if _, _, err := parseSimZoom(bad); err == nil || !strings.Contains(err.Error(), "1/2 to 1/8") {
+			t.Errorf("zoom %q: error %v, want one listing the zooms", bad, err)
+		}
+	}
+}
+
+func TestSimZoomBeyondXLimit(t *testing.T) {
+	getenv := func(k string) string {
+		if k == "DISPLAY" {
+			return ":99" // never dialled: the zoom is checked first
+		}
+		return ""
+	}
+	q := url.Values{"zoom": {"16"}}
+	_, err := openSim("", q, displayOptions{Panel: display.Profiles["it8951-10in3"], Getenv: getenv})
+	if err == nil {
+		t.Fatal("zoom 16 of the 1872x1404 panel accepted")
+	}
+	for _, want := range []string{"zoom 16", "X11 limit", "use zoom 5 or less"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not contain %q", err, want)
+		}
+	}
 }
 
 func TestSimDisplayRejectsBadOptions(t *testing.T) {

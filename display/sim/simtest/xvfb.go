@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -79,13 +80,30 @@ func tryXvfb(t *testing.T, bin string, n int) (string, bool) {
 		return "", false
 	}
 
+	servers.Store(fmt.Sprintf(":%d", n), cmd)
 	t.Cleanup(func() {
+		servers.Delete(fmt.Sprintf(":%d", n))
 		stopXvfb(cmd)
 		if t.Failed() {
 			t.Logf("Xvfb :%d output:\n%s", n, stderr.String())
 		}
 	})
 	return fmt.Sprintf(":%d", n), true
+}
+
+// servers maps the display names of running Xvfb servers to their
+// commands, for StopXvfb.
+var servers sync.Map
+
+// StopXvfb stops the Xvfb that StartXvfb started on display disp before
+// the test ends, to test what happens when the X server goes away.
+func StopXvfb(t *testing.T, disp string) {
+	t.Helper()
+	cmd, ok := servers.Load(disp)
+	if !ok {
+		t.Fatalf("no Xvfb started on display %s", disp)
+	}
+	stopXvfb(cmd.(*exec.Cmd))
 }
 
 // stopXvfb stops Xvfb with SIGTERM, which lets it remove its socket and
