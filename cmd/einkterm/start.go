@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -37,9 +38,11 @@ func runStart(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintln(e.stderr, "einkterm:", p)
 	}
 
+	banner := problemBanner(problems)
+	showMenu := cfg.Session.Start == "menu"
 	for {
-		if cfg.Session.Start == "menu" {
-			chosen, err := runMenu(ctx, e, cfg, problems)
+		if showMenu {
+			chosen, err := runMenu(ctx, e, cfg, banner)
 			if err != nil {
 				return err
 			}
@@ -51,16 +54,24 @@ func runStart(ctx context.Context, e *env, args []string) error {
 			}
 			cfg.Session = chosenSession(cfg.Session, chosen)
 		}
-		err := runConfigured(ctx, e, cfg, problems)
+		// The session's last lines of standard error explain a failure
+		// that its error alone does not, such as a shell not found.
+		tail := &lineTail{w: e.stderr}
+		session := *e
+		session.stderr = tail
+		err := runConfigured(ctx, &session, cfg, problems)
 		if *once || ctx.Err() != nil {
 			return err
 		}
+		banner = nil
 		if err != nil {
-			fmt.Fprintf(e.stderr, "einkterm: %s session ended: %v\n", cfg.Session.Start, err)
+			ended := fmt.Sprintf("%s session ended: %v", cfg.Session.Start, err)
+			fmt.Fprintln(e.stderr, "einkterm:", ended)
+			banner = failureBanner(append(tail.Lines(), ended))
 		}
 		// Back to the menu with the last choice preselected.
 		problems = nil
-		cfg.Session.Start = "menu"
+		showMenu = true
 	}
 }
 
@@ -200,9 +211,23 @@ func problemBanner(problems []string) []byte {
 	return []byte(b.String())
 }
 
-// runMenu shows the first-boot menu on the panel until the user picks a
-// session, and returns the finished menu.
-func runMenu(ctx context.Context, e *env, cfg config.Config, problems []string) (*config.Menu, error) {
+// failureBanner formats the end of a failed session for the top of the
+// panel, above the menu.
+func failureBanner(lines []string) []byte {
+	var b strings.Builder
+	b.WriteString("\x1b[7m einkterm: the last session failed \x1b[0m\r\n")
+	for _, l := range lines {
+		b.WriteString(l)
+		b.WriteString("\r\n")
+	}
+	b.WriteString("\r\n")
+	return []byte(b.String())
+}
+
+// runMenu shows the first-boot menu on the panel below banner until the
+// user picks a session, and returns the finished menu. Ctrl-C ends it
+// with exit status 130, as it ends a shell's foreground program.
+func runMenu(ctx context.Context, e *env, cfg config.Config, banner []byte) (*config.Menu, error) {
 	var sf sessionFlags
 	fs := newFlagSet(e, "start", "")
 	sf.add(fs)
@@ -228,14 +253,21 @@ func runMenu(ctx context.Context, e *env, cfg config.Config, problems []string) 
 		return nil, err
 	}
 	m := config.NewMenu(cfg.Session)
-	r := newMenuRemote(m, problemBanner(problems))
+	r := newMenuRemote(m, banner)
 	scfg.panel, scfg.fontSize, scfg.log, scfg.in = panel, sf.fontSize, log, in
 	if _, err := runSession(ctx, scfg, func(context.Context, int, int) (remote, error) {
 		return r, nil
 	}); err != nil {
 		return nil, err
 	}
-	if !m.Done() {
+
+	r.mu.Lock()
+	quit, done := m.Quit(), m.Done()
+	r.mu.Unlock()
+	if quit {
+		return nil, exitError{130}
+	}
+	if !done {
 		return nil, errors.New("menu closed before a session was chosen")
 	}
 	return m, nil
@@ -296,7 +328,7 @@ func (r *menuRemote) menuText() []byte {
 func (r *menuRemote) Read(p []byte) (int, error) { return r.pr.Read(p) }
 
 // Write feeds keystrokes to the menu and redraws it; when the user has
-// chosen, the session ends.
+// chosen or pressed Ctrl-C, the session ends.
 func (r *menuRemote) Write(p []byte) (int, error) {
 	select {
 	case <-r.done:
@@ -304,7 +336,7 @@ func (r *menuRemote) Write(p []byte) (int, error) {
 	default:
 	}
 	r.mu.Lock()
-	finished := r.menu.Input(p)
+	finished := r.menu.Input(p) || r.menu.Quit()
 	r.mu.Unlock()
 	if finished {
 		r.Close()
@@ -332,4 +364,49 @@ func (r *menuRemote) Close() error {
 		r.pw.Close()
 	})
 	return nil
+}
+
+// lineTail passes writes on to w and keeps the last lines written,
+// without control characters, for showing on the panel.
+type lineTail struct {
+	w io.Writer
+
+	mu    sync.Mutex
+	lines []string
+	part  []byte // the current line, not yet ended by a newline
+}
+
+// Keep at most tailLines lines of at most tailWidth bytes each.
+const (
+	tailLines = 3
+	tailWidth = 200
+)
+
+func (t *lineTail) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	for _, c := range p {
+		switch {
+		case c == '\n':
+			t.lines = append(t.lines, string(t.part))
+			if len(t.lines) > tailLines {
+				t.lines = t.lines[1:]
+			}
+			t.part = t.part[:0]
+		case c >= 0x20 && c != 0x7f && len(t.part) < tailWidth:
+			t.part = append(t.part, c)
+		}
+	}
+	t.mu.Unlock()
+	return t.w.Write(p)
+}
+
+// Lines returns the last lines written, with an unfinished line last.
+func (t *lineTail) Lines() []string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	out := slices.Clone(t.lines)
+	if len(t.part) > 0 {
+		out = append(out, string(t.part))
+	}
+	return out[max(0, len(out)-tailLines):]
 }

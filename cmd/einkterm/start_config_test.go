@@ -1,7 +1,10 @@
 package main
 
 import (
+	"context"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -100,5 +103,146 @@ func TestStartArgsFromConfig(t *testing.T) {
 	}
 	if c.scheduler.SleepAfter >= 0 {
 		t.Errorf("sleep_after = \"0s\" gives scheduler SleepAfter %v, want never", c.scheduler.SleepAfter)
+	}
+}
+
+// startInBackground runs einkterm start with the config file cfgFile,
+// the keys written to the returned pipe, and SHELL set to shell.
+func startInBackground(t *testing.T, cfgFile, shell string) (*io.PipeWriter, *lockedBuffer, chan int) {
+	t.Helper()
+	in, keys := io.Pipe()
+	stderr := &lockedBuffer{}
+	e := &env{stdin: in, stdout: io.Discard, stderr: stderr, getenv: func(k string) string {
+		switch k {
+		case "SHELL":
+			return shell
+		case "DISPLAY", "WAYLAND_DISPLAY", config.EnvVar:
+			return ""
+		}
+		return os.Getenv(k)
+	}}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	t.Cleanup(cancel)
+	done := make(chan int, 1)
+	go func() { done <- runMain(ctx, e, []string{"start", "--config", cfgFile}) }()
+	return keys, stderr, done
+}
+
+// interrupt sends Ctrl-C until einkterm start ends and returns its exit
+// status. A keyboard reader of an earlier session may take the first
+// one.
+func interrupt(t *testing.T, keys io.Writer, done chan int) int {
+	t.Helper()
+	for range 20 {
+		keys.Write([]byte{0x03})
+		select {
+		case code := <-done:
+			return code
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
+	t.Fatal("einkterm start did not end after Ctrl-C")
+	return 0
+}
+
+func TestStartMenuCtrlCExits130(t *testing.T) {
+	dir := t.TempDir()
+	cfgFile := writeConfig(t, dir, "[session]\nstart = \"menu\"\n")
+	keys, stderr, done := startInBackground(t, cfgFile, "/bin/sh")
+	waitScreen(t, filepath.Join(dir, "rec"), "choose what to start")
+	// Esc and q in the session list change nothing.
+	keys.Write([]byte("\x1b"))
+	time.Sleep(100 * time.Millisecond)
+	keys.Write([]byte("q"))
+	time.Sleep(100 * time.Millisecond)
+	if code := interrupt(t, keys, done); code != 130 {
+		t.Errorf("exit status %d, want 130; stderr:\n%s", code, stderr.String())
+	}
+	saved, err := os.ReadFile(cfgFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(saved), `start = "menu"`) {
+		t.Errorf("quitting the menu changed the config:\n%s", saved)
+	}
+	rec := readRecording(t, filepath.Join(dir, "rec"))
+	if _, _, ok := rec.findLine("> 1  SSH to another computer"); !ok {
+		t.Errorf("Esc or q moved the selection:\n%s", strings.Join(rec.screen, "\n"))
+	}
+}
+
+func TestStartShowsFailedShellAboveMenu(t *testing.T) {
+	dir := t.TempDir()
+	cfgFile := writeConfig(t, dir, "[session]\nstart = \"menu\"\n")
+	keys, stderr, done := startInBackground(t, cfgFile, "/nonexistent/shell")
+	waitScreen(t, filepath.Join(dir, "rec"), "choose what to start")
+	keys.Write([]byte("2"))
+	waitFor(t, "the shell session to fail", 20*time.Second,
+		func() bool { return strings.Contains(stderr.String(), "shell session ended") }, stderr.String)
+	time.Sleep(500 * time.Millisecond)
+	if code := interrupt(t, keys, done); code != 130 {
+		t.Errorf("exit status %d, want 130; stderr:\n%s", code, stderr.String())
+	}
+	rec := readRecording(t, filepath.Join(dir, "rec"))
+	screen := strings.Join(rec.screen, "\n")
+	banner, _, ok := rec.findLine("the last session failed")
+	if !ok {
+		t.Fatalf("the panel does not show the failure:\n%s", screen)
+	}
+	why, _, ok := rec.findLine("/nonexistent/shell")
+	if !ok {
+		t.Errorf("the panel does not name the missing shell:\n%s", screen)
+	}
+	menu, _, ok := rec.findLine("choose what to start")
+	if !ok {
+		t.Fatalf("the menu is not on the panel:\n%s", screen)
+	}
+	if _, _, ok := rec.findLine("> 2  Shell on this device"); !ok {
+		t.Errorf("the menu does not preselect the last choice:\n%s", screen)
+	}
+	if !(banner < why && why < menu) {
+		t.Errorf("failure at rows %d and %d, menu at row %d: want the failure above the menu:\n%s",
+			banner, why, menu, screen)
+	}
+}
+
+func TestStartMissingFilesFallBack(t *testing.T) {
+	dir := t.TempDir()
+	cfgFile := writeConfig(t, dir, "[font]\nname = \"/nonexistent.ttf\"\n[session]\nstart = \"shell\"\n"+
+		"[session.ssh]\nidentity = \"/nonexistent/id\"\n")
+	// The shell command is written by hand: a missing program in
+	// command would fall back to $SHELL, which waits for input.
+	f, err := os.OpenFile(cfgFile, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString("[session.shell]\ncommand = [\"sh\", \"-c\", \"printf 'fallback-ran\\\\n'\"]\n")
+	f.Close()
+	code, stderr := runCommand(t, "", "start", "--once", "--config", cfgFile)
+	if code != 0 {
+		t.Fatalf("exit status %d; stderr:\n%s", code, stderr)
+	}
+	if !strings.Contains(stderr, `font.name: font file "/nonexistent.ttf" not found`) {
+		t.Errorf("stderr does not report the missing font:\n%s", stderr)
+	}
+	rec := readRecording(t, filepath.Join(dir, "rec"))
+	if _, _, ok := rec.findLine("/nonexistent.ttf"); !ok {
+		t.Errorf("the panel does not show the missing font:\n%s", strings.Join(rec.screen, "\n"))
+	}
+	checkGlyphs(t, rec, "fallback-ran")
+}
+
+func TestLineTailKeepsLastLines(t *testing.T) {
+	var out strings.Builder
+	tail := &lineTail{w: &out}
+	for _, s := range []string{"one\n", "two\n\x1b[1mthree\n", "fo", "ur\nfive"} {
+		tail.Write([]byte(s))
+	}
+	want := []string{"[1mthree", "four", "five"}
+	if got := tail.Lines(); strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("Lines = %q, want %q", got, want)
+	}
+	if out.String() != "one\ntwo\n\x1b[1mthree\nfour\nfive" {
+		t.Errorf("writes not passed on whole: %q", out.String())
 	}
 }

@@ -24,6 +24,7 @@ type Menu struct {
 	focus    int
 	message  string // the last validation error, shown under the form
 	done     bool
+	quit     bool // the user pressed Ctrl-C
 }
 
 type menuChoice struct{ start, label string }
@@ -51,7 +52,8 @@ const (
 	KeyUp
 	KeyDown
 	KeyEsc
-	KeyNone // a key the menu ignores, such as Left or F1
+	KeyNone      // a key the menu ignores, such as Left or F1
+	KeyInterrupt // Ctrl-C, which quits the menu without a choice
 )
 
 // NewMenu returns the menu showing the session list, with current
@@ -69,11 +71,16 @@ func NewMenu(current Session) *Menu {
 // Done reports whether the user has made a complete, valid choice.
 func (m *Menu) Done() bool { return m.done }
 
+// Quit reports whether the user pressed Ctrl-C to leave the menu
+// without a choice.
+func (m *Menu) Quit() bool { return m.quit }
+
 // Input handles raw bytes from a terminal keyboard: printable UTF-8,
-// Enter (CR or LF), Backspace (DEL or BS), Tab, Esc and the arrow keys
-// in both the CSI and SS3 forms. It returns Done.
+// Enter (CR or LF), Backspace (DEL or BS), Tab, Esc, Ctrl-C and the
+// arrow keys in both the CSI and SS3 forms. It returns Done, and stops
+// reading at a choice or at Ctrl-C.
 func (m *Menu) Input(b []byte) bool {
-	for len(b) > 0 && !m.done {
+	for len(b) > 0 && !m.done && !m.quit {
 		n, key, r := decodeKey(b)
 		b = b[n:]
 		m.Press(key, r)
@@ -87,6 +94,8 @@ func decodeKey(b []byte) (n int, key MenuKey, r rune) {
 		return decodeEscape(b)
 	case b[0] == 0x1b:
 		return 1, KeyEsc, 0
+	case b[0] == 0x03:
+		return 1, KeyInterrupt, 0
 	case b[0] == '\r' || b[0] == '\n':
 		return 1, KeyEnter, 0
 	case b[0] == 0x7f || b[0] == 0x08:
@@ -119,7 +128,11 @@ func decodeEscape(b []byte) (n int, key MenuKey, r rune) {
 
 // Press handles one key; r is the character for KeyRune.
 func (m *Menu) Press(key MenuKey, r rune) {
-	if m.done {
+	if m.done || m.quit {
+		return
+	}
+	if key == KeyInterrupt {
+		m.quit = true
 		return
 	}
 	if m.choosing {
@@ -246,7 +259,7 @@ func (m *Menu) Lines() []string {
 		for i, c := range menuChoices {
 			lines = append(lines, fmt.Sprintf("%s %d  %s", mark(i == m.choice), i+1, c.label))
 		}
-		return append(lines, "", "Up/Down and Enter, or press 1, 2 or 3.")
+		return append(lines, "", "Up/Down and Enter, or press 1, 2 or 3. Ctrl-C quits.")
 	}
 	lines[0] = "einkterm: " + menuChoices[m.choice].label
 	for i, f := range m.fields {

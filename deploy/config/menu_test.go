@@ -75,6 +75,38 @@ func TestMenuInput(t *testing.T) {
 	}
 }
 
+func TestMenuCtrlCQuits(t *testing.T) {
+	for _, keys := range []string{"\x03", "1pi\x03", "\x1b[B\x032"} {
+		m := NewMenu(Session{})
+		if done := m.Input([]byte(keys)); done {
+			t.Errorf("%q: menu done, want quit without a choice", keys)
+		}
+		if !m.Quit() {
+			t.Errorf("%q: Quit is false after Ctrl-C", keys)
+		}
+		if m.Assignments() != nil {
+			t.Errorf("%q: assignments %v after Ctrl-C", keys, m.Assignments())
+		}
+	}
+}
+
+func TestMenuListIgnoresEscAndQ(t *testing.T) {
+	m := NewMenu(Session{Start: "shell"})
+	before := m.Lines()
+	for _, keys := range []string{"\x1b", "q", "\x1b\x1b", "Q"} {
+		if done := m.Input([]byte(keys)); done || m.Quit() {
+			t.Fatalf("%q: done=%v quit=%v, want the list unchanged", keys, done, m.Quit())
+		}
+	}
+	if after := m.Lines(); !reflect.DeepEqual(after, before) {
+		t.Errorf("Esc and q changed the list:\n%q\nwant\n%q", after, before)
+	}
+	// The list still works afterwards.
+	if !m.Input([]byte("\r")) {
+		t.Errorf("Enter after Esc did not choose the shell")
+	}
+}
+
 func TestMenuRejectsBadFields(t *testing.T) {
 	m := NewMenu(Session{})
 	m.Input([]byte("1\r\r\r")) // SSH with an empty host
@@ -106,7 +138,7 @@ func TestMenuListLines(t *testing.T) {
 		"> 2  Shell on this device",
 		"  3  VNC viewer",
 		"",
-		"Up/Down and Enter, or press 1, 2 or 3.",
+		"Up/Down and Enter, or press 1, 2 or 3. Ctrl-C quits.",
 	}
 	if got := m.Lines(); !reflect.DeepEqual(got, want) {
 		t.Errorf("got %q\nwant %q", got, want)
