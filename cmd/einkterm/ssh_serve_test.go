@@ -16,42 +16,92 @@ import (
 	"github.com/einkterm/einkterm/vnc/rfb"
 )
 
-// TestServeSSHPasswordFromVNC logs in through einkterm serve with a
-// password typed as RFB key events: the login prompts read the served
-// panel's keyboard, because standard input is not a terminal.
-func TestServeSSHPasswordFromVNC(t *testing.T) {
+// servePrompt is a login question that einkterm serve shows and the
+// answer a VNC client types to it.
+type servePrompt struct {
+	question, answer string
+	secret           bool // the answer must not appear on standard error
+}
+
+// TestServeSSHPromptsFromVNC logs in through einkterm serve with each
+// kind of login question answered by RFB key events: the prompts read
+// the served panel's keyboard, because standard input is not a
+// terminal.
+func TestServeSSHPromptsFromVNC(t *testing.T) {
 	user, password := peertest.PasswordUser(t)
-	s := peertest.StartSSHD(t, peertest.SSHDOptions{Extra: []string{
-		"PasswordAuthentication yes",
-		"KbdInteractiveAuthentication no",
-	}})
-	// The remote command runs as the password user, so the folder it
-	// writes to must be open to it.
-	shared, err := os.MkdirTemp("", "einkterm-serve-ssh-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(shared) })
-	if err := os.Chmod(shared, 0o777); err != nil {
-		t.Fatal(err)
-	}
-	marker := filepath.Join(shared, "logged-in")
+	const passphrase = "serve passphrase 4711"
+	lockedKey := filepath.Join(t.TempDir(), "id_ed25519")
+	peertest.Keygen(t, lockedKey, passphrase)
 
-	port, stderr := startServeSSH(t, "-F", "none", "--known-hosts", s.KnownHosts, "--no-agent",
-		"-i", s.ClientKey+".missing", user+"@"+s.Addr(), "id -un > "+marker+"; sleep 30")
-	client := dialRaw(t, port)
-	prompt := user + "@127.0.0.1's password: "
-	waitFor(t, "password prompt", 30*time.Second, func() bool {
-		return strings.Contains(stderr.String(), prompt)
-	}, stderr.String)
+	tests := []struct {
+		name    string
+		sshd    peertest.SSHDOptions
+		args    func(s *peertest.SSHD) []string
+		user    string
+		prompts []servePrompt
+	}{
+		{
+			name: "password",
+			sshd: peertest.SSHDOptions{Extra: []string{"PasswordAuthentication yes", "KbdInteractiveAuthentication no"}},
+			args: func(s *peertest.SSHD) []string {
+				return []string{"--known-hosts", s.KnownHosts, "-i", s.ClientKey + ".missing", user + "@" + s.Addr()}
+			},
+			user:    user,
+			prompts: []servePrompt{{user + "@127.0.0.1's password: ", password, true}},
+		},
+		{
+			name: "passphrase",
+			sshd: peertest.SSHDOptions{ClientKey: lockedKey},
+			args: func(s *peertest.SSHD) []string {
+				return []string{"--known-hosts", s.KnownHosts, "-i", lockedKey, "root@" + s.Addr()}
+			},
+			user:    "root",
+			prompts: []servePrompt{{"Enter passphrase for key '" + lockedKey + "': ", passphrase, true}},
+		},
+		{
+			name: "unknown host key",
+			args: func(s *peertest.SSHD) []string {
+				empty := filepath.Join(t.TempDir(), "known_hosts")
+				return []string{"--known-hosts", empty, "-i", s.ClientKey, "root@" + s.Addr()}
+			},
+			user:    "root",
+			prompts: []servePrompt{{"Are you sure you want to continue connecting (yes/no)? ", "yes", false}},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := peertest.StartSSHD(t, tt.sshd)
+			// The remote command may run as the password user, so the
+			// folder it writes to must be open to it.
+			shared, err := os.MkdirTemp("", "einkterm-serve-ssh-")
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { os.RemoveAll(shared) })
+			if err := os.Chmod(shared, 0o777); err != nil {
+				t.Fatal(err)
+			}
+			marker := filepath.Join(shared, "logged-in")
 
-	typeRFB(t, client, password)
-	waitFor(t, "file written by the remote command", 30*time.Second, func() bool {
-		data, err := os.ReadFile(marker)
-		return err == nil && strings.TrimSpace(string(data)) == user
-	}, func() string { return stderr.String() + "\nsshd:\n" + s.Log() })
-	if strings.Contains(stderr.String(), password) {
-		t.Errorf("the password appears on standard error:\n%s", stderr.String())
+			args := append([]string{"-F", "none", "--no-agent"}, tt.args(s)...)
+			port, stderr := startServeSSH(t, append(args, "id -un > "+marker+"; sleep 30")...)
+			client := dialRaw(t, port)
+			for _, p := range tt.prompts {
+				waitFor(t, "question "+p.question, 30*time.Second, func() bool {
+					return strings.Contains(stderr.String(), p.question)
+				}, stderr.String)
+				typeRFB(t, client, p.answer)
+			}
+			waitFor(t, "file written by the remote command", 30*time.Second, func() bool {
+				data, err := os.ReadFile(marker)
+				return err == nil && strings.TrimSpace(string(data)) == tt.user
+			}, func() string { return stderr.String() + "\nsshd:\n" + s.Log() })
+			for _, p := range tt.prompts {
+				if p.secret && strings.Contains(stderr.String(), p.answer) {
+					t.Errorf("the secret answer appears on standard error:\n%s", stderr.String())
+				}
+			}
+		})
 	}
 }
 
