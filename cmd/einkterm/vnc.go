@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -189,7 +188,6 @@ func runVNC(ctx context.Context, e *env, args []string) error {
 	s := &vncSession{
 		e: e, f: &f, addr: addr, dial: dial, panel: panel, log: log,
 		opts: vnc.Options{
-			Password:    f.passwordSource(ctx, e, in),
 			Exclusive:   f.exclusive,
 			Encodings:   encs,
 			PixelFormat: pf,
@@ -197,6 +195,7 @@ func runVNC(ctx context.Context, e *env, args []string) error {
 		},
 		vopts: vopts,
 	}
+	s.opts.Password = f.passwordSource(ctx, e, s.promptKeys)
 	s.keys = in.r
 	err = s.run(ctx)
 	if err != nil && ctx.Err() == nil {
@@ -230,10 +229,14 @@ type vncSession struct {
 	last   *display.Frame
 	status *vncStatus
 
-	// keys is the keyboard. It is read only once the first connection
-	// is up, so that the password prompt gets what the user types.
-	keys     io.Reader
-	keysOnce sync.Once
+	// keys is the keyboard, read only by forwardKeys, which routes it
+	// through kb.
+	keys io.Reader
+	kb   vncKeys
+
+	// quit ends the session, as Ctrl-C does while no viewer is
+	// connected.
+	quit context.CancelCauseFunc
 }
 
 func (s *vncSession) run(ctx context.Context) error {
@@ -241,6 +244,9 @@ func (s *vncSession) run(ctx context.Context) error {
 	loopCtx, stopLoop := context.WithCancel(context.WithoutCancel(ctx))
 	loopDone := make(chan error, 1)
 	go func() { loopDone <- s.loop.Run(loopCtx) }()
+	ctx, s.quit = context.WithCancelCause(ctx)
+	defer s.quit(nil)
+	go s.forwardKeys(s.keys)
 	if kb, ok := s.panel.(display.Keyboard); ok {
 		go s.forwardKeyboard(kb)
 	}
@@ -294,7 +300,7 @@ func (s *vncSession) connectLoop(ctx context.Context) error {
 // another reason, such as a caller's deadline.
 func signalStop(ctx context.Context) error {
 	cause := context.Cause(ctx)
-	if cause == nil || cause == ctx.Err() {
+	if cause == nil || cause == ctx.Err() || errors.Is(cause, vnc.ErrQuit) {
 		return nil
 	}
 	return fmt.Errorf("vnc: stopped by signal: %w", cause)
@@ -326,7 +332,6 @@ func (s *vncSession) connectOnce(ctx context.Context) error {
 		return s.connectError(err)
 	}
 	defer c.Close()
-	s.keysOnce.Do(func() { go s.forwardKeys(s.keys) })
 	v, err := vnc.NewViewer(c, s.panel.Info(), s.loop, vnc.ViewerOptions{
 		View:        s.vopts,
 		Ready:       s.panel.Wait,
@@ -339,6 +344,7 @@ func (s *vncSession) connectOnce(ctx context.Context) error {
 		return err
 	}
 	s.viewer.Store(v)
+	s.kb.connected()
 	defer s.viewer.Store(nil)
 	s.log.Info("vnc: showing desktop", "name", c.Name(), "addr", s.addr)
 	watch := &linkWatch{c: c, interval: s.f.alive, log: s.log}
@@ -372,24 +378,6 @@ func (s *vncSession) connectError(err error) error {
 		return fmt.Errorf("%w (%s)", err, s.f.passwordOrigin(s.e))
 	}
 	return err
-}
-
-// forwardKeys sends typed bytes to the current viewer. Bytes typed while
-// no viewer is connected are dropped.
-func (s *vncSession) forwardKeys(r io.Reader) {
-	buf := make([]byte, 256)
-	for {
-		n, err := r.Read(buf)
-		if n > 0 {
-			s.typed(buf[:n])
-		}
-		if err != nil {
-			if !errors.Is(err, io.EOF) {
-				s.log.Warn("vnc: reading keyboard failed", "err", err)
-			}
-			return
-		}
-	}
 }
 
 func (s *vncSession) forwardKeyboard(kb display.Keyboard) {

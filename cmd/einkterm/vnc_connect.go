@@ -86,7 +86,7 @@ func parseEncodings(s string) ([]int32, error) {
 // when the server wants one: the --passwd file, the environment, or a
 // prompt on the terminal. A password is never taken from the command
 // line, where other users can read it.
-func (f *vncFlags) passwordSource(ctx context.Context, e *env, in *input) func() ([]byte, error) {
+func (f *vncFlags) passwordSource(ctx context.Context, e *env, keys func() (io.Reader, func())) func() ([]byte, error) {
 	// A typed password is kept for reconnects, because the keyboard then
 	// belongs to the remote desktop.
 	var typed []byte
@@ -103,7 +103,9 @@ func (f *vncFlags) passwordSource(ctx context.Context, e *env, in *input) func()
 		if !isTerminal(e.stdin) {
 			return nil, fmt.Errorf("the server requires a password: use --passwd FILE or set %s", vncPasswordEnv)
 		}
-		p := &linePrompter{in: in.r, out: e.stderr, ctx: ctx}
+		in, done := keys()
+		defer done()
+		p := &linePrompter{in: in, out: e.stderr, ctx: ctx}
 		pw, err := p.Secret("VNC password: ")
 		if errors.Is(err, errInterrupted) {
 			return nil, errPasswordCancelled

@@ -63,3 +63,55 @@ func TestVNCPromptOwnsKeyboard(t *testing.T) {
 		t.Errorf("keys typed at the prompt reached the session:\n%s", readFile(filepath.Join(dir, "refresh.jsonl")))
 	}
 }
+
+// TestVNCPromptOnReconnect restarts the server with a password under a
+// session that reconnects: the prompt then appears while the session
+// already forwards keys, and must still get every key typed.
+func TestVNCPromptOnReconnect(t *testing.T) {
+	const password = "again-pw"
+	port := peertest.FreePort(t)
+	srv := startVNCServer(t, port, "-SecurityTypes", "None")
+	dir := t.TempDir()
+	logFile := filepath.Join(t.TempDir(), "einkterm.log")
+	r := startFault(t, append(append([]string{"vnc"}, recordArgs(dir)...),
+		"--log", logFile, "--log-level", "info", "--reconnect", "60s", fmt.Sprintf("127.0.0.1::%d", port))...)
+	desktops := func() int { return strings.Count(readFile(logFile), "vnc: showing desktop") }
+	waitFor(t, "the desktop", 20*time.Second, func() bool { return desktops() == 1 },
+		func() string { return readFile(logFile) + r.stderr.String() })
+	srv.stop()
+	startVNCServer(t, port, "-SecurityTypes", "VncAuth", "-PasswordFile", vncPasswordFile(t, password))
+	waitStderr(t, r, "VNC password: ")
+	for _, c := range password + "\r" {
+		r.typeOn(t, string(c))
+		time.Sleep(100 * time.Millisecond) // one key at a time, as a person types
+	}
+	waitFor(t, "the desktop again", 20*time.Second, func() bool { return desktops() == 2 },
+		func() string { return readFile(logFile) + r.stderr.String() })
+	if strings.Contains(r.stderr.String(), "authentication failed") {
+		t.Errorf("the typed password was rejected:\n%s", r.stderr.String())
+	}
+}
+
+// TestVNCCtrlCQuitsWhileDisconnected types Ctrl-C while the session
+// waits to reconnect: with no desktop to take the key, einkterm must
+// quit and restore the terminal.
+func TestVNCCtrlCQuitsWhileDisconnected(t *testing.T) {
+	port := peertest.FreePort(t)
+	srv := startVNCServer(t, port, "-SecurityTypes", "None")
+	dir := t.TempDir()
+	logFile := filepath.Join(t.TempDir(), "einkterm.log")
+	r := startFault(t, append(append([]string{"vnc"}, recordArgs(dir)...),
+		"--log", logFile, "--log-level", "info", "--reconnect", "60s", fmt.Sprintf("127.0.0.1::%d", port))...)
+	waitFor(t, "the desktop", 20*time.Second, func() bool {
+		return strings.Contains(readFile(logFile), "vnc: showing desktop")
+	}, func() string { return readFile(logFile) + r.stderr.String() })
+	srv.stop()
+	waitFor(t, "the reconnect notice", 20*time.Second, func() bool {
+		return strings.Contains(readFile(logFile)+r.stderr.String(), "reconnecting in")
+	}, func() string { return readFile(logFile) + r.stderr.String() })
+	r.typeOn(t, "\x03")
+	if code := r.exitWithin(t, 5*time.Second); code != 0 {
+		t.Errorf("exit status %d after Ctrl-C, want 0 as for a quit; stderr:\n%s", code, r.stderr.String())
+	}
+	r.checkRestored(t)
+}

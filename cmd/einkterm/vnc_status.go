@@ -58,8 +58,9 @@ func (s *vncSession) showStatus(msg string) {
 }
 
 // outageStatus is the status line while the connection is down: why,
-// and when the next try and the last one are, in local time.
+// when the next try and the last one are, in local time, and how to
+// quit.
 func outageStatus(err error, next, giveUp time.Time) string {
-	return fmt.Sprintf("VNC server unreachable: %s; retrying at %s, giving up at %s",
+	return fmt.Sprintf("VNC server unreachable: %s; retrying at %s, giving up at %s; Ctrl-C quits",
 		oneLine(err), next.Format("15:04:05"), giveUp.Format("15:04:05"))
 }
