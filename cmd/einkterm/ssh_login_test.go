@@ -248,3 +248,21 @@ func TestSSHSttySizeAfterZoom(t *testing.T) {
 		t.Errorf("stty size after ~+ is not %q:\n%s", after, strings.Join(rec.screen, "\n"))
 	}
 }
+
+func TestSSHWrongPassphraseSaysSo(t *testing.T) {
+	const pass = "the right passphrase 31"
+	key := filepath.Join(t.TempDir(), "id_ed25519")
+	peertest.Keygen(t, key, pass)
+	s := peertest.StartSSHD(t, peertest.SSHDOptions{ClientKey: key})
+	dir := t.TempDir()
+	args := append(baseSSHArgs(s, dir), "--no-agent", "-i", key, "root@"+s.Addr(), "echo unlocked")
+	code, stderr := runCommand(t, "not the passphrase\n"+pass+"\n", args...)
+	if code != 0 {
+		t.Fatalf("exit status %d; stderr:\n%s", code, stderr)
+	}
+	checkGlyphs(t, readRecording(t, dir), "unlocked")
+	notice := "wrong passphrase for " + key + "\r\nEnter passphrase for key '" + key + "'"
+	if n := strings.Count(stderr, notice); n != 1 {
+		t.Errorf("stderr has the wrong-passphrase notice %d times, want once:\n%s", n, stderr)
+	}
+}
