@@ -332,6 +332,12 @@ func (s *vncSession) connectOnce(ctx context.Context) error {
 		return s.connectError(err)
 	}
 	defer c.Close()
+	return s.show(ctx, c)
+}
+
+// show runs a viewer on the connected client c until it stops, starting
+// from the last connection's picture.
+func (s *vncSession) show(ctx context.Context, c *vnc.Client) error {
 	v, err := vnc.NewViewer(c, s.panel.Info(), s.loop, vnc.ViewerOptions{
 		View:        s.vopts,
 		Ready:       s.panel.Wait,
@@ -346,6 +352,7 @@ func (s *vncSession) connectOnce(ctx context.Context) error {
 	s.viewer.Store(v)
 	s.kb.connected()
 	defer s.viewer.Store(nil)
+
 	s.log.Info("vnc: showing desktop", "name", c.Name(), "addr", s.addr)
 	watch := &linkWatch{c: c, interval: s.f.alive, log: s.log}
 	if watch.interval > 0 {
@@ -355,6 +362,7 @@ func (s *vncSession) connectOnce(ctx context.Context) error {
 	}
 	err = v.Run(ctx)
 	s.last = v.Frame()
+
 	if werr := watch.err(); werr != nil {
 		err = werr
 	}

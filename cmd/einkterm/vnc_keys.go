@@ -14,17 +14,17 @@ import (
 // the same key. Keys go to the prompt while one waits, to the connected
 // viewer otherwise, and while neither is there Ctrl-C quits.
 type vncKeys struct {
-	mu     sync.Mutex
-	prompt chan []byte // set while a password prompt reads
-	early  []byte      // typed before the first connection, for the first prompt
-	shown  bool        // a viewer has been connected, so early stays empty
-	eof    bool        // the keyboard ended
+	mu            sync.Mutex
+	prompt        chan []byte // set while a password prompt reads
+	early         []byte      // typed before the first connection, for the first prompt
+	connectedOnce bool        // a viewer has been connected, so early stays empty
+	eof           bool        // the keyboard ended
 }
 
 // connected drops the keys kept for a prompt: the desktop is up.
 func (k *vncKeys) connected() {
 	k.mu.Lock()
-	k.shown = true
+	k.connectedOnce = true
 	k.early = nil
 	k.mu.Unlock()
 }
@@ -80,7 +80,7 @@ func (s *vncSession) route(b []byte) {
 		return
 	}
 	k.mu.Lock()
-	if !k.shown && len(k.early)+len(b) <= maxEarlyKeys {
+	if !k.connectedOnce && len(k.early)+len(b) <= maxEarlyKeys {
 		k.early = append(k.early, b...)
 	}
 	k.mu.Unlock()
