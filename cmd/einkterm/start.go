@@ -89,7 +89,7 @@ func loadStartConfig(l config.Locator, flagPath string) (config.Config, config.P
 		for _, e := range errs {
 			out = append(out, e.Error())
 		}
-		return cfg, place, out
+		return cfg, place, append(out, problemSummary(errs))
 	}
 	return config.Default(), place, []string{err.Error()}
 }
@@ -202,7 +202,7 @@ func problemBanner(problems []string) []byte {
 		return nil
 	}
 	var b strings.Builder
-	b.WriteString("\x1b[7m einkterm: problems in the config file; defaults are used for these settings \x1b[0m\r\n")
+	b.WriteString("\x1b[7m einkterm: problems in the config file \x1b[0m\r\n")
 	for _, p := range problems {
 		b.WriteString(strings.ReplaceAll(p, "\n", "\r\n  "))
 		b.WriteString("\r\n")

@@ -246,3 +246,32 @@ func TestLineTailKeepsLastLines(t *testing.T) {
 		t.Errorf("writes not passed on whole: %q", out.String())
 	}
 }
+
+func TestStartSaysWholeFileIgnored(t *testing.T) {
+	dir := t.TempDir()
+	cfgFile := writeConfig(t, dir, "[session]\nstart = \"shell\"\n[session.vnc]\npassword = \"s3cret\"\n")
+	if err := os.Chmod(cfgFile, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// The ignored file's display is not used: the default display
+	// records to einkterm-record in the working folder.
+	t.Chdir(dir)
+	keys, stderr, done := startInBackground(t, cfgFile, "/bin/sh")
+	waitFor(t, "the config problems", 20*time.Second,
+		func() bool { return strings.Contains(stderr.String(), "problem(s)") }, stderr.String)
+	waitScreen(t, filepath.Join(dir, "einkterm-record"), "choose what to start")
+	if code := interrupt(t, keys, done); code != 130 {
+		t.Errorf("exit status %d, want 130; stderr:\n%s", code, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "einkterm ignores the whole file") {
+		t.Errorf("stderr does not say the whole file is ignored:\n%s", stderr.String())
+	}
+	rec := readRecording(t, filepath.Join(dir, "einkterm-record"))
+	screen := strings.Join(rec.screen, "\n")
+	if _, _, ok := rec.findLine("einkterm ignores the whole file"); !ok {
+		t.Errorf("the panel does not say the whole file is ignored:\n%s", screen)
+	}
+	if strings.Contains(screen, "defaults for those settings") {
+		t.Errorf("the panel says only some settings use defaults:\n%s", screen)
+	}
+}
