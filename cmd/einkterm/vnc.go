@@ -32,6 +32,7 @@ keys: typed keys go to the remote desktop; Ctrl-] then a key runs a command:
   r                   full refresh of the panel
   q                   quit
   Ctrl-]              send Ctrl-] itself
+while no desktop is connected (connecting, or waiting to reconnect), Ctrl-C quits
 `
 
 type vncFlags struct {
@@ -388,8 +389,15 @@ func (s *vncSession) connectError(err error) error {
 	return err
 }
 
+// forwardKeyboard sends the keys of a panel with its own keyboard, such
+// as the simulator's window, to the viewer. The password prompt reads
+// only the terminal.
 func (s *vncSession) forwardKeyboard(kb display.Keyboard) {
 	for b := range kb.Input() {
+		if s.viewer.Load() == nil {
+			s.quitOnCtrlC(b)
+			continue
+		}
 		s.typed(b)
 	}
 }

@@ -74,9 +74,7 @@ func (s *vncSession) route(b []byte) {
 		s.typed(b)
 		return
 	}
-	if bytes.IndexByte(b, ctrlC) >= 0 {
-		s.log.Info("vnc: quit with Ctrl-C while not connected")
-		s.quit(vnc.ErrQuit)
+	if s.quitOnCtrlC(b) {
 		return
 	}
 	k.mu.Lock()
@@ -84,6 +82,17 @@ func (s *vncSession) route(b []byte) {
 		k.early = append(k.early, b...)
 	}
 	k.mu.Unlock()
+}
+
+// quitOnCtrlC ends the session when b holds Ctrl-C, for keys typed
+// while no viewer is connected, and reports whether it did.
+func (s *vncSession) quitOnCtrlC(b []byte) bool {
+	if bytes.IndexByte(b, ctrlC) < 0 {
+		return false
+	}
+	s.log.Info("vnc: quit with Ctrl-C while not connected")
+	s.quit(vnc.ErrQuit)
+	return true
 }
 
 // keyboardEnded ends the waiting prompt, and any later one, with EOF.
