@@ -9,11 +9,11 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// TestTerminalRestoredAfterCrash ends einkterm in ways that run no Go
-// code, SIGQUIT (Go's goroutine dump) and SIGKILL, mid-session: the
+// TestTerminalRestoredAfterCrash ends einkterm in ways that run none of
+// its code, SIGABRT (Go's goroutine dump) and SIGKILL, mid-session: the
 // terminal must still be put back in its old modes.
 func TestTerminalRestoredAfterCrash(t *testing.T) {
-	for _, sig := range []syscall.Signal{syscall.SIGQUIT, syscall.SIGKILL} {
+	for _, sig := range []syscall.Signal{syscall.SIGABRT, syscall.SIGKILL} {
 		t.Run(sig.String(), func(t *testing.T) {
 			marker := filepath.Join(t.TempDir(), "started")
 			r := startFault(t, "shell", "--display", "record:"+t.TempDir(), "--panel", testPanel,

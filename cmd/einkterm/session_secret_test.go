@@ -155,7 +155,7 @@ func TestPngShowsText(t *testing.T) {
 
 // TestSSHPasswordNeverLogged logs in to sshd with a password typed at
 // the prompt, runs a session at --log-level debug and then crashes
-// einkterm with SIGQUIT, which dumps every goroutine. The password must
+// einkterm with SIGABRT, which makes Go dump every goroutine. The password must
 // not appear in any log line, standard error, the refresh log, the
 // screen text or any recorded frame.
 func TestSSHPasswordNeverLogged(t *testing.T) {
@@ -194,14 +194,14 @@ func TestSSHPasswordNeverLogged(t *testing.T) {
 			r.typeOn(t, password+"\r")
 			waitFile(t, r, marker)
 			if crash {
-				r.cmd.Process.Signal(syscall.SIGQUIT)
+				r.cmd.Process.Signal(syscall.SIGABRT)
 			}
 			code := r.exitWithin(t, 20*time.Second)
 			if !crash && code != 0 {
 				t.Errorf("exit status %d; stderr:\n%s", code, r.stderr.String())
 			}
 			if crash && !strings.Contains(r.stderr.String(), "goroutine ") {
-				t.Errorf("SIGQUIT did not dump the goroutines; stderr:\n%s", r.stderr.String())
+				t.Errorf("SIGABRT did not dump the goroutines; stderr:\n%s", r.stderr.String())
 			}
 			if !strings.Contains(readFile(logFile), "level=DEBUG") {
 				t.Errorf("the log has no debug lines:\n%s", readFile(logFile))
