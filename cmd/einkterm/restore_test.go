@@ -136,7 +136,7 @@ func (r *ttyRun) checkRestored(t *testing.T) {
 }
 
 func TestTerminalRestoredOnSignal(t *testing.T) {
-	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGHUP, syscall.SIGINT} {
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGHUP, syscall.SIGINT, syscall.SIGQUIT} {
 		t.Run(sig.String(), func(t *testing.T) {
 			dir := t.TempDir()
 			r := startOnTTY(t, "shell", "--display", "record:"+dir, "--panel", testPanel, "--", "sleep", "60")
