@@ -274,6 +274,8 @@ func (s *vncSession) connectLoop(ctx context.Context) error {
 			return nil
 		case lost == nil && attempt == 0 && !isLost(err):
 			return err // the first connection failed: nothing to retry
+		case isFinal(err):
+			return err
 		}
 		if isLost(err) {
 			lost, deadline = err, time.Now().Add(s.f.reconnect)
@@ -312,6 +314,15 @@ type errLost struct{ err error }
 
 func (e errLost) Error() string { return e.err.Error() }
 func (e errLost) Unwrap() error { return e.err }
+
+// isFinal reports whether a reconnect failed in a way that retrying
+// cannot fix: the password was rejected, missing, or its prompt
+// cancelled.
+func isFinal(err error) bool {
+	var auth *vnc.AuthError
+	return errors.As(err, &auth) || errors.Is(err, errPasswordCancelled) ||
+		errors.Is(err, errNoPassword) || errors.Is(err, vnc.ErrPasswordRequired)
+}
 
 func isLost(err error) bool {
 	var l errLost

@@ -101,7 +101,7 @@ func (f *vncFlags) passwordSource(ctx context.Context, e *env, keys func() (io.R
 			return typed, nil
 		}
 		if !isTerminal(e.stdin) {
-			return nil, fmt.Errorf("the server requires a password: use --passwd FILE or set %s", vncPasswordEnv)
+			return nil, errNoPassword
 		}
 		in, done := keys()
 		defer done()
@@ -129,6 +129,11 @@ func (f *vncFlags) passwordOrigin(e *env) string {
 	}
 	return "check the typed password; VNC authentication uses only its first 8 characters"
 }
+
+// errNoPassword is returned when the server requires a password and
+// there is neither a --passwd file, the environment variable, nor a
+// terminal to ask on.
+var errNoPassword = fmt.Errorf("the server requires a password: use --passwd FILE or set %s", vncPasswordEnv)
 
 // errPasswordCancelled is returned when the user types Ctrl-C or Ctrl-D
 // at the VNC password prompt.

@@ -115,3 +115,31 @@ func TestVNCCtrlCQuitsWhileDisconnected(t *testing.T) {
 	}
 	r.checkRestored(t)
 }
+
+// TestVNCPromptCancelOnReconnect cancels the password prompt that a
+// reconnect brings up: einkterm must exit rather than retry and ask
+// again.
+func TestVNCPromptCancelOnReconnect(t *testing.T) {
+	port := peertest.FreePort(t)
+	srv := startVNCServer(t, port, "-SecurityTypes", "None")
+	logFile := filepath.Join(t.TempDir(), "einkterm.log")
+	r := startFault(t, append(append([]string{"vnc"}, recordArgs(t.TempDir())...),
+		"--log", logFile, "--log-level", "info", "--reconnect", "60s", fmt.Sprintf("127.0.0.1::%d", port))...)
+	waitFor(t, "the desktop", 20*time.Second, func() bool {
+		return strings.Contains(readFile(logFile), "vnc: showing desktop")
+	}, func() string { return readFile(logFile) + r.stderr.String() })
+	srv.stop()
+	startVNCServer(t, port, "-SecurityTypes", "VncAuth", "-PasswordFile", vncPasswordFile(t, "never-typed"))
+	waitStderr(t, r, "VNC password: ")
+	r.typeOn(t, "\x03")
+	if code := r.exitWithin(t, 10*time.Second); code == 0 {
+		t.Errorf("exit status 0 after the prompt was cancelled")
+	}
+	r.checkRestored(t)
+	if !strings.Contains(r.stderr.String(), "password prompt cancelled") {
+		t.Errorf("stderr does not say the prompt was cancelled:\n%s", r.stderr.String())
+	}
+	if n := strings.Count(r.stderr.String(), "VNC password: "); n != 1 {
+		t.Errorf("the prompt appeared %d times, want once:\n%s", n, r.stderr.String())
+	}
+}

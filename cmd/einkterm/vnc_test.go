@@ -290,6 +290,9 @@ func TestVNCReconnectShowsStatus(t *testing.T) {
 		t.Errorf("no recorded frame shows the outage on the panel among %d", len(frames))
 	}
 	checkBlackCenter(t, filepath.Join(dir, "final.png"))
+	if pngShowsText(t, filepath.Join(dir, "final.png"), "VNC server unreachable") {
+		t.Errorf("final.png still shows the outage after the reconnect")
+	}
 }
 
 // centerGray returns the 8-bit gray value at the center of the image in
