@@ -189,7 +189,7 @@ func TestStartShowsFailedShellAboveMenu(t *testing.T) {
 	if !ok {
 		t.Fatalf("the panel does not show the failure:\n%s", screen)
 	}
-	why, _, ok := rec.findLine("/nonexistent/shell")
+	reason, _, ok := rec.findLine("/nonexistent/shell")
 	if !ok {
 		t.Errorf("the panel does not name the missing shell:\n%s", screen)
 	}
@@ -200,9 +200,9 @@ func TestStartShowsFailedShellAboveMenu(t *testing.T) {
 	if _, _, ok := rec.findLine("> 2  Shell on this device"); !ok {
 		t.Errorf("the menu does not preselect the last choice:\n%s", screen)
 	}
-	if !(banner < why && why < menu) {
+	if !(banner < reason && reason < menu) {
 		t.Errorf("failure at rows %d and %d, menu at row %d: want the failure above the menu:\n%s",
-			banner, why, menu, screen)
+			banner, reason, menu, screen)
 	}
 }
 
