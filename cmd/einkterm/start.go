@@ -5,12 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/einkterm/einkterm/deploy/config"
+	"golang.org/x/sys/unix"
+	"golang.org/x/term"
 )
 
 func init() {
@@ -254,6 +257,9 @@ func runMenu(ctx context.Context, e *env, cfg config.Config, banner []byte) (*co
 	}
 	m := config.NewMenu(cfg.Session)
 	r := newMenuRemote(m, banner)
+	if f, ok := in.r.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		in.r = pollReader{f: f, done: r.done}
+	}
 	scfg.panel, scfg.fontSize, scfg.log, scfg.in = panel, sf.fontSize, log, in
 	if _, err := runSession(ctx, scfg, func(context.Context, int, int) (remote, error) {
 		return r, nil
@@ -364,6 +370,35 @@ func (r *menuRemote) Close() error {
 		r.pw.Close()
 	})
 	return nil
+}
+
+// pollReader reads a terminal only after poll reports input, and ends
+// when done closes. A plain read would stay blocked after the menu ends
+// and take the first key typed into the next session.
+type pollReader struct {
+	f    *os.File
+	done <-chan struct{}
+}
+
+func (p pollReader) Read(b []byte) (int, error) {
+	fds := []unix.PollFd{{Fd: int32(p.f.Fd()), Events: unix.POLLIN}}
+	for {
+		select {
+		case <-p.done:
+			return 0, io.EOF
+		default:
+		}
+		n, err := unix.Poll(fds, 100)
+		if errors.Is(err, unix.EINTR) {
+			continue
+		}
+		if err != nil {
+			return 0, err
+		}
+		if n > 0 {
+			return p.f.Read(b)
+		}
+	}
 }
 
 // lineTail passes writes on to w and keeps the last lines written,

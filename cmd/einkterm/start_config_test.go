@@ -9,7 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/creack/pty"
 	"github.com/einkterm/einkterm/deploy/config"
+	"golang.org/x/term"
 )
 
 // configureFlags parses args as session flags and returns the session
@@ -273,5 +275,35 @@ func TestStartSaysWholeFileIgnored(t *testing.T) {
 	}
 	if strings.Contains(screen, "defaults for those settings") {
 		t.Errorf("the panel says only some settings use defaults:\n%s", screen)
+	}
+}
+
+func TestPollReaderLeavesKeysAfterDone(t *testing.T) {
+	master, tty, err := pty.Open()
+	if err != nil {
+		t.Skipf("no pseudo-terminal: %v", err)
+	}
+	defer master.Close()
+	defer tty.Close()
+	if _, err := term.MakeRaw(int(tty.Fd())); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	r := pollReader{f: tty, done: done}
+	master.Write([]byte("a"))
+	buf := make([]byte, 16)
+	if n, err := r.Read(buf); err != nil || string(buf[:n]) != "a" {
+		t.Fatalf("Read = %q, %v; want \"a\"", buf[:n], err)
+	}
+
+	// After done, Read ends without taking the next key, which then
+	// reaches the next reader of the terminal.
+	close(done)
+	if n, err := r.Read(buf); err != io.EOF {
+		t.Fatalf("Read after done = %q, %v; want EOF", buf[:n], err)
+	}
+	master.Write([]byte("b"))
+	if n, err := tty.Read(buf); err != nil || string(buf[:n]) != "b" {
+		t.Errorf("next reader got %q, %v; want \"b\"", buf[:n], err)
 	}
 }
