@@ -117,7 +117,16 @@ func runSession(ctx context.Context, cfg sessionConfig, start startRemote) (int,
 	keys := &keyForwarder{remote: r, panel: p, loop: loop, fullRefresh: cfg.fullRefreshKeys, log: cfg.log,
 		fontLarger: cfg.fontLargerKeys, fontSmaller: cfg.fontSmallerKeys,
 		zoom: func(larger bool) { view.zoom(r, larger, cfg.log) }}
-	go keys.forwardInput(cfg.in.r)
+	// A terminal is read only after poll reports input, so the reader
+	// stops when the session ends instead of taking the next key typed
+	// for whatever comes after (einkterm start's menu).
+	sessionDone := make(chan struct{})
+	defer close(sessionDone)
+	keyboard := cfg.in.r
+	if isTerminal(keyboard) {
+		keyboard = pollReader{f: keyboard.(*os.File), done: sessionDone}
+	}
+	go keys.forwardInput(keyboard)
 	if kb, ok := p.(display.Keyboard); ok {
 		go keys.forwardKeyboard(kb)
 	}
