@@ -60,7 +60,7 @@ func TestParseBrokenFiles(t *testing.T) {
 		text: "rotation = true\n[font]\nsize = \"big\"\nname = \"a.ttf\"\n",
 		want: []problem{
 			{line: 1, key: "rotation", err: "wrong type", fixHave: []string{"rotation = 0"}},
-			{line: 3, key: "font.size", err: "wrong type", fixHave: []string{"size = 16"}},
+			{line: 3, key: "font.size", err: "wrong type", fixHave: []string{"size = 0"}},
 		},
 		keep: func(c Config) bool { return c.Font.Name == "a.ttf" },
 	}, {
@@ -105,7 +105,7 @@ func TestParseBrokenFiles(t *testing.T) {
 	}, {
 		name: "font size too small",
 		text: "[font]\nsize = 2\n",
-		want: []problem{{line: 2, key: "font.size", err: "out of range", fixHave: []string{"6 to 96"}}},
+		want: []problem{{line: 2, key: "font.size", err: "out of range", fixHave: []string{"6 to 48"}}},
 	}, {
 		name: "ssh start without host",
 		text: "[session]\nstart = \"ssh\"\n",
@@ -141,7 +141,7 @@ func TestParseBrokenFiles(t *testing.T) {
 	}, {
 		name: "inline table key",
 		text: "font = { size = \"x\" }\n",
-		want: []problem{{line: 1, key: "font.size", err: "wrong type", fixHave: []string{"size = 16"}}},
+		want: []problem{{line: 1, key: "font.size", err: "wrong type", fixHave: []string{"size = 0"}}},
 	}}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

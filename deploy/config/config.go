@@ -34,7 +34,8 @@ type Config struct {
 type Font struct {
 	// Name is a font file path, or "" for the built-in font.
 	Name string `toml:"name"`
-	// Size is the font size in pixels, 6 to 96.
+	// Size is the font size (cell height) in pixels, term.MinFontSize
+	// to term.MaxFontSize; 0 picks it from the panel's DPI.
 	Size int `toml:"size"`
 }
 
@@ -114,7 +115,7 @@ func Default() Config {
 		Panel:    display.DefaultProfile,
 		Board:    "auto",
 		Rotation: 0,
-		Font:     Font{Name: "", Size: 16},
+		Font:     Font{Name: "", Size: 0},
 		Session: Session{
 			Start: "menu",
 			SSH:   SSH{Port: 22},

@@ -1,6 +1,8 @@
 package config
 
 import (
+	"github.com/einkterm/einkterm/term"
+
 	"fmt"
 	"regexp"
 	"slices"
@@ -93,9 +95,10 @@ func (c *checker) checkDisplay(cfg *Config, def Config) {
 			"use 0, 90, 180 or 270 (degrees clockwise)")
 		cfg.Rotation = def.Rotation
 	}
-	if s := cfg.Font.Size; s < 6 || s > 96 {
+	if s := cfg.Font.Size; s != 0 && (s < term.MinFontSize || s > term.MaxFontSize) {
 		c.fail("font.size", fmt.Sprintf("font size %d out of range", s),
-			"use 6 to 96 pixels")
+			fmt.Sprintf("use %d to %d pixels, or 0 to pick the size from the panel's resolution",
+				term.MinFontSize, term.MaxFontSize))
 		cfg.Font.Size = def.Font.Size
 	}
 }
