@@ -90,14 +90,21 @@ func openTTY(e *env) (*input, error) {
 		return nil, fmt.Errorf("reading the terminal modes: %w", err)
 	}
 	fd := int(f.Fd())
+	cooked, err := term.GetState(fd)
+	if err != nil {
+		return nil, fmt.Errorf("reading the terminal modes: %w", err)
+	}
+	// The handler is in place before the terminal goes raw, so a stop
+	// that comes at once still finds it.
+	stopJobControl := handleJobControl(fd, cooked)
 	state, err := makeRaw(fd)
 	if err != nil {
+		stopJobControl()
 		return nil, err
 	}
 	// NOTE: without a guard (einkterm's executable cannot be started
 	// again), a crash leaves the terminal in raw mode.
 	guard, _ := startTTYGuard(f, saved)
-	stopJobControl := handleJobControl(fd, state)
 	var once sync.Once
 	in.restore = func() {
 		once.Do(func() {
