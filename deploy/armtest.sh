@@ -19,7 +19,7 @@ done
 pkgs="${ARMTEST_PKGS:-./eink/... ./boards/... ./display ./display/fb ./display/mxcfb ./term ./vnc/rfb ./deploy/config}"
 run() {
 	echo "armtest: $*" >&2
-	env CGO_ENABLED=0 "$@"
+	env CGO_ENABLED=0 EINKTERM_UNDER_QEMU=1 "$@"
 }
 
 run GOARCH=arm GOARM=6 go test -count=1 -exec qemu-arm "$@" $pkgs

@@ -71,7 +71,35 @@ func TestExitHelper(t *testing.T) {
 	}
 }
 
+// skipUnderQemu skips tests that start the test binary again as a
+// child: under qemu-user (deploy/armtest.sh sets EINKTERM_UNDER_QEMU)
+// such a child has been seen to hang after its panic, which says
+// nothing about the code on a real ARM board.
+func skipUnderQemu(t *testing.T) {
+	t.Helper()
+	if os.Getenv("EINKTERM_UNDER_QEMU") != "" {
+		t.Skip("starts the test binary as a child process, which hangs at times under qemu-user")
+	}
+}
+
+// waitChild waits for cmd, killing it and failing the test after 60 s.
+func waitChild(t *testing.T, cmd *exec.Cmd) error {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(60 * time.Second):
+		cmd.Process.Kill()
+		<-done
+		t.Fatal("the helper process did not exit within 60 s")
+		return nil
+	}
+}
+
 func TestConsoleRestoredOnExit(t *testing.T) {
+	skipUnderQemu(t)
 	for _, exit := range []string{"panic", "sigterm"} {
 		t.Run(exit, func(t *testing.T) {
 			log := filepath.Join(t.TempDir(), "console.log")
@@ -91,7 +119,7 @@ func TestConsoleRestoredOnExit(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			err := cmd.Wait()
+			err := waitChild(t, cmd)
 			if exit == "panic" && err == nil {
 				t.Error("helper did not fail after its panic")
 			}
@@ -120,6 +148,7 @@ func waitForLine(t *testing.T, path, text string) {
 }
 
 func TestConsoleGuardRestoresAfterCrash(t *testing.T) {
+	skipUnderQemu(t)
 	console := filepath.Join(t.TempDir(), "tty")
 	if err := os.WriteFile(console, nil, 0o600); err != nil {
 		t.Fatal(err)
@@ -127,10 +156,14 @@ func TestConsoleGuardRestoresAfterCrash(t *testing.T) {
 	cmd := exec.Command(os.Args[0], "-test.run=^TestExitHelper$", "-test.count=1")
 	cmd.Env = append(os.Environ(), "FB_EXIT_HELPER=panic-goroutine",
 		"FB_EXIT_LOG="+filepath.Join(t.TempDir(), "log"), "FB_EXIT_CONSOLE="+console)
-	if err := cmd.Run(); err == nil {
+	if err := cmd.Start(); err != nil {
+		if errors.Is(err, syscall.ENOEXEC) {
+			t.Skipf("cannot run the test binary as a child: %v", err)
+		}
+		t.Fatal(err)
+	}
+	if err := waitChild(t, cmd); err == nil {
 		t.Fatal("helper exited cleanly after its panic")
-	} else if errors.Is(err, syscall.ENOEXEC) {
-		t.Skipf("cannot run the test binary as a child: %v", err)
 	}
 	// The guard writes after the helper is gone; wait for it.
 	waitForLine(t, console, hideCursor+showCursor)
