@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-// Profiles are the panels that einkterm knows by name. DPI is the pixel
+// Profiles are the panels that einkterm recognizes by name. DPI is the pixel
 // diagonal over the panel's diagonal in inches. Timings are the
 // typical figures at room temperature: Waveshare's wiki for the 2.13"
 // SSD1680 panels and the 7.5" UC8179 panel, and FBInk's i.MX EPDC figures

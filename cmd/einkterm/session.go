@@ -252,7 +252,7 @@ func (k *keyForwarder) forwardKeyboard(kb display.Keyboard) {
 }
 
 // send delivers one read of keystrokes. A read that is exactly the
-// full-refresh chord asks the loop for a full refresh instead; keyboards
+// full-refresh chord requests a full refresh from the loop instead; keyboards
 // deliver a chord's bytes in one read.
 func (k *keyForwarder) send(b []byte) error {
 	if len(k.fullRefresh) > 0 && bytes.Equal(b, k.fullRefresh) {
@@ -272,8 +272,7 @@ func (k *keyForwarder) send(b []byte) error {
 	return err
 }
 
-// noteInput tells the panel's log and the refresh policy that a key
-// arrived.
+// noteInput reports a key to the panel's log and the refresh policy.
 func noteInput(p display.Panel, loop *display.Loop) {
 	if l, ok := panelAs[interface{ LogInput(string) }](p); ok {
 		l.LogInput("key")
@@ -327,7 +326,7 @@ func (v *termView) Write(p []byte) (int, error) {
 	return n, err
 }
 
-// zoom steps the font one bundled size up or down, tells the remote the
+// zoom steps the font one bundled size up or down, sends the remote the
 // new size in cells (a pty window size or an SSH window-change) and
 // redraws.
 func (v *termView) zoom(r remote, larger bool, log *slog.Logger) {

@@ -15,7 +15,7 @@ import (
 	"golang.org/x/crypto/ssh"
 )
 
-// Config says where to connect and how to log in. The zero value of each
+// Config holds where to connect and how to log in. The zero value of each
 // field is documented; Dial fills defaults on a copy.
 type Config struct {
 	User string // empty: the local user name

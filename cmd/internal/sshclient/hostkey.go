@@ -16,7 +16,7 @@ import (
 	"golang.org/x/crypto/ssh/knownhosts"
 )
 
-// Prompter asks the user questions during login. Secret must not echo
+// Prompter puts questions to the user during login. Secret must not echo
 // what is typed.
 type Prompter interface {
 	Confirm(question string) (bool, error)
