@@ -133,6 +133,10 @@ func runMain(ctx context.Context, e *env, args []string) int {
 	var exit exitError
 	var sig signalError
 	switch {
+	case err == nil && errors.As(context.Cause(ctx), &sig):
+		// A signal stopped the command between sessions, as in
+		// einkterm start's menu: report it as a shell would.
+		return 128 + int(sig.sig)
 	case err == nil:
 		return 0
 	case errors.As(err, &exit):
