@@ -17,10 +17,12 @@ import (
 // rows, clipped to r, which may add up to one byte of pixels at either
 // side. Both frames must have the same geometry.
 //
-// Blocks of rows are compared with bytes.Equal, the standard library's
-// vectorized comparison, and halved while they differ. Only rows that
-// differ are scanned 64 bits at a time for their first and last changed
-// byte.
+// When r spans whole rows, which are then contiguous in memory, the rows
+// are compared in chunks of diffChunk bytes with bytes.Equal, the
+// standard library's vectorized comparison, so unchanged areas cost what
+// bytes.Equal costs. Only a chunk that differs is read again, 64 bits at
+// a time, and each word that differs marks its row and bytes. Otherwise
+// each row is compared on its own.
 func Diff(dst []image.Rectangle, a, b *Frame, r image.Rectangle) []image.Rectangle {
 	if a.Width != b.Width || a.Height != b.Height || a.Depth != b.Depth {
 		panic("display: Diff between frames of different geometry")
@@ -29,77 +31,149 @@ func Diff(dst []image.Rectangle, a, b *Frame, r image.Rectangle) []image.Rectang
 	if r.Empty() {
 		return dst
 	}
-	b0 := r.Min.X * a.Depth / 8
-	b1 := (r.Max.X*a.Depth + 7) / 8
-	group := 1
+	d := differ{a: a, b: b, r: r, dst: dst, y0: -1, lastY: -2}
 	if r.Min.X == 0 && r.Max.X == a.Width {
-		// The rows of r are contiguous, so groups of rows are compared
-		// in one call, which settles unchanged areas at memory speed.
-		// Padding bytes at the row ends take part, which can only cost
-		// speed.
-		group = max(diffGroupBytes/a.Stride, 1)
+		d.whole()
+	} else {
+		d.rows()
 	}
-
-	d := differ{a: a, b: b, r: r, b0: b0, b1: b1, dst: dst}
-	for y := r.Min.Y; y < r.Max.Y; y += group {
-		d.rows(y, min(y+group, r.Max.Y), group > 1)
-	}
-	dst = d.dst
-	band := d.band
-	return appendBand(dst, &band)
+	d.flush()
+	return d.dst
 }
 
 // differ holds the state of one Diff call.
 type differ struct {
-	a, b   *Frame
-	r      image.Rectangle
-	b0, b1 int // the bytes of each row that r covers
-	dst    []image.Rectangle
-	band   image.Rectangle
+	a, b *Frame
+	r    image.Rectangle
+	dst  []image.Rectangle
+
+	// The band being built covers rows y0 to lastY and bytes first to
+	// last of each row. y0 is -1 while there is no band.
+	y0, lastY   int
+	first, last int
+
+	// The row that word last found, and its offset.
+	rowY, rowStart int
 }
 
-// rows diffs rows y0 to y1. When whole is true the rows are contiguous
-// in memory: the block is compared in one call, and a block that
-// differs is halved until it is a few rows high.
-func (d *differ) rows(y0, y1 int, whole bool) {
+// diffChunk is the size of the blocks that Diff compares in one call.
+// Chunk borders fall on multiples of it within the frame's pixels, so
+// the vector loads inside stay aligned as the buffer is.
+const diffChunk = 1024
+
+// whole diffs the rows of r, which span the frame's width. Padding
+// bytes at the row ends take part, and word drops a change there.
+func (d *differ) whole() {
 	s := d.a.Stride
-	if whole && y1-y0 > 1 {
-		if bytes.Equal(d.a.Pix[y0*s:y1*s], d.b.Pix[y0*s:y1*s]) {
-			d.dst = appendBand(d.dst, &d.band)
-			return
+	lo, hi := d.r.Min.Y*s, d.r.Max.Y*s
+	pa, pb := d.a.Pix[:hi], d.b.Pix[:hi]
+	for c := lo; c < hi; {
+		e := min((c/diffChunk+1)*diffChunk, hi)
+		if !bytes.Equal(pa[c:e], pb[c:e]) {
+			d.words(c, e)
 		}
-		if y1-y0 > 4 {
-			mid := (y0 + y1) / 2
-			d.rows(y0, mid, true)
-			d.rows(mid, y1, true)
-			return
-		}
+		c = e
 	}
-	for y := y0; y < y1; y++ {
-		o := y * s
-		ra, rb := d.a.Pix[o+d.b0:o+d.b1], d.b.Pix[o+d.b0:o+d.b1]
-		if bytes.Equal(ra, rb) {
-			d.dst = appendBand(d.dst, &d.band)
+}
+
+// words marks every 64-bit word that differs between offsets o0 and o1,
+// which are multiples of 8. Rows are 8-byte aligned, so no word spans
+// two rows.
+func (d *differ) words(o0, o1 int) {
+	pa, pb := d.a.Pix[o0:o1], d.b.Pix[o0:o1]
+	i := 0
+	for ; i+32 <= len(pa); i += 32 {
+		wa, wb := (*[32]byte)(pa[i:]), (*[32]byte)(pb[i:])
+		x0 := binary.LittleEndian.Uint64(wa[0:]) ^ binary.LittleEndian.Uint64(wb[0:])
+		x1 := binary.LittleEndian.Uint64(wa[8:]) ^ binary.LittleEndian.Uint64(wb[8:])
+		x2 := binary.LittleEndian.Uint64(wa[16:]) ^ binary.LittleEndian.Uint64(wb[16:])
+		x3 := binary.LittleEndian.Uint64(wa[24:]) ^ binary.LittleEndian.Uint64(wb[24:])
+		if x0|x1|x2|x3 == 0 {
 			continue
 		}
-		first, last := firstDiff(ra, rb), lastDiff(ra, rb)
-		ppb := 8 / d.a.Depth
-		row := image.Rect((d.b0+first)*ppb, y, (d.b0+last+1)*ppb, y+1)
-		d.band = d.band.Union(row.Intersect(d.r))
+		if x0 != 0 {
+			d.word(o0+i, x0)
+		}
+		if x1 != 0 {
+			d.word(o0+i+8, x1)
+		}
+		if x2 != 0 {
+			d.word(o0+i+16, x2)
+		}
+		if x3 != 0 {
+			d.word(o0+i+24, x3)
+		}
+	}
+	for ; i < len(pa); i += 8 {
+		if x := binary.LittleEndian.Uint64(pa[i:]) ^ binary.LittleEndian.Uint64(pb[i:]); x != 0 {
+			d.word(o0+i, x)
+		}
 	}
 }
 
-// diffGroupBytes is the size of the blocks of whole rows that Diff
-// compares in one call before it looks at single rows.
-const diffGroupBytes = 4096
-
-// appendBand appends a band that is not empty to dst and clears it.
-func appendBand(dst []image.Rectangle, band *image.Rectangle) []image.Rectangle {
-	if !band.Empty() {
-		dst = append(dst, *band)
-		*band = image.Rectangle{}
+// word marks the bytes that differ in the word at offset o, given as
+// the exclusive or x of the two frames' words. The first byte in memory
+// is the least significant. Offsets only grow during a Diff, so the row
+// is found by stepping on from the last one in most calls.
+func (d *differ) word(o int, x uint64) {
+	s := d.a.Stride
+	if o-d.rowStart >= 4*s {
+		d.rowY = o / s
+		d.rowStart = d.rowY * s
 	}
-	return dst
+	for o-d.rowStart >= s {
+		d.rowY++
+		d.rowStart += s
+	}
+	col := o - d.rowStart
+	first := col + bits.TrailingZeros64(x)/8
+	last := col + 7 - bits.LeadingZeros64(x)/8
+	if first*8 >= d.r.Max.X*d.a.Depth {
+		return // a change in the padding after the row's pixels
+	}
+	d.mark(d.rowY, first, last)
+}
+
+// rows diffs r one row at a time, for an r narrower than the frame.
+func (d *differ) rows() {
+	s := d.a.Stride
+	b0 := d.r.Min.X * d.a.Depth / 8
+	b1 := (d.r.Max.X*d.a.Depth + 7) / 8
+	for y := d.r.Min.Y; y < d.r.Max.Y; y++ {
+		o := y * s
+		ra, rb := d.a.Pix[o+b0:o+b1], d.b.Pix[o+b0:o+b1]
+		if bytes.Equal(ra, rb) {
+			continue
+		}
+		d.mark(y, b0+firstDiff(ra, rb), b0+lastDiff(ra, rb))
+	}
+}
+
+// mark adds bytes first to last of row y to the band, first closing
+// the band if the row before y had no change.
+func (d *differ) mark(y, first, last int) {
+	if y > d.lastY+1 {
+		d.flush()
+	}
+	if d.y0 < 0 {
+		d.y0, d.first, d.last = y, first, last
+	}
+	d.first, d.last = min(d.first, first), max(d.last, last)
+	d.lastY = y
+}
+
+// flush appends the band, clipped to r, to dst if it is not empty, and
+// clears it.
+func (d *differ) flush() {
+	if d.y0 < 0 {
+		return
+	}
+	ppb := 8 / d.a.Depth
+	band := image.Rect(d.first*ppb, d.y0, (d.last+1)*ppb, d.lastY+1).Intersect(d.r)
+	if !band.Empty() {
+		d.dst = append(d.dst, band)
+	}
+	d.y0 = -1
 }
 
 // Differs reports whether frames a and b differ anywhere inside r.

@@ -101,6 +101,51 @@ func TestDiffCoversEveryChange(t *testing.T) {
 	}
 }
 
+// TestDiffLargeFrameMatchesPixels checks Diff on whole frames that span
+// many chunks, against a pixel-by-pixel comparison.
+func TestDiffLargeFrameMatchesPixels(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for round := 0; round < 24; round++ {
+		depth := []int{1, 2, 4, 8}[round%4]
+		w, h := 300+rng.IntN(600), 40+rng.IntN(200)
+		a := NewFrame(w, h, depth)
+		for y := 0; y < h; y++ {
+			for x := 0; x < w; x++ {
+				a.SetGray(x, y, uint8(rng.Uint32()))
+			}
+		}
+		b := a.Clone()
+		for i := rng.IntN(12); i > 0; i-- {
+			x, y := rng.IntN(w), rng.IntN(h)
+			b.FillRect(image.Rect(x, y, x+1+rng.IntN(20), y+1+rng.IntN(20)), uint8(rng.IntN(256)))
+		}
+		got := Diff(nil, a, b, a.Bounds())
+		for y := 0; y < h; y++ {
+			rowChanged := false
+			for x := 0; x < w; x++ {
+				changed := a.GrayAt(x, y) != b.GrayAt(x, y)
+				rowChanged = rowChanged || changed
+				if changed && !rectsContain(got, image.Pt(x, y)) {
+					t.Fatalf("round %d: changed pixel (%d,%d) not in %v", round, x, y, got)
+				}
+			}
+			if anyBandHasRow(got, y) && !rowChanged {
+				t.Fatalf("round %d: row %d has no change but is in %v", round, y, got)
+			}
+		}
+	}
+}
+
+// anyBandHasRow reports whether row y lies inside one of the bands.
+func anyBandHasRow(bands []image.Rectangle, y int) bool {
+	for _, r := range bands {
+		if y >= r.Min.Y && y < r.Max.Y {
+			return true
+		}
+	}
+	return false
+}
+
 func rectsContain(rs []image.Rectangle, p image.Point) bool {
 	for _, r := range rs {
 		if p.In(r) {
@@ -118,15 +163,22 @@ const diffRun = 16
 // of bytes.Equal over the same buffers in the same run, the
 // memory-speed limit: 1 means as fast as bytes.Equal.
 func BenchmarkDiff(b *testing.B) {
+	// A keystroke paints the typed glyph and moves the cursor one cell
+	// on: two adjacent cells of one line. The scattered case changes
+	// three cells on three random lines, which makes Diff read three
+	// areas again instead of one.
 	cases := []struct {
 		name          string
 		w, h, depth   int
 		changedGlyphs int
+		adjacent      bool
 	}{
-		{"1872x1404x4/unchanged", 1872, 1404, 4, 0},
-		{"1872x1404x4/typing", 1872, 1404, 4, 3},
-		{"800x480x1/unchanged", 800, 480, 1, 0},
-		{"800x480x1/typing", 800, 480, 1, 3},
+		{"1872x1404x4/unchanged", 1872, 1404, 4, 0, false},
+		{"1872x1404x4/keystroke", 1872, 1404, 4, 2, true},
+		{"1872x1404x4/scattered", 1872, 1404, 4, 3, false},
+		{"800x480x1/unchanged", 800, 480, 1, 0, false},
+		{"800x480x1/keystroke", 800, 480, 1, 2, true},
+		{"800x480x1/scattered", 800, 480, 1, 3, false},
 	}
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {
@@ -136,9 +188,13 @@ func BenchmarkDiff(b *testing.B) {
 				a.Pix[i] = byte(rng.Uint32())
 			}
 			other := a.Clone()
+			x, y := rng.IntN(c.w-32), rng.IntN(c.h-32)
 			for i := 0; i < c.changedGlyphs; i++ {
-				x, y := rng.IntN(c.w-16), rng.IntN(c.h-32)
+				if !c.adjacent {
+					x, y = rng.IntN(c.w-32), rng.IntN(c.h-32)
+				}
 				other.FillRect(image.Rect(x, y, x+8, y+16), 0)
+				x += 8
 			}
 			equal := a.Clone()
 			var rects []image.Rectangle
