@@ -138,7 +138,8 @@ func (l *Loop) execute(plan Plan, sends []send) error {
 		}
 	}
 	scroller, canScroll := l.panel.(Scroller)
-	for _, s := range sends {
+	for i := 0; i < len(sends); i++ {
+		s := sends[i]
 		for _, sc := range s.scrolls {
 			if !canScroll {
 				break
@@ -150,9 +151,16 @@ func (l *Loop) execute(plan Plan, sends []send) error {
 			l.stats.Scrolls++
 			l.mu.Unlock()
 		}
-		l.log.Debug("refresh", "rect", s.Rect, "mode", s.Mode, "clean", s.Clean)
-		if err := l.panel.Refresh(l.out, s.Rect, s.Mode); err != nil {
-			return fmt.Errorf("display: refresh %v in %v: %w", s.Rect, s.Mode, err)
+		// The regions that follow in the same mode, with no scroll to do
+		// first, go out with this one in one batch.
+		rects := []image.Rectangle{s.Rect}
+		for i+1 < len(sends) && sends[i+1].Mode == s.Mode && len(sends[i+1].scrolls) == 0 {
+			i++
+			rects = append(rects, sends[i].Rect)
+		}
+		l.log.Debug("refresh", "rects", rects, "mode", s.Mode, "clean", s.Clean)
+		if err := RefreshBatch(l.panel, l.out, rects, s.Mode); err != nil {
+			return fmt.Errorf("display: refresh %v in %v: %w", rects, s.Mode, err)
 		}
 	}
 	if plan.Sleep {

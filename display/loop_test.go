@@ -197,6 +197,46 @@ func TestLoopRotatedLogsNativeRegions(t *testing.T) {
 	}
 }
 
+// TestLoopBatchesDistantRegions checks that an echo and a distant status
+// line go out as two regions of one waveform on a concurrent panel, and
+// at every rotation the regions are native and show the frame.
+func TestLoopBatchesDistantRegions(t *testing.T) {
+	for _, deg := range []int{0, 90, 180, 270} {
+		m := newManualLoop(t, Profiles["2in13"], deg, SchedulerOptions{})
+		w, h := m.src.Width, m.src.Height
+		echo := image.Rect(8, 0, 16, 16)
+		status := image.Rect(w-16, h-10, w-8, h)
+		m.src.FillRect(echo, 0)
+		m.src.FillRect(status, 0)
+		m.loop.Submit(m.src, []Damage{{Rect: echo}, {Rect: status}})
+		m.runFor(time.Second)
+
+		ev := m.refreshes()
+		if len(ev) != 2 {
+			t.Fatalf("%d degrees: %d regions, want 2: %+v", deg, len(ev), ev)
+		}
+		if ev[0].TimeMS != ev[1].TimeMS {
+			t.Errorf("%d degrees: regions start at %v and %v ms, want one waveform", deg, ev[0].TimeMS, ev[1].TimeMS)
+		}
+		area := ev[0].W*ev[0].H + ev[1].W*ev[1].H
+		if area > 2*16*16 {
+			t.Errorf("%d degrees: regions cover %d pixels, want at most %d", deg, area, 2*16*16)
+		}
+		black := 0
+		img := m.rec.Image()
+		for y := 0; y < img.Height; y++ {
+			for x := 0; x < img.Width; x++ {
+				if img.GrayAt(x, y) == 0 {
+					black++
+				}
+			}
+		}
+		if want := 8*16 + 8*10; black != want {
+			t.Errorf("%d degrees: %d black pixels on the panel, want %d", deg, black, want)
+		}
+	}
+}
+
 // scrollPanel is a recorder that also takes scrolls.
 type scrollPanel struct {
 	*Recorder

@@ -9,7 +9,7 @@ func TestMergeRegionsTable(t *testing.T) {
 	it := Profiles["it8951-10in3"]
 	concurrent := it
 	concurrent.Concurrent = true
-	small := Profiles["2in13"]
+	small := Profiles["7in5"]
 	tests := []struct {
 		name string
 		info Info
@@ -31,9 +31,12 @@ func TestMergeRegionsTable(t *testing.T) {
 		{"concurrent panel keeps distant regions", concurrent,
 			[]Region{{image.Rect(0, 0, 8, 16), ModeA2}, {image.Rect(100, 0, 108, 16), ModeA2}},
 			[]image.Rectangle{image.Rect(0, 0, 8, 16), image.Rect(100, 0, 108, 16)}},
-		{"small panel merges by time", small,
+		{"slow panel merges by time", small,
 			[]Region{{image.Rect(0, 0, 8, 8), ModePartial}, {image.Rect(100, 200, 108, 208), ModePartial}},
 			[]image.Rectangle{image.Rect(0, 0, 112, 208)}},
+		{"windowed panel keeps regions apart", Profiles["2in13"],
+			[]Region{{image.Rect(0, 0, 8, 8), ModePartial}, {image.Rect(100, 200, 108, 208), ModePartial}},
+			[]image.Rectangle{image.Rect(0, 0, 8, 8), image.Rect(96, 200, 112, 208)}},
 		{"outside the panel is dropped", it,
 			[]Region{{image.Rect(-50, -50, -10, -10), ModeA2}},
 			nil},

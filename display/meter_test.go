@@ -38,6 +38,7 @@ type metered struct {
 	bytes   int
 	bands   []image.Rectangle // where it changed pixels
 	changed int               // pixels of bands after alignment
+	joined  bool              // shares the waveform of the refresh before
 }
 
 func newMeter(p display.Panel, clock *display.ManualClock) *meter {
@@ -72,34 +73,61 @@ func (m *meter) LogInput(kind string) {
 
 // Refresh measures the refresh and passes it on.
 func (m *meter) Refresh(f *display.Frame, r image.Rectangle, mode display.Mode) error {
-	spec, _ := m.info.Spec(mode)
-	if !display.IsAligned(r, m.info, mode) {
-		m.misaligned++
+	m.measure(f, []image.Rectangle{r}, mode)
+	return m.Panel.Refresh(f, r, mode)
+}
+
+// RefreshBatch measures the regions of one batch and passes them on.
+func (m *meter) RefreshBatch(f *display.Frame, rs []image.Rectangle, mode display.Mode) error {
+	if !m.info.Concurrent {
+		for _, r := range rs {
+			if err := m.Refresh(f, r, mode); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
+	m.measure(f, rs, mode)
+	return display.RefreshBatch(m.Panel, f, rs, mode)
+}
+
+// measure logs the regions rs of one refresh, which start together and
+// share one waveform.
+func (m *meter) measure(f *display.Frame, rs []image.Rectangle, mode display.Mode) {
+	spec, _ := m.info.Spec(mode)
 	now := m.clock.Now()
 	start := now
 	if bu := m.BusyUntil(); bu.After(start) {
 		start = bu
 	}
-	bands := display.Diff(nil, m.img, f, r)
-	rec := metered{
-		start: start.Sub(m.t0),
-		rect:  r,
-		mode:  mode,
-		flash: spec.Flash,
-		bytes: m.info.RegionBytes(r),
-		bands: bands,
+	total := 0
+	for _, r := range rs {
+		total += m.info.RegionBytes(r)
 	}
-	rec.end = rec.start + spec.Cost(rec.bytes)
-	aligned := make([]image.Rectangle, len(bands))
-	for i, b := range bands {
-		aligned[i] = display.AlignRect(b, m.info, mode)
+	for i, r := range rs {
+		if !display.IsAligned(r, m.info, mode) {
+			m.misaligned++
+		}
+		bands := display.Diff(nil, m.img, f, r)
+		rec := metered{
+			start:  start.Sub(m.t0),
+			rect:   r,
+			mode:   mode,
+			flash:  spec.Flash,
+			bytes:  m.info.RegionBytes(r),
+			bands:  bands,
+			joined: i > 0,
+		}
+		rec.end = rec.start + spec.Cost(total)
+		aligned := make([]image.Rectangle, len(bands))
+		for i, b := range bands {
+			aligned[i] = display.AlignRect(b, m.info, mode)
+		}
+		rec.changed = unionArea(aligned)
+		m.countGhosts(rec)
+		m.log = append(m.log, rec)
+		m.img.CopyRect(f, r)
 	}
-	rec.changed = unionArea(aligned)
-	m.countGhosts(rec)
-	m.log = append(m.log, rec)
-	m.img.CopyRect(f, r)
-	return m.Panel.Refresh(f, r, mode)
 }
 
 // countGhosts resets the tiles that a flashing refresh covers and counts

@@ -15,8 +15,10 @@ import (
 // for the IT8951 waveforms. The per-byte cost is the SPI transfer time at
 // the controller's usual clock (4 MHz, 10 MHz and 24 MHz).
 var Profiles = map[string]Info{
-	"2in13": withDPI(130, spiProfile("2in13", 122, 250,
-		300*time.Millisecond, 2*time.Second, 2*time.Microsecond)),
+	// The SSD1680 scans the whole panel on every update and takes image
+	// data in RAM windows, so several windows share one waveform.
+	"2in13": concurrent(withDPI(130, spiProfile("2in13", 122, 250,
+		300*time.Millisecond, 2*time.Second, 2*time.Microsecond))),
 	// NOTE: the 7.5" windowed partial time is an estimate; the vendor
 	// names only the 5 s full refresh.
 	"7in5": withDPI(124, spiProfile("7in5", 800, 480,
@@ -30,6 +32,11 @@ var Profiles = map[string]Info{
 // DefaultProfile is the panel of the recorder and simulator when none is
 // named.
 const DefaultProfile = "it8951-10in3"
+
+func concurrent(i Info) Info {
+	i.Concurrent = true
+	return i
+}
 
 func withDPI(dpi int, i Info) Info {
 	i.DPI = dpi

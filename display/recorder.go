@@ -129,6 +129,15 @@ func (r *Recorder) Info() Info { return r.info }
 // refresh that arrives while the panel is busy starts when it is ready,
 // as on a real controller.
 func (r *Recorder) Refresh(f *Frame, rect image.Rectangle, m Mode) error {
+	return r.RefreshBatch(f, []image.Rectangle{rect}, m)
+}
+
+// RefreshBatch copies the regions rects of f into the modelled panel as
+// one refresh in mode m and logs each region, all with the same start
+// and busy time. On a panel with Info.Concurrent the regions share one
+// waveform and the batch costs their transfers plus one Fixed time.
+// Otherwise they run one after another.
+func (r *Recorder) RefreshBatch(f *Frame, rects []image.Rectangle, m Mode) error {
 	spec, ok := r.info.Spec(m)
 	if !ok {
 		return fmt.Errorf("display: panel %s has no mode %v", r.info.Name, m)
@@ -137,8 +146,18 @@ func (r *Recorder) Refresh(f *Frame, rect image.Rectangle, m Mode) error {
 		return fmt.Errorf("display: frame %dx%d at %d bpp does not fit panel %s (%dx%d at %d bpp)",
 			f.Width, f.Height, f.Depth, r.info.Name, r.info.Width, r.info.Height, r.info.Depth)
 	}
-	if !rect.In(r.info.Bounds()) || rect.Empty() {
-		return fmt.Errorf("display: refresh region %v is empty or outside panel %v", rect, r.info.Bounds())
+	for _, rect := range rects {
+		if !rect.In(r.info.Bounds()) || rect.Empty() {
+			return fmt.Errorf("display: refresh region %v is empty or outside panel %v", rect, r.info.Bounds())
+		}
+	}
+	if len(rects) > 1 && !r.info.Concurrent {
+		for _, rect := range rects {
+			if err := r.RefreshBatch(f, []image.Rectangle{rect}, m); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
 
 	r.mu.Lock()
@@ -147,23 +166,28 @@ func (r *Recorder) Refresh(f *Frame, rect image.Rectangle, m Mode) error {
 	if now.Before(r.busyUntil) {
 		now = r.busyUntil
 	}
-	n := r.info.RegionBytes(rect)
-	busy := spec.Cost(n)
+	total := 0
+	for _, rect := range rects {
+		total += r.info.RegionBytes(rect)
+	}
+	busy := spec.Cost(total)
 	r.busyUntil = now.Add(busy)
-	r.image.CopyRect(f, rect)
-	r.count++
-	r.record(Event{
-		TimeMS: r.ms(now),
-		Kind:   "refresh",
-		X:      rect.Min.X, Y: rect.Min.Y, W: rect.Dx(), H: rect.Dy(),
-		Mode:   m.String(),
-		Flash:  spec.Flash,
-		Bytes:  n,
-		BusyMS: round1(busy.Seconds() * 1000),
-	})
-	if r.frames && r.dir != "" {
-		name := filepath.Join(r.dir, fmt.Sprintf("frame-%06d.png", r.count))
-		r.setErr(writePNG(name, r.image))
+	for _, rect := range rects {
+		r.image.CopyRect(f, rect)
+		r.count++
+		r.record(Event{
+			TimeMS: r.ms(now),
+			Kind:   "refresh",
+			X:      rect.Min.X, Y: rect.Min.Y, W: rect.Dx(), H: rect.Dy(),
+			Mode:   m.String(),
+			Flash:  spec.Flash,
+			Bytes:  r.info.RegionBytes(rect),
+			BusyMS: round1(busy.Seconds() * 1000),
+		})
+		if r.frames && r.dir != "" {
+			name := filepath.Join(r.dir, fmt.Sprintf("frame-%06d.png", r.count))
+			r.setErr(writePNG(name, r.image))
+		}
 	}
 	return nil
 }

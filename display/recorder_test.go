@@ -148,3 +148,59 @@ func TestEventJSONShape(t *testing.T) {
 		t.Errorf("key line\n got %s\nwant %s", b, want)
 	}
 }
+
+// TestRecorderBatchSharesWaveform checks that a batch on a concurrent
+// panel costs one waveform plus its transfers, and on other panels runs
+// its regions one after another.
+func TestRecorderBatchSharesWaveform(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	rects := []image.Rectangle{image.Rect(0, 0, 8, 8), image.Rect(96, 200, 112, 208)}
+	for _, tt := range []struct {
+		profile string
+		mode    Mode
+		wait    func(info Info) time.Duration
+	}{
+		{"2in13", ModePartial, func(info Info) time.Duration {
+			spec, _ := info.Spec(ModePartial)
+			return spec.Cost(info.RegionBytes(rects[0]) + info.RegionBytes(rects[1]))
+		}},
+		{"it8951-10in3", ModeA2, func(info Info) time.Duration {
+			return info.Cost(rects[0], ModeA2) + info.Cost(rects[1], ModeA2)
+		}},
+	} {
+		info := Profiles[tt.profile]
+		clock := NewManualClock(t0)
+		rec, err := NewRecorder(info, RecorderOptions{Clock: clock})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := NewFrame(info.Width, info.Height, info.Depth)
+		for _, r := range rects {
+			f.FillRect(r, 0)
+		}
+		if err := RefreshBatch(rec, f, rects, tt.mode); err != nil {
+			t.Fatalf("%s: %v", tt.profile, err)
+		}
+		if got, want := rec.BusyUntil().Sub(t0), tt.wait(info); got != want {
+			t.Errorf("%s: batch keeps the panel busy %v, want %v", tt.profile, got, want)
+		}
+		ev := rec.Events()
+		if len(ev) != 2 {
+			t.Fatalf("%s: %d events, want one per region", tt.profile, len(ev))
+		}
+		for i, r := range rects {
+			if ev[i].Rect() != r {
+				t.Errorf("%s: event %d is %v, want %v", tt.profile, i, ev[i].Rect(), r)
+			}
+			if got := rec.Image().GrayAt(r.Min.X, r.Min.Y); got != 0 {
+				t.Errorf("%s: region %v not shown: pixel = %d", tt.profile, r, got)
+			}
+		}
+		if info.Concurrent && ev[0].TimeMS != ev[1].TimeMS {
+			t.Errorf("%s: regions start at %v and %v ms, want together", tt.profile, ev[0].TimeMS, ev[1].TimeMS)
+		}
+		if !info.Concurrent && ev[1].TimeMS <= ev[0].TimeMS {
+			t.Errorf("%s: second region starts at %v ms, want after the first at %v", tt.profile, ev[1].TimeMS, ev[0].TimeMS)
+		}
+	}
+}

@@ -208,15 +208,16 @@ func sameFrame(a, b *display.Frame) bool {
 
 // replayMetrics are the figures that the replay benchmark reports.
 type replayMetrics struct {
-	refreshes, flashes, flashesNearKey int
-	refreshed, changed                 int // pixels of partial refreshes
-	bytes                              int
-	p50, p99                           time.Duration
-	missed                             int  // keystrokes whose echo was never refreshed
-	overBound                          int  // echoes later than one in-flight plus one fast refresh
-	maxPartial                         int  // the most partials a tile had between cleans
-	finalShown                         bool // the panel ends with the last frame
-	misaligned                         int  // refreshes off the panel's alignment
+	refreshes, regions      int // waveforms, and the regions they refresh
+	flashes, flashesNearKey int
+	refreshed, changed      int // pixels of partial refreshes
+	bytes                   int
+	p50, p99                time.Duration
+	missed                  int  // keystrokes whose echo was never refreshed
+	overBound               int  // echoes later than one in-flight plus one fast refresh
+	maxPartial              int  // the most partials a tile had between cleans
+	finalShown              bool // the panel ends with the last frame
+	misaligned              int  // refreshes off the panel's alignment
 }
 
 func measure(r replayResult) replayMetrics {
@@ -226,18 +227,24 @@ func measure(r replayResult) replayMetrics {
 	m.misaligned = r.misaligned
 	var longestFast time.Duration
 	for _, e := range r.log {
-		m.refreshes++
+		m.regions++
+		if !e.joined {
+			m.refreshes++
+		}
 		m.bytes += e.bytes
 		if !e.flash {
 			m.refreshed += e.rect.Dx() * e.rect.Dy()
 			m.changed += e.changed
 		}
-		if e.flash {
+		switch {
+		case e.flash && e.joined:
+			// The flash of the refresh it joined is counted.
+		case e.flash:
 			m.flashes++
 			if nearKey(r.keys, e.start) {
 				m.flashesNearKey++
 			}
-		} else {
+		default:
 			longestFast = max(longestFast, e.end-e.start)
 		}
 	}
@@ -354,6 +361,7 @@ func mustRecorder(tb testing.TB, profile string) *display.Recorder {
 
 func reportReplay(b *testing.B, m replayMetrics) {
 	b.ReportMetric(float64(m.refreshes), "refreshes")
+	b.ReportMetric(float64(m.regions), "regions")
 	b.ReportMetric(float64(m.flashes), "flashes")
 	b.ReportMetric(float64(m.flashesNearKey), "flashes<2s-key")
 	b.ReportMetric(float64(m.refreshed)/float64(max(m.changed, 1)), "px-refreshed/changed")

@@ -129,6 +129,22 @@ func (r *rotated) Refresh(f *Frame, rect image.Rectangle, m Mode) error {
 	return r.panel.Refresh(r.frame, r.nativeRect(rect), m)
 }
 
+// RefreshBatch turns the regions rects of f into the native orientation
+// and refreshes them on the panel, in one call when it takes batches.
+func (r *rotated) RefreshBatch(f *Frame, rects []image.Rectangle, m Mode) error {
+	if f.Width != r.info.Width || f.Height != r.info.Height || f.Depth != r.info.Depth {
+		return fmt.Errorf("display: frame %dx%d at %d bpp does not fit rotated panel %s (%dx%d at %d bpp)",
+			f.Width, f.Height, f.Depth, r.info.Name, r.info.Width, r.info.Height, r.info.Depth)
+	}
+	native := make([]image.Rectangle, 0, len(rects))
+	for _, rect := range rects {
+		rect = rect.Intersect(f.Bounds())
+		r.turn(f, rect)
+		native = append(native, r.nativeRect(rect))
+	}
+	return RefreshBatch(r.panel, r.frame, native, m)
+}
+
 // turn copies region rect of f into the native frame. Each frame row
 // walks a native row (180 degrees) or column (90 and 270) with packed
 // byte arithmetic.
