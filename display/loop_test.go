@@ -182,15 +182,7 @@ func TestLoopRotatedLogsNativeRegions(t *testing.T) {
 		if !r.In(Profiles["2in13"].Bounds()) || r.Min.X%8 != 0 || (r.Max.X%8 != 0 && r.Max.X != 122) {
 			t.Errorf("%d degrees: native region %v is not aligned on the panel", deg, r)
 		}
-		black := 0
-		img := m.rec.Image()
-		for y := 0; y < img.Height; y++ {
-			for x := 0; x < img.Width; x++ {
-				if img.GrayAt(x, y) == 0 {
-					black++
-				}
-			}
-		}
+		black := countBlack(m.rec.Image())
 		if black != 9 {
 			t.Errorf("%d degrees: %d black pixels on the panel, want 9", deg, black)
 		}
@@ -222,19 +214,24 @@ func TestLoopBatchesDistantRegions(t *testing.T) {
 		if area > 2*16*16 {
 			t.Errorf("%d degrees: regions cover %d pixels, want at most %d", deg, area, 2*16*16)
 		}
-		black := 0
-		img := m.rec.Image()
-		for y := 0; y < img.Height; y++ {
-			for x := 0; x < img.Width; x++ {
-				if img.GrayAt(x, y) == 0 {
-					black++
-				}
-			}
-		}
+		black := countBlack(m.rec.Image())
 		if want := 8*16 + 8*10; black != want {
 			t.Errorf("%d degrees: %d black pixels on the panel, want %d", deg, black, want)
 		}
 	}
+}
+
+// countBlack returns the number of black pixels of f.
+func countBlack(f *Frame) int {
+	n := 0
+	for y := 0; y < f.Height; y++ {
+		for x := 0; x < f.Width; x++ {
+			if f.GrayAt(x, y) == 0 {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 // scrollPanel is a recorder that also takes scrolls.
