@@ -198,3 +198,65 @@ func TestResilientReturnsOtherErrors(t *testing.T) {
 		t.Error("a frame of the wrong size gave no error")
 	}
 }
+
+// TestResilientPassesBatches checks that a batch reaches the driver as
+// one update, and that a batch sent during the backoff of a failed
+// refresh shows with the retry.
+func TestResilientPassesBatches(t *testing.T) {
+	e := emu.NewSSD1680(emu.NewClock())
+	d, err := ssd1680.New(e.Port(), e.DC, e.RST, e.BUSY, ssd1680.Opts{Clock: e.Clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := eink.NewResilient(d, eink.ResilientOptions{Clock: e.Clock})
+	f := paneltest.Pattern(122, 250, 1, 4)
+	if err := r.Refresh(f, f.Bounds(), display.ModeFull); err != nil {
+		t.Fatal(err)
+	}
+	rs := []image.Rectangle{image.Rect(0, 0, 16, 16), image.Rect(96, 220, 120, 240)}
+	for _, rect := range rs {
+		f.FillRect(rect, 0)
+	}
+	updates := len(e.Log)
+	if err := r.RefreshBatch(f, rs, display.ModePartial); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Wait(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(e.Log) - updates; n != 1 {
+		t.Errorf("%d updates for one batch, want 1", n)
+	}
+
+	// BUSY sticks during this update, so the batch after it fails and
+	// waits for a retry.
+	e.StuckBusy = true
+	f.FillRect(image.Rect(40, 40, 56, 56), 0)
+	if err := r.Refresh(f, image.Rect(40, 40, 56, 56), display.ModePartial); err != nil {
+		t.Fatal(err)
+	}
+	for _, rect := range rs {
+		f.FillRect(rect, 1)
+	}
+	if err := r.RefreshBatch(f, rs, display.ModePartial); err != nil {
+		t.Fatal(err)
+	}
+	if r.Failures() != 1 {
+		t.Fatalf("failures %d on a stuck panel, want 1", r.Failures())
+	}
+	e.StuckBusy = false
+	e.Clock.Advance(time.Minute)
+	if err := r.Refresh(f, image.Rect(0, 0, 8, 8), display.ModePartial); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Wait(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for y := 0; y < 250; y++ {
+		for x := 0; x < 122; x++ {
+			if e.Pixel(x, y) != (f.GrayAt(x, y) == 1) {
+				t.Fatalf("pixel (%d, %d) differs from the frame after the retry", x, y)
+			}
+		}
+	}
+}

@@ -80,11 +80,21 @@ func (r *Resilient) Refresh(f *display.Frame, rect image.Rectangle, m display.Mo
 		}
 		return r.retry()
 	}
-	return r.try(f, rect, m)
+	return r.try(f, []image.Rectangle{rect}, m)
 }
 
-func (r *Resilient) try(f *display.Frame, rect image.Rectangle, m display.Mode) error {
-	err := r.panel.Refresh(f, rect, m)
+// RefreshBatch sends the regions rects together, as the wrapped panel
+// takes them. While a failed refresh waits for its retry, they are added
+// to the region retried.
+func (r *Resilient) RefreshBatch(f *display.Frame, rects []image.Rectangle, m display.Mode) error {
+	if r.frame != nil {
+		return r.Refresh(f, union(rects), m)
+	}
+	return r.try(f, rects, m)
+}
+
+func (r *Resilient) try(f *display.Frame, rects []image.Rectangle, m display.Mode) error {
+	err := display.RefreshBatch(r.panel, f, rects, m)
 	switch {
 	case err == nil:
 		if r.failures > 0 {
@@ -95,14 +105,23 @@ func (r *Resilient) try(f *display.Frame, rect image.Rectangle, m display.Mode) 
 	case !Retryable(err):
 		return err
 	}
-	r.fail(f, rect, m, err)
+	r.fail(f, union(rects), m, err)
 	return nil
+}
+
+// union returns the smallest rectangle that contains rects.
+func union(rects []image.Rectangle) image.Rectangle {
+	var u image.Rectangle
+	for _, r := range rects {
+		u = u.Union(r)
+	}
+	return u
 }
 
 func (r *Resilient) retry() error {
 	f, rect, m := r.frame, r.rect, r.mode
 	r.frame = nil
-	return r.try(f, rect, m)
+	return r.try(f, []image.Rectangle{rect}, m)
 }
 
 func (r *Resilient) fail(f *display.Frame, rect image.Rectangle, m display.Mode, err error) {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"image"
 	"log/slog"
 	"net/url"
 	"strconv"
@@ -248,6 +249,12 @@ func (p *spiPanel) BusyUntil() time.Time {
 		return b.BusyUntil()
 	}
 	return time.Time{}
+}
+
+// RefreshBatch passes the regions on together when the driver takes
+// batches.
+func (p *spiPanel) RefreshBatch(f *display.Frame, rects []image.Rectangle, m display.Mode) error {
+	return display.RefreshBatch(p.Panel, f, rects, m)
 }
 
 // Close shows the last frame cleanly, puts the panel to sleep and closes

@@ -182,6 +182,36 @@ func (m *Model) Refresh(f *display.Frame, r image.Rectangle, mo display.Mode, no
 	}, nil
 }
 
+// RefreshBatch applies the regions rs of f in mode mo as one refresh.
+// On a panel with Info.Concurrent they share one waveform: all start
+// together and end after their transfers plus one Fixed time. Otherwise
+// they run one after another.
+func (m *Model) RefreshBatch(f *display.Frame, rs []image.Rectangle, mo display.Mode, now time.Time) ([]Update, error) {
+	ups := make([]Update, 0, len(rs))
+	for _, r := range rs {
+		u, err := m.Refresh(f, r, mo, now)
+		if err != nil {
+			return ups, err
+		}
+		ups = append(ups, u)
+	}
+	if !m.info.Concurrent || len(ups) < 2 {
+		return ups, nil
+	}
+	total := 0
+	for _, u := range ups {
+		total += u.Bytes
+	}
+	start := ups[0].Start
+	end := start.Add(ups[0].Spec.Cost(total))
+	for i := range ups {
+		ups[i].Start, ups[i].End = start, end
+		ups[i].Phases = phases(ups[i].Spec, start, end)
+	}
+	m.busyUntil = end
+	return ups, nil
+}
+
 // phases returns the black-white-black flash of a flashing mode in equal
 // thirds of the waveform time, then the image at its end. A non-flashing
 // mode shows its image when the waveform ends.

@@ -141,6 +141,52 @@ func TestModelTimingMatchesProfile(t *testing.T) {
 	}
 }
 
+// TestModelBatchTiming checks that a batch on a concurrent panel ends
+// after one waveform plus its transfers, and that on other panels its
+// regions run one after another.
+func TestModelBatchTiming(t *testing.T) {
+	rs := []image.Rectangle{image.Rect(0, 0, 16, 16), image.Rect(96, 200, 112, 216)}
+	for _, tt := range []struct {
+		profile string
+		mode    display.Mode
+	}{
+		{"2in13", display.ModePartial},
+		{"it8951-10in3", display.ModeA2},
+	} {
+		info := display.Profiles[tt.profile]
+		m := NewModel(info, GhostOptions{})
+		f := display.NewFrame(info.Width, info.Height, info.Depth)
+		for _, r := range rs {
+			f.FillRect(r, 0)
+		}
+		ups, err := m.RefreshBatch(f, rs, tt.mode, t0)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.profile, err)
+		}
+		if len(ups) != len(rs) {
+			t.Fatalf("%s: %d updates, want %d", tt.profile, len(ups), len(rs))
+		}
+		spec, _ := info.Spec(tt.mode)
+		want := info.Cost(rs[0], tt.mode) + info.Cost(rs[1], tt.mode)
+		if info.Concurrent {
+			want = spec.Cost(info.RegionBytes(rs[0]) + info.RegionBytes(rs[1]))
+		}
+		last := ups[len(ups)-1]
+		if got := last.End.Sub(t0); got != want {
+			t.Errorf("%s: batch ends at +%v, want +%v", tt.profile, got, want)
+		}
+		if m.Busy(last.End) || !m.Busy(last.End.Add(-time.Nanosecond)) {
+			t.Errorf("%s: busy state does not end at +%v", tt.profile, want)
+		}
+		for _, r := range rs {
+			// A fast mode leaves black a little lighter than full black.
+			if v := m.Visible(r).GrayAt(r.Min.X, r.Min.Y).Y; v > 32 {
+				t.Errorf("%s: region %v shows %d, want black", tt.profile, r, v)
+			}
+		}
+	}
+}
+
 func TestModelFlashPhases(t *testing.T) {
 	info := display.Profiles["it8951-10in3"]
 	m := NewModel(info, GhostOptions{})

@@ -194,6 +194,20 @@ func (s *Sim) Refresh(f *display.Frame, r image.Rectangle, m display.Mode) error
 	return nil
 }
 
+// RefreshBatch models the regions rs of f as one refresh in mode m and
+// shows them, sharing one waveform on a concurrent panel.
+func (s *Sim) RefreshBatch(f *display.Frame, rs []image.Rectangle, m display.Mode) error {
+	s.mu.Lock()
+	ups, err := s.model.RefreshBatch(f, rs, m, s.clock.Now())
+	s.mu.Unlock()
+	for _, u := range ups {
+		s.log.Debug("sim refresh", "rect", u.Rect, "mode", m, "flash", u.Spec.Flash,
+			"bytes", u.Bytes, "busy", u.End.Sub(u.Start))
+		s.win.show(u)
+	}
+	return err
+}
+
 // Wait blocks until the modelled refresh ends or ctx is done.
 func (s *Sim) Wait(ctx context.Context) error {
 	s.mu.Lock()

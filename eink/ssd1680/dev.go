@@ -46,14 +46,14 @@ type Dev struct {
 	log   *slog.Logger
 	shown [ramBytes]byte // image on the panel, in RAM layout
 
-	cleared   bool            // the panel had its cold-boot clear
-	recovered bool            // a busy timeout reset the controller
-	asleep    bool            // in deep sleep
-	lutMode   display.Mode    // the waveform loaded on V2 and V3
-	pending   image.Rectangle // old RAM to rewrite once BUSY falls
-	partials  int             // partial updates since the last full one
-	timeout   time.Duration   // BUSY timeout of the running update
-	deadline  time.Time       // modelled end of the running update
+	cleared   bool              // the panel had its cold-boot clear
+	recovered bool              // a busy timeout reset the controller
+	asleep    bool              // in deep sleep
+	lutMode   display.Mode      // the waveform loaded on V2 and V3
+	pending   []image.Rectangle // windows of old RAM to rewrite once BUSY falls
+	partials  int               // partial updates since the last full one
+	timeout   time.Duration     // BUSY timeout of the running update
+	deadline  time.Time         // modelled end of the running update
 }
 
 var _ display.Panel = (*Dev)(nil)
@@ -101,6 +101,7 @@ func newInfo(o Opts) display.Info {
 	}
 	return display.Info{
 		Name: "2in13", Width: w, Height: h, Depth: 1, Align: align, Flashes: true,
+		Concurrent: true, // every update scans the whole panel
 		Modes: []display.ModeSpec{
 			{Mode: display.ModePartial, Levels: 2, Fixed: partialTime, PerByte: 3 * perByte},
 			{Mode: display.ModeFull, Flash: true, Levels: 2, Fixed: fullTime, PerByte: 2 * perByte},
@@ -143,7 +144,7 @@ func (d *Dev) restart(c *hw) {
 	if !d.recovered || c.err != nil {
 		return
 	}
-	d.recovered, d.cleared, d.pending = false, false, image.Rectangle{}
+	d.recovered, d.cleared, d.pending = false, false, nil
 	d.coldStart(c)
 	d.full(c)
 	d.settle(c)
@@ -170,15 +171,18 @@ func (d *Dev) settle(c *hw) {
 		c.wait(d.timeout)
 		d.timeout = 0
 	}
-	if c.err != nil || d.pending.Empty() {
+	if c.err != nil {
 		return
 	}
-	r := d.pending
-	data := d.shownRect(r)
-	writeRAM(c, 0x26, r, data)
-	writeRAM(c, 0x24, r, data)
-	if c.err == nil {
-		d.pending = image.Rectangle{}
+	for len(d.pending) > 0 {
+		r := d.pending[0]
+		data := d.shownRect(r)
+		writeRAM(c, 0x26, r, data)
+		writeRAM(c, 0x24, r, data)
+		if c.err != nil {
+			return
+		}
+		d.pending = d.pending[1:]
 	}
 }
 

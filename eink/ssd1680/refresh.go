@@ -15,14 +15,26 @@ import (
 // update and then shows the whole frame with a full update, since a
 // partial update would leave stale charge outside r.
 func (d *Dev) Refresh(f *display.Frame, r image.Rectangle, m display.Mode) error {
+	return d.RefreshBatch(f, []image.Rectangle{r}, m)
+}
+
+// RefreshBatch sends the regions rs of f, each to its RAM window, and
+// starts one update in mode m for all of them. The controller scans the
+// whole panel on every update, so the regions share one waveform.
+func (d *Dev) RefreshBatch(f *display.Frame, rs []image.Rectangle, m display.Mode) error {
 	if f.Width != d.info.Width || f.Height != d.info.Height {
 		return fmt.Errorf("ssd1680: frame %dx%d, panel is %dx%d", f.Width, f.Height, d.info.Width, d.info.Height)
 	}
 	if m != display.ModeFull && m != display.ModePartial {
 		return fmt.Errorf("ssd1680: mode %s not supported: use full or partial", m)
 	}
-	r = r.Intersect(f.Bounds())
-	if r.Empty() {
+	var windows []image.Rectangle
+	for _, r := range rs {
+		if r = r.Intersect(f.Bounds()); !r.Empty() {
+			windows = append(windows, r)
+		}
+	}
+	if len(windows) == 0 {
 		return nil
 	}
 	if err := d.Wake(); err != nil {
@@ -31,25 +43,35 @@ func (d *Dev) Refresh(f *display.Frame, r image.Rectangle, m display.Mode) error
 	c := d.hw(context.Background())
 	d.settle(c)
 	if d.recovered {
-		d.recovered, d.cleared, d.pending = false, false, image.Rectangle{}
+		d.recovered, d.cleared, d.pending = false, false, nil
 	}
 	if !d.cleared {
 		d.coldStart(c)
-		r, m = f.Bounds(), display.ModeFull
+		windows, m = []image.Rectangle{f.Bounds()}, display.ModeFull
 	}
-	nr := eink.AlignNative(d.opts.Rotation.ToNative(r, width, height), 8, 1)
-	nr = nr.Intersect(image.Rect(0, 0, ramWidth, height))
-	data := eink.Pack1(f, d.opts.Rotation, width, height, nr, false)
-	d.store(nr, data)
+	if m == display.ModePartial {
+		d.useLUT(c, display.ModePartial)
+	}
+	bytes := 0
+	for i, r := range windows {
+		nr := eink.AlignNative(d.opts.Rotation.ToNative(r, width, height), 8, 1)
+		nr = nr.Intersect(image.Rect(0, 0, ramWidth, height))
+		data := eink.Pack1(f, d.opts.Rotation, width, height, nr, false)
+		d.store(nr, data)
+		if m == display.ModePartial {
+			d.load(c, nr, data)
+		}
+		windows[i], bytes = nr, bytes+len(data)
+	}
 	if m == display.ModeFull {
 		d.full(c)
 	} else {
-		d.partial(c, nr, data)
+		d.partial(c, windows)
 	}
 	if c.err != nil {
-		return fmt.Errorf("ssd1680: %s refresh of %v: %w", m, r, c.err)
+		return fmt.Errorf("ssd1680: %s refresh of %v: %w", m, rs, c.err)
 	}
-	d.log.Debug("ssd1680: refresh", "mode", m, "rect", nr, "bytes", len(data))
+	d.log.Debug("ssd1680: refresh", "mode", m, "windows", windows, "bytes", bytes)
 	return nil
 }
 
@@ -93,10 +115,9 @@ func (d *Dev) full(c *hw) {
 	d.partials = 0
 }
 
-// partial writes window nr of the new RAM, sets the window again and
-// starts a mode-2 update. The old RAM is rewritten when it ends.
-func (d *Dev) partial(c *hw, nr image.Rectangle, data []byte) {
-	d.useLUT(c, display.ModePartial)
+// load writes window nr of the new RAM for a partial update. On V2 it
+// also writes the inverted image to the old RAM.
+func (d *Dev) load(c *hw, nr image.Rectangle, data []byte) {
 	writeRAM(c, 0x24, nr, data)
 	if d.opts.Variant == V2 {
 		inv := make([]byte, len(data))
@@ -105,11 +126,16 @@ func (d *Dev) partial(c *hw, nr image.Rectangle, data []byte) {
 		}
 		writeRAM(c, 0x26, nr, inv)
 	}
-	setWindow(c, nr)
+}
+
+// partial sets the last loaded window again and starts a mode-2 update.
+// The old RAM of the windows is rewritten when it ends.
+func (d *Dev) partial(c *hw, windows []image.Rectangle) {
+	setWindow(c, windows[len(windows)-1])
 	update(c, d.opts.Variant.partialCtrl())
 	d.timeout = eink.BusyTimeout(partialTime)
 	d.deadline = d.opts.Clock.Now().Add(partialTime)
-	d.pending = nr
+	d.pending = append(d.pending, windows...)
 	d.partials++
 }
 

@@ -130,6 +130,55 @@ func TestDriverOnEmulator(t *testing.T) {
 	}
 }
 
+// TestBatchSharesOneUpdate checks that distant regions sent together
+// take one update of the emulated panel and all show, on every variant
+// and rotation, and that the next batch compares with them.
+func TestBatchSharesOneUpdate(t *testing.T) {
+	for _, v := range []Variant{V4, V3, V2} {
+		for _, rot := range []int{0, 90, 180, 270} {
+			t.Run(fmt.Sprintf("%s/%d", v, rot), func(t *testing.T) {
+				d, e, _ := newTest(t, v, rot, 0)
+				info := d.Info()
+				if !info.Concurrent {
+					t.Error("Info().Concurrent is false, want true: one update scans the whole panel")
+				}
+				f := paneltest.Pattern(info.Width, info.Height, 1, uint64(rot))
+				if err := d.Refresh(f, f.Bounds(), display.ModeFull); err != nil {
+					t.Fatal(err)
+				}
+				if err := d.Wait(t.Context()); err != nil {
+					t.Fatal(err)
+				}
+				w, h := info.Width, info.Height
+				for round := range 2 {
+					rs := []image.Rectangle{
+						image.Rect(0, 0, 9, 9),
+						image.Rect(w-20, h-12, w-3, h),
+						image.Rect(w/2, h/2, w/2+5, h/2+7),
+					}
+					for i, r := range rs {
+						paneltest.Draw(f, r, uint64(10*round+i), true)
+					}
+					updates := len(e.Log)
+					if err := d.RefreshBatch(f, rs, display.ModePartial); err != nil {
+						t.Fatal(err)
+					}
+					if err := d.Wait(t.Context()); err != nil {
+						t.Fatal(err)
+					}
+					if n := len(e.Log) - updates; n != 1 {
+						t.Errorf("round %d: %d updates for one batch, want 1", round, n)
+					}
+					check(t, e, f, rot, fmt.Sprintf("batch %d", round))
+				}
+				if e.RED != e.BW {
+					t.Error("old RAM differs from new RAM after Wait")
+				}
+			})
+		}
+	}
+}
+
 func TestColdBootClears(t *testing.T) {
 	d, e, _ := newTest(t, V4, 0, 0)
 	f := paneltest.Pattern(width, height, 1, 1)
