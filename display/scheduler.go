@@ -14,7 +14,8 @@ import (
 // The policy:
 //   - the first change after an idle period goes out at once;
 //   - while the panel is busy, changes accumulate and go out together
-//     when it is ready;
+//     when it is ready. A panel that takes one region at a time gets
+//     the regions of one plan one after another, each when it is ready;
 //   - output that no input caused is rate-limited to one refresh start
 //     per MinInterval. That bounds the delay of a continuous stream and
 //     keeps floods to few refreshes, and the last change always goes
@@ -44,6 +45,12 @@ type Scheduler struct {
 	sleepNext    bool      // sleep once the clean before sleep is done
 	asleep       bool
 	sleptAt      time.Time
+
+	// leftover holds the merged regions of the last partial plan that a
+	// panel taking one region at a time has not had yet. They go out as
+	// soon as it is ready, without the rate limit, because they changed
+	// before the refresh that went first.
+	leftover []image.Rectangle
 
 	grid tileGrid
 	mark []bool // scratch: tiles that Plan's dirty areas touch
@@ -164,6 +171,9 @@ func (s *Scheduler) Plan(now time.Time, dirty []Dirty) Plan {
 	case s.full:
 		p.Refreshes = s.planFull(now)
 	case len(dirty) > 0 && s.held(now):
+		if rest := s.leftoverDirty(dirty); len(rest) > 0 {
+			p.Refreshes = s.planPartial(now, rest)
+		}
 	case s.idle(now) && s.cleanDue(now):
 		p.Refreshes = s.planClean(now, dirty, s.halfway)
 	case len(dirty) > 0:
@@ -188,6 +198,23 @@ func (s *Scheduler) held(now time.Time) bool {
 		return false
 	}
 	return !s.boosted(now)
+}
+
+// leftoverDirty returns the parts of dirty inside the leftover regions,
+// with their gray pixels counted in proportion to area.
+func (s *Scheduler) leftoverDirty(dirty []Dirty) []Dirty {
+	var out []Dirty
+	for _, d := range dirty {
+		for _, l := range s.leftover {
+			part := d.Rect.Intersect(l)
+			if part.Empty() {
+				continue
+			}
+			gray := int(int64(d.Gray) * int64(area(part)) / int64(max(area(d.Rect), 1)))
+			out = append(out, Dirty{Rect: part, Gray: gray})
+		}
+	}
+	return out
 }
 
 // boosted reports whether an input event came within InputBoost.

@@ -8,7 +8,7 @@ import (
 // planFull plans the refresh that RequestFull requests: the whole panel in the cleaning mode,
 // or in the fastest mode on panels that do not flash.
 func (s *Scheduler) planFull(now time.Time) []Refresh {
-	s.full = false
+	s.full, s.leftover = false, nil
 	r := Refresh{Region{s.info.Bounds(), s.gray}, false}
 	if s.cleanable {
 		r = Refresh{Region{s.info.Bounds(), s.clean}, true}
@@ -131,7 +131,7 @@ func (s *Scheduler) next(now time.Time, pending bool) time.Time {
 	}
 	if pending {
 		t := s.busyUntil
-		if !s.lastStart.IsZero() && !s.boosted(now) {
+		if !s.lastStart.IsZero() && !s.boosted(now) && len(s.leftover) == 0 {
 			t = later(t, s.lastStart.Add(s.opts.MinInterval))
 		}
 		consider(t)

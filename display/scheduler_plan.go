@@ -52,8 +52,15 @@ func (s *Scheduler) planPartial(now time.Time, dirty []Dirty) []Refresh {
 	if len(merged) == 0 {
 		return nil
 	}
+	s.leftover = s.leftover[:0]
 	if !s.info.Concurrent {
-		merged = merged[s.pick(now, merged, dirty):][:1]
+		first := s.pick(now, merged, dirty)
+		for i, r := range merged {
+			if i != first {
+				s.leftover = append(s.leftover, r.Rect)
+			}
+		}
+		merged = merged[first:][:1]
 	}
 
 	out := make([]Refresh, 0, len(merged))
