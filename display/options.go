@@ -26,12 +26,13 @@ type SchedulerOptions struct {
 
 	// SoftPartials is the number of partial refreshes since a tile's
 	// last clean after which the tile is cleaned in the next idle
-	// pause. Zero means 20.
+	// pause. Zero means 20, or HardPartials if that is lower.
 	SoftPartials int
 
 	// HardPartials is the most partial refreshes a tile gets between
 	// cleans: a refresh that would exceed it is sent in the cleaning
-	// mode, even while the user types. Zero means 100.
+	// mode, even while the user types. Zero means 100. A value below
+	// SoftPartials is raised to it.
 	HardPartials int
 
 	// MaxAge is how long a tile that had partial refreshes may go
@@ -84,11 +85,13 @@ func (o SchedulerOptions) withDefaults(info Info) SchedulerOptions {
 	setDuration(&o.MaxAge, 10*time.Minute)
 	setDuration(&o.LongClean, time.Hour)
 	setDuration(&o.SleepAfter, 2*time.Minute)
-	if o.SoftPartials <= 0 {
-		o.SoftPartials = 20
-	}
 	if o.HardPartials <= 0 {
 		o.HardPartials = 100
+	}
+	if o.SoftPartials <= 0 {
+		// A hard limit below the default soft one lowers it too, so
+		// that cleans still wait for an idle pause when they can.
+		o.SoftPartials = min(20, o.HardPartials)
 	}
 	o.HardPartials = max(o.HardPartials, o.SoftPartials)
 	if o.ImageGray <= 0 {

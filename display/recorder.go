@@ -318,7 +318,7 @@ func (r *Recorder) ms(t time.Time) float64 {
 
 func (r *Recorder) setErr(err error) {
 	if err != nil && r.err == nil {
-		r.err = fmt.Errorf("display: recorder: %w", err)
+		r.err = fmt.Errorf("display: recorder: %w (check that %s is a writable folder with free space)", err, r.dir)
 	}
 }
 
@@ -334,12 +334,15 @@ func writePNG(name string, f *Frame) error {
 	if err != nil {
 		return err
 	}
-	if err := png.Encode(out, f.Gray()); err != nil {
-		out.Close()
-		return err
+	err = png.Encode(out, f.Gray())
+	if cerr := out.Close(); err == nil {
+		err = cerr
 	}
-	if err := out.Close(); err != nil {
-		return err
+	if err == nil {
+		err = os.Rename(tmp, name)
 	}
-	return os.Rename(tmp, name)
+	if err != nil {
+		os.Remove(tmp)
+	}
+	return err
 }

@@ -344,6 +344,32 @@ func TestSchedulerHardLimitCleansWhileTyping(t *testing.T) {
 	}
 }
 
+// TestSchedulerLowHardLimitAlone checks that HardPartials below the
+// default SoftPartials is kept, so a typed tile is cleaned after that
+// many partials.
+func TestSchedulerLowHardLimitAlone(t *testing.T) {
+	for _, hard := range []int{1, 5, 19} {
+		opts := SchedulerOptions{HardPartials: hard}.withDefaults(it10)
+		if opts.HardPartials != hard || opts.SoftPartials != hard {
+			t.Errorf("HardPartials %d: options give hard %d and soft %d, want %d and %d",
+				hard, opts.HardPartials, opts.SoftPartials, hard, hard)
+		}
+		w := newSchedWorld(t, it10, SchedulerOptions{HardPartials: hard, SleepAfter: -1})
+		cleanAt := -1
+		for i := 0; i < hard+2 && cleanAt < 0; i++ {
+			at := time.Duration(i) * 600 * time.Millisecond
+			w.s.Input(w.t0.Add(at))
+			w.damage(at, cell1, 0)
+			if got, _ := w.plan(at); strings.HasPrefix(got, "clean") {
+				cleanAt = i
+			}
+		}
+		if cleanAt != hard {
+			t.Errorf("HardPartials %d: the typed tile was cleaned at keystroke %d, want %d", hard, cleanAt, hard)
+		}
+	}
+}
+
 func TestSchedulerLongCleanOfUntouchedAreas(t *testing.T) {
 	opts := SchedulerOptions{SleepAfter: -1}
 	w := newSchedWorld(t, it10, opts)

@@ -1,11 +1,13 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/einkterm/einkterm/display"
@@ -55,7 +57,23 @@ func (d *displayFlags) add(fs *flag.FlagSet) {
 			" (default: sim when DISPLAY is set and the simulator is built in, else record:einkterm-record)")
 	fs.StringVar(&d.panel, "panel", display.DefaultProfile,
 		"panel profile: "+strings.Join(display.ProfileNames(), ", ")+", or WxH")
-	fs.IntVar(&d.rotation, "rotate", 0, "rotation in degrees clockwise: 0, 90, 180 or 270")
+	fs.Var((*rotationFlag)(&d.rotation), "rotate", "rotation in degrees clockwise: 0, 90, 180 or 270")
+}
+
+// rotationFlag is a --rotate value: whole degrees clockwise.
+type rotationFlag int
+
+func (r *rotationFlag) String() string { return strconv.Itoa(int(*r)) }
+
+// Set parses whole degrees. Whether they are a quarter turn is checked
+// where the display opens, which names the flag in its message.
+func (r *rotationFlag) Set(s string) error {
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return errors.New("not a number of degrees: use 0, 90, 180 or 270")
+	}
+	*r = rotationFlag(n)
+	return nil
 }
 
 func displayUsage() string {

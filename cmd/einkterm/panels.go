@@ -171,7 +171,7 @@ func runPanelTest(ctx context.Context, e *env, args []string) error {
 	fs.StringVar(&f.panel, "panel", "", "SPI panel kind: "+spiKindNames())
 	fs.StringVar(&f.board, "board", "", "board: "+strings.Join(boards.Names(boards.Boards), ", ")+" (default: detected)")
 	fs.StringVar(&f.opts, "opts", "", "pin and driver options as in --display, such as rst=GPIO5&hz=8MHz&vcom=1500")
-	fs.IntVar(&f.rotation, "rotate", 0, "rotation in degrees clockwise: 0, 90, 180 or 270")
+	fs.Var((*rotationFlag)(&f.rotation), "rotate", "rotation in degrees clockwise: 0, 90, 180 or 270")
 	fs.BoolVar(&f.emulate, "emulate", false, "drive a controller emulator instead of hardware; times are the emulator's")
 	fs.StringVar(&f.size, "size", "1872x1404", "panel size of the emulated IT8951")
 	fs.StringVar(&f.lut, "lut", "M841_TFA5210", "waveform table name of the emulated IT8951 (M641 for the 6\")")

@@ -60,10 +60,15 @@ const eot = 0x04
 
 // runSession shows a remote program on the panel until it exits or ctx
 // ends, and returns its exit status. It always closes the panel after
-// showing the last frame.
-func runSession(ctx context.Context, cfg sessionConfig, start startRemote) (int, error) {
+// showing the last frame, and returns the error of that close, such as
+// a recorder that could not write its files, when nothing failed first.
+func runSession(ctx context.Context, cfg sessionConfig, start startRemote) (status int, err error) {
 	p := cfg.panel
-	defer p.Close()
+	defer func() {
+		if cerr := p.Close(); cerr != nil && err == nil {
+			err = fmt.Errorf("closing the display: %w", cerr)
+		}
+	}()
 	info := p.Info()
 
 	replies := &lateWriter{}
@@ -131,7 +136,7 @@ func runSession(ctx context.Context, cfg sessionConfig, start startRemote) (int,
 		go keys.forwardKeyboard(kb)
 	}
 
-	status, err := waitRemote(ctx, r)
+	status, err = waitRemote(ctx, r)
 	if keys.panelClosed.Load() && err == nil {
 		// The user closed the panel's window: a normal end, whatever
 		// the hang-up made the remote program return.

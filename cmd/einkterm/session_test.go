@@ -189,6 +189,41 @@ func TestShellCommandOnRecorder(t *testing.T) {
 	checkRefreshes(t, rec, 10)
 }
 
+// TestShellReportsRecorderWriteFailure checks that a recorder that
+// cannot write final.png or refresh.jsonl makes the session fail with
+// the file's name, and leaves no temporary file behind.
+func TestShellReportsRecorderWriteFailure(t *testing.T) {
+	tests := []struct {
+		file  string
+		block func(path string) error // makes path unwritable
+		want  string
+	}{
+		{"final.png", func(path string) error { return os.Mkdir(path, 0o755) }, "writable folder"},
+		{"refresh.jsonl", func(path string) error { return os.Symlink("/dev/full", path) }, "no space left"},
+	}
+	if _, err := os.Stat("/dev/full"); err != nil {
+		tests = tests[:1]
+		t.Log("no /dev/full, so the full-disk case is left out:", err)
+	}
+	for _, tt := range tests {
+		dir := t.TempDir()
+		if err := tt.block(filepath.Join(dir, tt.file)); err != nil {
+			t.Fatal(err)
+		}
+		code, stderr := runCommand(t, "", "shell", "--display", "record:"+dir, "--panel", testPanel,
+			"--", "echo", "hi")
+		if code == 0 {
+			t.Errorf("%s: exit status 0, want a failure when it cannot be written", tt.file)
+		}
+		if !strings.Contains(stderr, tt.file) || !strings.Contains(stderr, tt.want) {
+			t.Errorf("%s: stderr does not name the file and %q:\n%s", tt.file, tt.want, stderr)
+		}
+		if _, err := os.Stat(filepath.Join(dir, tt.file+".tmp")); !os.IsNotExist(err) {
+			t.Errorf("%s: temporary file left behind: %v", tt.file, err)
+		}
+	}
+}
+
 func TestShellTypedInput(t *testing.T) {
 	dir := t.TempDir()
 	code, stderr := runCommand(t, "echo typed-$((6*7))\n",
@@ -217,6 +252,7 @@ func TestShellBadFlags(t *testing.T) {
 		{[]string{"shell", "--panel", "11in"}, `unknown panel "11in"`},
 		{[]string{"shell", "--display", "nowhere:x"}, `unknown --display "nowhere:x"`},
 		{[]string{"shell", "--rotate", "45"}, "invalid --rotate 45"},
+		{[]string{"shell", "--rotate", "abc"}, "use 0, 90, 180 or 270"},
 		{[]string{"shell", "--display", "record:"}, "needs a folder"},
 		{[]string{"shell", "--log-level", "loud"}, `invalid --log-level "loud"`},
 	}

@@ -127,7 +127,7 @@ func (f *vncFlags) viewOptions() (vnc.ViewOptions, error) {
 	return o, nil
 }
 
-func runVNC(ctx context.Context, e *env, args []string) error {
+func runVNC(ctx context.Context, e *env, args []string) (err error) {
 	var f vncFlags
 	fs := newFlagSet(e, "vnc", "host[:display] | host::port")
 	f.add(fs)
@@ -183,7 +183,11 @@ func runVNC(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer panel.Close()
+	defer func() {
+		if cerr := panel.Close(); cerr != nil && err == nil {
+			err = fmt.Errorf("closing the display: %w", cerr)
+		}
+	}()
 	announceDisplay(e, f.display, panel)
 
 	s := &vncSession{
