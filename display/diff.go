@@ -148,18 +148,45 @@ func (d *differ) word(o int, x uint64) {
 	d.mark(d.rowY, first, last)
 }
 
-// rows diffs r one row at a time, for an r narrower than the frame.
+// rows diffs r one row at a time, for an r narrower than the frame. The
+// first and last bytes of a row may hold pixels outside r, whose changes
+// do not count.
 func (d *differ) rows() {
-	s := d.a.Stride
-	b0 := d.r.Min.X * d.a.Depth / 8
-	b1 := (d.r.Max.X*d.a.Depth + 7) / 8
+	s, depth := d.a.Stride, d.a.Depth
+	b0 := d.r.Min.X * depth / 8
+	b1 := (d.r.Max.X*depth + 7) / 8
+	n := b1 - b0
+	// Masks of the bits of pixels inside r, bit 7 the first pixel.
+	left := byte(0xFF >> (d.r.Min.X * depth % 8))
+	right := byte(0xFF)
+	if tail := d.r.Max.X * depth % 8; tail != 0 {
+		right = byte(0xFF << (8 - tail))
+	}
+	if n == 1 {
+		left &= right
+		right = left
+	}
 	for y := d.r.Min.Y; y < d.r.Max.Y; y++ {
 		o := y * s
 		ra, rb := d.a.Pix[o+b0:o+b1], d.b.Pix[o+b0:o+b1]
 		if bytes.Equal(ra, rb) {
 			continue
 		}
-		d.mark(y, b0+firstDiff(ra, rb), b0+lastDiff(ra, rb))
+		first := firstDiff(ra, rb)
+		if first == 0 && (ra[0]^rb[0])&left == 0 {
+			if n == 1 || bytes.Equal(ra[1:], rb[1:]) {
+				continue
+			}
+			first = 1 + firstDiff(ra[1:], rb[1:])
+		}
+		last := lastDiff(ra, rb)
+		if last == n-1 && (ra[n-1]^rb[n-1])&right == 0 {
+			if last == first || bytes.Equal(ra[first:n-1], rb[first:n-1]) {
+				continue
+			}
+			last = first + lastDiff(ra[first:n-1], rb[first:n-1])
+		}
+		d.mark(y, b0+first, b0+last)
 	}
 }
 

@@ -136,6 +136,54 @@ func TestDiffLargeFrameMatchesPixels(t *testing.T) {
 	}
 }
 
+// FuzzDiff checks Diff on frames built from the input against a
+// pixel-by-pixel comparison: every changed pixel inside the hint is in a
+// band, every band lies in the hint, and every band row has a change.
+func FuzzDiff(f *testing.F) {
+	f.Add(uint8(0), uint16(203), uint8(40), []byte{1, 2, 3, 200, 7})
+	f.Add(uint8(3), uint16(640), uint8(90), []byte("a changed cell"))
+	f.Fuzz(func(t *testing.T, pick uint8, width uint16, height uint8, data []byte) {
+		depth := []int{1, 2, 4, 8}[pick%4]
+		w, h := 1+int(width)%1000, 1+int(height)
+		a := NewFrame(w, h, depth)
+		for i := 0; i < w*h && len(data) > 0; i += 1 + int(data[0])%97 {
+			a.SetGray(i%w, i/w, data[0]*37)
+		}
+		b := a.Clone()
+		for i := 0; i+3 <= len(data); i += 3 {
+			x, y := (int(data[i])*7+int(data[i+1]))%w, int(data[i+1])%h
+			b.SetGray(x, y, data[i+2])
+		}
+		hint := b.Bounds()
+		if pick&4 != 0 && len(data) >= 2 {
+			x0, y0 := int(data[0])%w, int(data[1])%h
+			hint = image.Rect(x0, y0, x0+w/2+1, y0+h/2+1)
+		}
+		got := Diff(nil, a, b, hint)
+		for y := 0; y < h; y++ {
+			changed := false
+			for x := 0; x < w; x++ {
+				p := image.Pt(x, y)
+				if a.GrayAt(x, y) == b.GrayAt(x, y) || !p.In(hint) {
+					continue
+				}
+				changed = true
+				if !rectsContain(got, p) {
+					t.Fatalf("changed pixel %v in hint %v not in %v", p, hint, got)
+				}
+			}
+			if anyBandHasRow(got, y) && !changed {
+				t.Fatalf("row %d has no change in hint %v but is in %v", y, hint, got)
+			}
+		}
+		for _, r := range got {
+			if !r.In(hint.Intersect(a.Bounds())) {
+				t.Fatalf("band %v leaves hint %v", r, hint)
+			}
+		}
+	})
+}
+
 // anyBandHasRow reports whether row y lies inside one of the bands.
 func anyBandHasRow(bands []image.Rectangle, y int) bool {
 	for _, r := range bands {
