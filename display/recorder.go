@@ -111,11 +111,11 @@ func NewRecorder(info Info, opts RecorderOptions) (*Recorder, error) {
 		return r, nil
 	}
 	if err := os.MkdirAll(r.dir, 0o755); err != nil {
-		return nil, fmt.Errorf("display: recorder folder: %w", err)
+		return nil, fmt.Errorf("display: recorder folder: %w (choose a writable folder with --display record:DIR)", err)
 	}
 	f, err := os.Create(filepath.Join(r.dir, "refresh.jsonl"))
 	if err != nil {
-		return nil, fmt.Errorf("display: recorder log: %w", err)
+		return nil, fmt.Errorf("display: recorder log: %w (choose a writable folder with --display record:DIR)", err)
 	}
 	r.file = f
 	r.log = bufio.NewWriter(f)

@@ -254,6 +254,8 @@ func TestShellBadFlags(t *testing.T) {
 		{[]string{"shell", "--rotate", "45"}, "invalid --rotate 45"},
 		{[]string{"shell", "--rotate", "abc"}, "use 0, 90, 180 or 270"},
 		{[]string{"shell", "--display", "record:"}, "needs a folder"},
+		// A folder inside a file cannot be made, even by root.
+		{[]string{"shell", "--display", "record:" + os.Args[0] + "/rec"}, "choose a writable folder"},
 		{[]string{"shell", "--log-level", "loud"}, `invalid --log-level "loud"`},
 	}
 	for _, tt := range tests {
