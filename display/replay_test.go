@@ -215,7 +215,7 @@ type replayMetrics struct {
 	p50, p99                time.Duration
 	missed                  int  // keystrokes whose echo was never refreshed
 	overBound               int  // echoes later than one in-flight plus one fast refresh
-	maxPartial              int  // the most partials a tile had between cleans
+	maxPartial              int  // the maximum number of partials a tile had between cleans
 	finalShown              bool // the panel ends with the last frame
 	misaligned              int  // refreshes off the panel's alignment
 }
