@@ -1,6 +1,9 @@
 package display
 
-import "image"
+import (
+	"image"
+	"time"
+)
 
 // BatchRefresher is a panel that refreshes several regions of a frame
 // with one waveform, such as a controller that scans the whole panel on
@@ -23,4 +26,21 @@ func RefreshBatch(p Panel, f *Frame, rects []image.Rectangle, m Mode) error {
 		}
 	}
 	return nil
+}
+
+// BatchCost returns the modelled time of refreshing rs together in mode
+// m: their transfers plus one Fixed time on a concurrent panel, else the
+// sum of their costs.
+func (i Info) BatchCost(rs []image.Rectangle, m Mode) time.Duration {
+	spec, _ := i.Spec(m)
+	var d time.Duration
+	bytes := 0
+	for _, r := range rs {
+		bytes += i.RegionBytes(r)
+		d += i.Cost(r, m)
+	}
+	if i.Concurrent && len(rs) > 0 {
+		return spec.Cost(bytes)
+	}
+	return d
 }

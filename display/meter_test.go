@@ -100,10 +100,7 @@ func (m *meter) measure(f *display.Frame, rs []image.Rectangle, mode display.Mod
 	if bu := m.BusyUntil(); bu.After(start) {
 		start = bu
 	}
-	total := 0
-	for _, r := range rs {
-		total += m.info.RegionBytes(r)
-	}
+	busy := m.info.BatchCost(rs, mode)
 	for i, r := range rs {
 		if !display.IsAligned(r, m.info, mode) {
 			m.misaligned++
@@ -118,7 +115,7 @@ func (m *meter) measure(f *display.Frame, rs []image.Rectangle, mode display.Mod
 			bands:  bands,
 			joined: i > 0,
 		}
-		rec.end = rec.start + spec.Cost(total)
+		rec.end = rec.start + busy
 		aligned := make([]image.Rectangle, len(bands))
 		for i, b := range bands {
 			aligned[i] = display.AlignRect(b, m.info, mode)

@@ -166,11 +166,7 @@ func (r *Recorder) RefreshBatch(f *Frame, rects []image.Rectangle, m Mode) error
 	if now.Before(r.busyUntil) {
 		now = r.busyUntil
 	}
-	total := 0
-	for _, rect := range rects {
-		total += r.info.RegionBytes(rect)
-	}
-	busy := spec.Cost(total)
+	busy := r.info.BatchCost(rects, m)
 	r.busyUntil = now.Add(busy)
 	for _, rect := range rects {
 		r.image.CopyRect(f, rect)

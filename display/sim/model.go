@@ -198,12 +198,12 @@ func (m *Model) RefreshBatch(f *display.Frame, rs []image.Rectangle, mo display.
 	if !m.info.Concurrent || len(ups) < 2 {
 		return ups, nil
 	}
-	total := 0
-	for _, u := range ups {
-		total += u.Bytes
+	aligned := make([]image.Rectangle, len(ups))
+	for i, u := range ups {
+		aligned[i] = u.Rect
 	}
 	start := ups[0].Start
-	end := start.Add(ups[0].Spec.Cost(total))
+	end := start.Add(m.info.BatchCost(aligned, mo))
 	for i := range ups {
 		ups[i].Start, ups[i].End = start, end
 		ups[i].Phases = phases(ups[i].Spec, start, end)
