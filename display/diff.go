@@ -52,7 +52,8 @@ type differ struct {
 	y0, lastY   int
 	first, last int
 
-	// The row that word last found, and its offset.
+	// rowY and rowStart are the row that word found last and the
+	// offset of its first byte.
 	rowY, rowStart int
 }
 

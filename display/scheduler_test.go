@@ -193,8 +193,11 @@ func TestSchedulerLeftoverIgnoresRateLimit(t *testing.T) {
 		t.Errorf("next plan at %v, want %v when the panel is ready", next, ready)
 	}
 	second, next := w.plan(next)
-	if strings.Count(second, "A2") != 1 || second == got {
-		t.Errorf("second plan %q after %q, want the other region", second, got)
+	if strings.Count(second, "A2") != 1 {
+		t.Errorf("second plan %q, want one region", second)
+	}
+	if second == got {
+		t.Errorf("second plan %q repeats the first, want the other region", second)
 	}
 	secondStart := w.s.BusyUntil().Sub(w.t0) - a2Cost(cell1)
 
@@ -344,15 +347,17 @@ func TestSchedulerHardLimitCleansWhileTyping(t *testing.T) {
 	}
 }
 
-// TestSchedulerLowHardLimitAlone checks that HardPartials below the
-// default SoftPartials is kept, so a typed tile is cleaned after that
-// many partials.
-func TestSchedulerLowHardLimitAlone(t *testing.T) {
+// TestSchedulerHardLimitBelowSoftDefault checks that a HardPartials
+// below the default SoftPartials is kept, so a typed tile is cleaned
+// after that many partials.
+func TestSchedulerHardLimitBelowSoftDefault(t *testing.T) {
 	for _, hard := range []int{1, 5, 19} {
 		opts := SchedulerOptions{HardPartials: hard}.withDefaults(it10)
-		if opts.HardPartials != hard || opts.SoftPartials != hard {
-			t.Errorf("HardPartials %d: options give hard %d and soft %d, want %d and %d",
-				hard, opts.HardPartials, opts.SoftPartials, hard, hard)
+		if opts.HardPartials != hard {
+			t.Errorf("HardPartials %d: options give hard %d, want %d", hard, opts.HardPartials, hard)
+		}
+		if opts.SoftPartials != hard {
+			t.Errorf("HardPartials %d: options give soft %d, want %d", hard, opts.SoftPartials, hard)
 		}
 		w := newSchedWorld(t, it10, SchedulerOptions{HardPartials: hard, SleepAfter: -1})
 		cleanAt := -1

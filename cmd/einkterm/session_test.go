@@ -215,8 +215,11 @@ func TestShellReportsRecorderWriteFailure(t *testing.T) {
 		if code == 0 {
 			t.Errorf("%s: exit status 0, want a failure when it cannot be written", tt.file)
 		}
-		if !strings.Contains(stderr, tt.file) || !strings.Contains(stderr, tt.want) {
-			t.Errorf("%s: stderr does not name the file and %q:\n%s", tt.file, tt.want, stderr)
+		if !strings.Contains(stderr, tt.file) {
+			t.Errorf("%s: stderr does not name the file:\n%s", tt.file, stderr)
+		}
+		if !strings.Contains(stderr, tt.want) {
+			t.Errorf("%s: stderr does not contain %q:\n%s", tt.file, tt.want, stderr)
 		}
 		if _, err := os.Stat(filepath.Join(dir, tt.file+".tmp")); !os.IsNotExist(err) {
 			t.Errorf("%s: temporary file left behind: %v", tt.file, err)
