@@ -15,9 +15,17 @@ import (
 // over path and syncs the folder, so that after a crash or a failed
 // write path holds either its old contents or the new ones. The file
 // keeps its permissions; a new file gets perm. When write fails, the
-// temporary file is removed and path is left as it was.
+// temporary file is removed and path is left as it was. A symbolic link
+// is followed, and a path that is not a regular file, such as a device,
+// is rejected, because renaming over it would replace the node.
 func WriteFileAtomic(path string, perm fs.FileMode, write func(io.Writer) error) (err error) {
+	if resolved, linkErr := filepath.EvalSymlinks(path); linkErr == nil {
+		path = resolved
+	}
 	if info, statErr := os.Stat(path); statErr == nil {
+		if !info.Mode().IsRegular() {
+			return fmt.Errorf("config: cannot save to %s: it is %s, not a regular file, so name a regular file instead", path, FileKind(info.Mode()))
+		}
 		perm = info.Mode().Perm()
 	} else if !errors.Is(statErr, fs.ErrNotExist) {
 		return fmt.Errorf("config: %w", statErr)
@@ -51,6 +59,28 @@ func WriteFileAtomic(path string, perm fs.FileMode, write func(io.Writer) error)
 		return fmt.Errorf("config: %w", err)
 	}
 	return syncDir(dir)
+}
+
+// FileKind names the kind of file that mode describes, for messages
+// about a path that is not a regular file.
+func FileKind(mode fs.FileMode) string {
+	switch {
+	case mode.IsDir():
+		return "a folder"
+	case mode&fs.ModeSymlink != 0:
+		return "a symbolic link"
+	case mode&fs.ModeCharDevice != 0:
+		return "a character device"
+	case mode&fs.ModeDevice != 0:
+		return "a block device"
+	case mode&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case mode&fs.ModeSocket != 0:
+		return "a socket"
+	case mode.IsRegular():
+		return "a regular file"
+	}
+	return "a special file"
 }
 
 // spaceHint returns what to do when err says the file system of path is

@@ -241,3 +241,56 @@ func TestSaveErrorsNameConfigOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestWriteFileAtomicRejectsNamedPipe saves to a named pipe: renaming
+// over it would replace the node, so the save fails and names it.
+func TestWriteFileAtomicRejectsNamedPipe(t *testing.T) {
+	pipe := filepath.Join(t.TempDir(), FileName)
+	if err := syscall.Mkfifo(pipe, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	err := WriteFileAtomic(pipe, 0o600, func(w io.Writer) error {
+		_, err := io.WriteString(w, "x")
+		return err
+	})
+	if err == nil || !strings.Contains(err.Error(), "is a named pipe, not a regular file") {
+		t.Errorf("error = %v, want one naming the named pipe", err)
+	}
+	st, statErr := os.Lstat(pipe)
+	if statErr != nil {
+		t.Fatal(statErr)
+	}
+	if st.Mode()&fs.ModeNamedPipe == 0 {
+		t.Errorf("the pipe is now %v", st.Mode())
+	}
+	checkNoTemp(t, filepath.Dir(pipe))
+}
+
+// TestWriteFileAtomicFollowsSymlink saves through a symbolic link: the
+// file it names gets the new contents and the link stays.
+func TestWriteFileAtomicFollowsSymlink(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "real.toml")
+	if err := os.WriteFile(target, []byte("old"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, FileName)
+	if err := os.Symlink(target, link); err != nil {
+		t.Fatal(err)
+	}
+	err := WriteFileAtomic(link, 0o600, func(w io.Writer) error {
+		_, err := io.WriteString(w, "new")
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkFile(t, target, "new", 0o600)
+	st, err := os.Lstat(link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Mode()&fs.ModeSymlink == 0 {
+		t.Errorf("the link is now %v", st.Mode())
+	}
+}

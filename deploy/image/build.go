@@ -120,6 +120,11 @@ func (o *Options) check() error {
 	if out, err := os.Stat(o.Out); err == nil && os.SameFile(base, out) {
 		return fmt.Errorf("image: --out %s is the base image: name a new file, the base is never modified", o.Out)
 	}
+	if out, err := os.Lstat(o.Out); err == nil && !out.Mode().IsRegular() {
+		// The finished image is renamed over --out, which would
+		// replace a device node or a link with a plain file.
+		return fmt.Errorf("image: --out %s is %s, not a regular file: write the image to a file, then copy it to the card, for example with dd", o.Out, config.FileKind(out.Mode()))
+	}
 	if (o.WiFiSSID == "") != (o.WiFiPSKFile == "") {
 		return errors.New("image: --wifi-ssid and --wifi-psk-file go together: give both or neither")
 	}

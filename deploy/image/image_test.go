@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/einkterm/einkterm/deploy"
@@ -417,5 +418,27 @@ func BenchmarkBuildRaspberryPi(b *testing.B) {
 			b.Fatal(err)
 		}
 		os.Remove(out)
+	}
+}
+
+// TestBuildRejectsSpecialOutput names a named pipe, standing in for a
+// card's block device, as --out: the image would be renamed over it,
+// so Build fails before copying and leaves the pipe in place.
+func TestBuildRejectsSpecialOutput(t *testing.T) {
+	base := writeTemp(t, "base.img", make([]byte, 1024), 0o644)
+	out := filepath.Join(t.TempDir(), "card")
+	if err := syscall.Mkfifo(out, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	err := Build(context.Background(), Options{Base: base, Out: out, Board: "rpi"})
+	if err == nil || !strings.Contains(err.Error(), "is a named pipe, not a regular file") {
+		t.Errorf("error = %v, want one naming the named pipe", err)
+	}
+	st, statErr := os.Lstat(out)
+	if statErr != nil {
+		t.Fatal(statErr)
+	}
+	if st.Mode()&os.ModeNamedPipe == 0 {
+		t.Errorf("--out is now %v, want the named pipe kept", st.Mode())
 	}
 }

@@ -287,7 +287,16 @@ func keyName(k ssh.PublicKey) string {
 
 // appendLineAtomic adds line to file by writing a new copy beside it,
 // syncing it and renaming it over the old one, keeping its permissions.
+// A symbolic link is followed, so the file it names gets the copy. A
+// file that is not a regular one, such as /dev/null, gets the line
+// appended in place: renaming over it would replace a device node.
 func appendLineAtomic(file, line string) error {
+	if resolved, err := filepath.EvalSymlinks(file); err == nil {
+		file = resolved
+	}
+	if st, err := os.Stat(file); err == nil && !st.Mode().IsRegular() {
+		return appendLineInPlace(file, line)
+	}
 	old, err := os.ReadFile(file)
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("sshclient: reading %s: %w", file, err)
@@ -323,6 +332,21 @@ func appendLineAtomic(file, line string) error {
 	}
 	if err != nil {
 		return fmt.Errorf("sshclient: saving host key to %s: %w%s", file, err, spaceHint(file, err))
+	}
+	return nil
+}
+
+// appendLineInPlace appends line to file, which exists.
+func appendLineInPlace(file, line string) error {
+	f, err := os.OpenFile(file, os.O_WRONLY|os.O_APPEND, 0)
+	if err == nil {
+		_, err = f.WriteString(line + "\n")
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("sshclient: saving host key to %s: %w", file, err)
 	}
 	return nil
 }

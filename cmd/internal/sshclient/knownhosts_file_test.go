@@ -1,0 +1,75 @@
+package sshclient
+
+import (
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+// TestAppendLineKeepsNamedPipe saves a host key to a named pipe, used in
+// place of /dev/null: the line goes through the pipe and the pipe
+// stays a pipe, where a rename would have put a regular file.
+func TestAppendLineKeepsNamedPipe(t *testing.T) {
+	pipe := filepath.Join(t.TempDir(), "known_hosts")
+	if err := syscall.Mkfifo(pipe, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan string, 1)
+	go func() {
+		f, err := os.Open(pipe)
+		if err != nil {
+			got <- err.Error()
+			return
+		}
+		defer f.Close()
+		data, _ := io.ReadAll(f)
+		got <- string(data)
+	}()
+	if err := appendLineAtomic(pipe, "host ssh-ed25519 AAAA"); err != nil {
+		t.Fatal(err)
+	}
+	if line := <-got; line != "host ssh-ed25519 AAAA\n" {
+		t.Errorf("the pipe carried %q, want the line", line)
+	}
+	st, err := os.Lstat(pipe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Mode()&os.ModeNamedPipe == 0 {
+		t.Errorf("known_hosts is now %v, want the named pipe kept", st.Mode())
+	}
+}
+
+// TestAppendLineFollowsSymlink saves a host key through a symbolic
+// link: the file it names gets the line and the link stays.
+func TestAppendLineFollowsSymlink(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "real_known_hosts")
+	if err := os.WriteFile(target, []byte("old ssh-ed25519 AAAA\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "known_hosts")
+	if err := os.Symlink(target, link); err != nil {
+		t.Fatal(err)
+	}
+	if err := appendLineAtomic(link, "new ssh-ed25519 BBBB"); err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.Lstat(link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("known_hosts is now %v, want the link kept", st.Mode())
+	}
+	data, err := os.ReadFile(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasSuffix(string(data), "old ssh-ed25519 AAAA\nnew ssh-ed25519 BBBB\n") {
+		t.Errorf("the linked file holds %q, want both lines", data)
+	}
+}
