@@ -17,7 +17,8 @@ import (
 // sshLink is an SSH session that survives a broken connection: when the
 // link drops it shows that on the panel's last row, keeps what is typed,
 // reconnects with backoff, starts the resume command and sends what was
-// typed. It ends when the remote program exits, when reconnecting fails
+// typed. Without a resume command the reconnect starts a new login
+// shell, and what was typed is dropped instead. It ends when the remote program exits, when reconnecting fails
 // for good (a rejected host key or login), or on Close.
 type sshLink struct {
 	dial      func(ctx context.Context) (*sshclient.Client, error)

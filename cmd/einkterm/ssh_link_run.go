@@ -193,7 +193,15 @@ func (l *sshLink) flushQueued(sess *sshclient.Session, printed <-chan struct{}) 
 	defer l.writeMu.Unlock()
 	pending, rejected, unsure := l.keys.take()
 	l.log.Info("reconnected", "queued_bytes", len(pending), "rejected_bytes", rejected, "unconfirmed_bytes", unsure)
-	if len(pending) > 0 {
-		l.send(sess, pending)
+	if len(pending) == 0 {
+		return
 	}
+	if l.resume == "" {
+		// Keys typed for the old shell, perhaps for a prompt or an
+		// editor, would run as commands in the new one.
+		l.log.Warn("input typed while the link was down was not sent, because the reconnect started a new login shell (--resume reattaches the old session)", "bytes", len(pending))
+		l.showStatus(fmt.Sprintf("reconnected to a new shell; %d bytes typed while down NOT sent (--resume reattaches)", len(pending)))
+		return
+	}
+	l.send(sess, pending)
 }

@@ -5,8 +5,11 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -28,15 +31,18 @@ func TestKeyQueueLimit(t *testing.T) {
 	if kept, rejected := q.add([]byte("abcdef"), 4); kept != 4 || rejected != 2 {
 		t.Errorf("add 6 bytes to a 4-byte queue: kept %d rejected %d", kept, rejected)
 	}
-	if note := q.statusNote(); !strings.Contains(note, "4 bytes typed") || !strings.Contains(note, "2 bytes REJECTED") {
+	if note := q.statusNote(false); !strings.Contains(note, "4 bytes typed") || !strings.Contains(note, "2 bytes REJECTED") {
 		t.Errorf("status note %q does not show both counts", note)
+	}
+	if note := q.statusNote(true); !strings.Contains(note, "dropped on reconnect") {
+		t.Errorf("status note %q for a new shell does not say the input is dropped", note)
 	}
 	q.noteUnconfirmed(3)
 	pending, rejected, unsure := q.take()
 	if string(pending) != "abcd" || rejected != 2 || unsure != 3 {
 		t.Errorf("take = %q, %d, %d", pending, rejected, unsure)
 	}
-	if q.pending() || q.statusNote() != "" {
+	if q.pending() || q.statusNote(false) != "" {
 		t.Error("queue not empty after take")
 	}
 }
@@ -66,30 +72,38 @@ func (s sizeReader) next(t *testing.T) string {
 	}
 }
 
-// TestLinkResizeAcrossReconnect resizes the remote terminal while the
-// link is up and while it is down; the reconnected session gets the
-// latest size in its pty request.
-func TestLinkResizeAcrossReconnect(t *testing.T) {
-	s := peertest.StartSSHD(t, peertest.SSHDOptions{})
+// startTestLink dials sshd s as root and starts a link that reconnects
+// to it, running command first and resume after a reconnect.
+func startTestLink(t *testing.T, s *peertest.SSHD, cols, rows int, command, resume string) *sshLink {
+	t.Helper()
 	cfg := sshclient.Config{User: "root", Host: "127.0.0.1", Port: s.Port, KnownHosts: s.KnownHosts,
 		IdentityFiles: []string{s.ClientKey}, NoAgent: true, Timeout: 5 * time.Second}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
+	t.Cleanup(cancel)
 	client, err := sshclient.Dial(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	link, err := startLink(ctx, &sshLink{
 		dial:      func(ctx context.Context) (*sshclient.Client, error) { return sshclient.Dial(ctx, cfg) },
-		pty:       sshclient.PtyOptions{Cols: 80, Rows: 24, Command: "stty size; read a; stty size; read b"},
-		resume:    "stty size; read c",
+		pty:       sshclient.PtyOptions{Cols: cols, Rows: rows, Command: command},
+		resume:    resume,
 		reconnect: true,
 		log:       slog.New(slog.DiscardHandler),
 	}, client)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer link.Close()
+	t.Cleanup(func() { link.Close() })
+	return link
+}
+
+// TestLinkResizeAcrossReconnect resizes the remote terminal while the
+// link is up and while it is down; the reconnected session gets the
+// latest size in its pty request.
+func TestLinkResizeAcrossReconnect(t *testing.T) {
+	s := peertest.StartSSHD(t, peertest.SSHDOptions{})
+	link := startTestLink(t, s, 80, 24, "stty size; read a; stty size; read b", "stty size; read c")
 	sizes := sizeReader{bufio.NewReader(link)}
 	if got := sizes.next(t); got != "24 80" {
 		t.Errorf("first size %q, want 24 80", got)
@@ -120,23 +134,7 @@ func TestLinkResizeAcrossReconnect(t *testing.T) {
 
 func TestLinkDisconnectWhileDown(t *testing.T) {
 	s := peertest.StartSSHD(t, peertest.SSHDOptions{})
-	cfg := sshclient.Config{User: "root", Host: "127.0.0.1", Port: s.Port, KnownHosts: s.KnownHosts,
-		IdentityFiles: []string{s.ClientKey}, NoAgent: true, Timeout: 5 * time.Second}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	client, err := sshclient.Dial(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	link, err := startLink(ctx, &sshLink{
-		dial:      func(ctx context.Context) (*sshclient.Client, error) { return sshclient.Dial(ctx, cfg) },
-		pty:       sshclient.PtyOptions{Cols: 80, Rows: 24, Command: "read a"},
-		reconnect: true,
-		log:       slog.New(slog.DiscardHandler),
-	}, client)
-	if err != nil {
-		t.Fatal(err)
-	}
+	link := startTestLink(t, s, 80, 24, "read a", "")
 	go io.Copy(io.Discard, link)
 	s.Stop()
 	waitFor(t, "link down", 10*time.Second, func() bool {
@@ -145,7 +143,7 @@ func TestLinkDisconnectWhileDown(t *testing.T) {
 		return link.sess == nil
 	}, func() string { return "" })
 	keys := &escapeRemote{sshLink: link, filter: newEscapeFilter('~')}
-	if _, err := keys.Write([]byte("~.")); err != nil {
+	if _, err := keys.Write([]byte("\r~.")); err != nil {
 		t.Fatal(err)
 	}
 	done := make(chan int, 1)
@@ -157,5 +155,61 @@ func TestLinkDisconnectWhileDown(t *testing.T) {
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("~. while the link was down did not end the session within 5 s")
+	}
+}
+
+// TestLinkDropsInputForNewShell types a command while the link is down
+// of a session without a resume command. The reconnect starts a new
+// login shell, which must not run it: a command typed after the
+// reconnect runs, the one typed before does not.
+func TestLinkDropsInputForNewShell(t *testing.T) {
+	s := peertest.StartSSHD(t, peertest.SSHDOptions{})
+	link := startTestLink(t, s, 100, 24, "read a", "")
+	var mu sync.Mutex
+	var out strings.Builder
+	go func() {
+		buf := make([]byte, 4096)
+		for {
+			n, err := link.Read(buf)
+			mu.Lock()
+			out.Write(buf[:n])
+			mu.Unlock()
+			if err != nil {
+				return
+			}
+		}
+	}()
+	output := func() string {
+		mu.Lock()
+		defer mu.Unlock()
+		return out.String()
+	}
+
+	s.Stop()
+	waitFor(t, "link down", 10*time.Second, func() bool {
+		link.mu.Lock()
+		defer link.mu.Unlock()
+		return link.sess == nil
+	}, output)
+	dir := t.TempDir()
+	before, after := filepath.Join(dir, "typed-while-down"), filepath.Join(dir, "typed-after")
+	io.WriteString(link, "touch "+before+"\r")
+	waitFor(t, "status line of the dropped input", 10*time.Second, func() bool {
+		return strings.Contains(output(), "dropped on reconnect (new shell)")
+	}, output)
+
+	peertest.StartSSHD(t, peertest.SSHDOptions{Port: s.Port, HostKey: s.HostKey, ClientKey: s.ClientKey})
+	waitFor(t, "status line after the reconnect", 40*time.Second, func() bool {
+		return strings.Contains(output(), "bytes typed while down NOT sent")
+	}, output)
+	io.WriteString(link, "touch "+after+"; exit\r")
+	if status, err := link.Wait(); status != 0 || err != nil {
+		t.Errorf("link ended with %d, %v; want 0\n%s", status, err, output())
+	}
+	if _, err := os.Stat(after); err != nil {
+		t.Errorf("the command typed after the reconnect did not run: %v", err)
+	}
+	if _, err := os.Stat(before); err == nil {
+		t.Error("the new shell ran the command typed while the link was down")
 	}
 }

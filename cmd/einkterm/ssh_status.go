@@ -34,7 +34,7 @@ func (l *sshLink) showDownStatus() {
 	l.mu.Lock()
 	head, tail := l.downHead, l.downTail
 	l.mu.Unlock()
-	l.showStatus(head + l.keys.statusNote() + "; " + tail)
+	l.showStatus(head + l.keys.statusNote(l.resume == "") + "; " + tail)
 }
 
 // clearStatus blanks the status row.
@@ -94,12 +94,16 @@ func (q *keyQueue) take() (pending []byte, rejected int, unsure int64) {
 }
 
 // statusNote describes the queue for the status line; it starts with
-// "; " when not empty.
-func (q *keyQueue) statusNote() string {
+// "; " when not empty. With fresh set, a reconnect starts a new login
+// shell, which does not get what was typed for the old one.
+func (q *keyQueue) statusNote(fresh bool) string {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	var parts []string
-	if len(q.buf) > 0 {
+	switch {
+	case len(q.buf) > 0 && fresh:
+		parts = append(parts, fmt.Sprintf("%d bytes typed, dropped on reconnect (new shell)", len(q.buf)))
+	case len(q.buf) > 0:
 		parts = append(parts, fmt.Sprintf("%d bytes typed, sent on reconnect", len(q.buf)))
 	}
 	if q.rejected > 0 {
