@@ -97,17 +97,36 @@ func (a *authenticator) methods() []ssh.AuthMethod {
 			agentSigners = agent.NewClient(conn).Signers
 		}
 	}
-	return []ssh.AuthMethod{
-		ssh.PublicKeysCallback(func() ([]ssh.Signer, error) {
-			return a.publicKeys(agentSigners), nil
-		}),
-		// One keyboard-interactive round: a server without a device for
-		// it fails each request at once, and retries would only use up
-		// its MaxAuthTries.
-		ssh.KeyboardInteractive(a.keyboardInteractive),
-		ssh.RetryableAuthMethod(ssh.PasswordCallback(a.password), 3),
+	order := a.cfg.AuthMethods
+	if order == nil {
+		order = AuthMethodNames
 	}
+	var methods []ssh.AuthMethod
+	for _, name := range order {
+		switch name {
+		case "publickey":
+			methods = append(methods, ssh.PublicKeysCallback(func() ([]ssh.Signer, error) {
+				return a.publicKeys(agentSigners), nil
+			}))
+		case "keyboard-interactive":
+			// One keyboard-interactive round: a server without a device
+			// for it fails each request at once, and retries would only
+			// use up its MaxAuthTries. BatchMode has no user at the keyboard.
+			if !a.cfg.BatchMode {
+				methods = append(methods, ssh.KeyboardInteractive(a.keyboardInteractive))
+			}
+		case "password":
+			if !a.cfg.BatchMode {
+				methods = append(methods, ssh.RetryableAuthMethod(ssh.PasswordCallback(a.password), 3))
+			}
+		}
+	}
+	return methods
 }
+
+// AuthMethodNames is the authentication methods einkterm has, in the
+// order it tries them by default.
+var AuthMethodNames = []string{"publickey", "keyboard-interactive", "password"}
 
 // publicKeys returns the agent's keys, then the key files'; each is
 // wrapped so that the one the server accepts is recorded when it signs.

@@ -3,6 +3,7 @@ package sshclient
 import (
 	"context"
 	"errors"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -165,5 +166,67 @@ func TestDialAllMethodsFail(t *testing.T) {
 	}
 	if strings.Contains(buf.String(), secret) || strings.Contains(err.Error(), secret) {
 		t.Errorf("the password reached the log or the error:\n%s", buf)
+	}
+}
+
+// TestDialBatchModeAsksNothing logs in to a server that takes only
+// passwords with BatchMode on: the login fails at once without a
+// question, where it would otherwise wait at a password prompt.
+func TestDialBatchModeAsksNothing(t *testing.T) {
+	s := peertest.StartSSHD(t, peertest.SSHDOptions{Extra: []string{
+		"PasswordAuthentication yes",
+		"KbdInteractiveAuthentication no",
+		"AuthenticationMethods password",
+	}})
+	cfg := keyConfig(s)
+	cfg.BatchMode = true
+	prompt := &scriptedPrompt{secrets: []string{"not-asked"}}
+	cfg.Prompt = prompt
+	_, err := Dial(context.Background(), cfg)
+	var auth *AuthError
+	if !errors.As(err, &auth) {
+		t.Fatalf("error %v, want *AuthError", err)
+	}
+	if q := prompt.questions(); q != "" {
+		t.Errorf("BatchMode asked:\n%s", q)
+	}
+}
+
+// TestDialBatchModeUnknownHost meets an unknown host key with BatchMode
+// on: the login fails and says BatchMode kept the question from being
+// asked.
+func TestDialBatchModeUnknownHost(t *testing.T) {
+	s := peertest.StartSSHD(t, peertest.SSHDOptions{})
+	cfg := keyConfig(s)
+	cfg.KnownHosts = filepath.Join(t.TempDir(), "known_hosts")
+	cfg.BatchMode = true
+	prompt := &scriptedPrompt{confirms: []bool{true}}
+	cfg.Prompt = prompt
+	_, err := Dial(context.Background(), cfg)
+	if err == nil || !strings.Contains(err.Error(), "BatchMode is on, so this question is not asked") {
+		t.Errorf("error %v, want one naming BatchMode", err)
+	}
+	if q := prompt.questions(); q != "" {
+		t.Errorf("BatchMode asked:\n%s", q)
+	}
+}
+
+// TestDialWithoutPassword turns the password method off for a server
+// that takes only passwords: no password is asked and the login fails.
+func TestDialWithoutPassword(t *testing.T) {
+	s := peertest.StartSSHD(t, peertest.SSHDOptions{Extra: []string{
+		"PasswordAuthentication yes",
+		"KbdInteractiveAuthentication no",
+		"AuthenticationMethods password",
+	}})
+	cfg := keyConfig(s)
+	cfg.AuthMethods = []string{"publickey", "keyboard-interactive"}
+	prompt := &scriptedPrompt{secrets: []string{"not-asked"}}
+	cfg.Prompt = prompt
+	if _, err := Dial(context.Background(), cfg); err == nil {
+		t.Fatal("logged in without a password to a server that takes only passwords")
+	}
+	if q := prompt.questions(); strings.Contains(q, "password") {
+		t.Errorf("a password was asked with the method off:\n%s", q)
 	}
 }

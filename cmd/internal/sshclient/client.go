@@ -10,6 +10,7 @@ import (
 	"os/user"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"golang.org/x/crypto/ssh"
@@ -70,11 +71,22 @@ type Config struct {
 	// nil fails where a question would be asked.
 	Prompt Prompter
 
+	// BatchMode turns questions off, as OpenSSH's BatchMode: where Prompt
+	// would ask, the login fails instead.
+	BatchMode bool
+
+	// AuthMethods lists the authentication methods to try, in order,
+	// from publickey, keyboard-interactive and password; nil means all
+	// three in that order.
+	AuthMethods []string
+
 	// Network is "tcp4" or "tcp6" to use one address family, as
 	// OpenSSH's AddressFamily; empty means either.
 	Network string
 
-	// Timeout bounds the TCP connect and the handshake; zero means 15 s.
+	// Timeout bounds the TCP connect, and the wait for each piece of
+	// the handshake: a handshake fails when nothing arrives for this
+	// long, however long it takes in all. Zero means 15 s.
 	Timeout time.Duration
 
 	// Logger receives connection events; nil means silent. Secrets are
@@ -129,6 +141,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.BatchMode {
+		c.Prompt = batchPrompter{}
 	}
 	return c, nil
 }
@@ -185,11 +200,11 @@ func login(ctx context.Context, c Config, via *ssh.Client) (*ssh.Client, error) 
 	stop := context.AfterFunc(ctx, func() { conn.Close() })
 	defer stop()
 
-	// The handshake has c.Timeout, but the time the user takes to answer
-	// a question does not count.
-	conn.SetDeadline(time.Now().Add(c.Timeout))
+	// The handshake fails when nothing arrives for c.Timeout, but the
+	// time the user takes to answer a question does not count.
+	conn.startIdle(c.Timeout)
 	if c.Prompt != nil {
-		c.Prompt = &pausingPrompter{inner: c.Prompt, conn: conn, timeout: c.Timeout}
+		c.Prompt = &pausingPrompter{inner: c.Prompt, conn: conn}
 	}
 	hk := &hostKeys{file: c.KnownHosts, extra: c.MoreKnownHosts, prompt: c.Prompt, policy: c.HostKeyPolicy,
 		hash: c.HashKnownHosts, log: c.Logger}
@@ -213,34 +228,48 @@ func login(ctx context.Context, c Config, via *ssh.Client) (*ssh.Client, error) 
 		if why := notSSHServer(c.Addr(), conn.received(), c.Timeout, err); why != nil {
 			return nil, why
 		}
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			return nil, fmt.Errorf("sshclient: the handshake with %s timed out: nothing arrived for %v; "+
+				"on a slow link raise the limit with -o ConnectTimeout=SECONDS: %w", c.Addr(), c.Timeout, err)
+		}
 		return nil, auth.explain(c, err)
 	}
-	conn.SetDeadline(time.Time{})
+	conn.stopIdle()
 	c.Logger.Info("logged in", "user", c.User, "addr", c.Addr(), "method", auth.usedMethod())
 	return ssh.NewClient(sc, chans, reqs), nil
 }
 
+// batchPrompter fails every question, for BatchMode.
+type batchPrompter struct{}
+
+func (batchPrompter) Confirm(question string) (bool, error) { return false, batchError(question) }
+
+func (batchPrompter) Secret(prompt string) (string, error) { return "", batchError(prompt) }
+
+func batchError(question string) error {
+	first, _, _ := strings.Cut(strings.TrimSpace(question), "\n")
+	return fmt.Errorf("sshclient: BatchMode is on, so this question is not asked: %q; "+
+		"turn BatchMode off to answer it", strings.TrimSpace(first))
+}
+
 // pausingPrompter lifts the handshake deadline of conn while the user
-// answers, and sets a new one of timeout afterwards.
+// answers, and sets it again afterwards.
 type pausingPrompter struct {
-	inner   Prompter
-	conn    net.Conn
-	timeout time.Duration
+	inner Prompter
+	conn  *headConn
 }
 
 func (p *pausingPrompter) Confirm(question string) (bool, error) {
-	p.conn.SetDeadline(time.Time{})
-	defer p.restart()
+	p.conn.pause()
+	defer p.conn.resume()
 	return p.inner.Confirm(question)
 }
 
 func (p *pausingPrompter) Secret(prompt string) (string, error) {
-	p.conn.SetDeadline(time.Time{})
-	defer p.restart()
+	p.conn.pause()
+	defer p.conn.resume()
 	return p.inner.Secret(prompt)
 }
-
-func (p *pausingPrompter) restart() { p.conn.SetDeadline(time.Now().Add(p.timeout)) }
 
 func dialTCP(ctx context.Context, c Config, via *ssh.Client) (net.Conn, error) {
 	if via == nil {

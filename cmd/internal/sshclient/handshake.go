@@ -17,11 +17,14 @@ import (
 // looking for the version line after 255 bytes (maxVersionStringBytes).
 const headSize = 256
 
-// headConn keeps the first headSize bytes read from a connection.
+// headConn keeps the first headSize bytes read from a connection, and
+// during the handshake fails it when nothing arrives for idle.
 type headConn struct {
 	net.Conn
-	mu   sync.Mutex
-	head []byte
+	mu     sync.Mutex
+	head   []byte
+	idle   time.Duration // zero once the handshake is over
+	paused bool          // a question waits for the user
 }
 
 func (h *headConn) Read(p []byte) (int, error) {
@@ -31,9 +34,48 @@ func (h *headConn) Read(p []byte) (int, error) {
 		if room := headSize - len(h.head); room > 0 {
 			h.head = append(h.head, p[:min(n, room)]...)
 		}
+		// A slow link still makes progress, so the deadline counts
+		// from the last data, not from the start.
+		if h.idle > 0 && !h.paused {
+			h.Conn.SetDeadline(time.Now().Add(h.idle))
+		}
 		h.mu.Unlock()
 	}
 	return n, err
+}
+
+// startIdle fails the connection when nothing arrives for d.
+func (h *headConn) startIdle(d time.Duration) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.idle, h.paused = d, false
+	h.Conn.SetDeadline(time.Now().Add(d))
+}
+
+// pause lifts the deadline while the user answers a question.
+func (h *headConn) pause() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.paused = true
+	h.Conn.SetDeadline(time.Time{})
+}
+
+// resume sets the deadline again after a question.
+func (h *headConn) resume() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.paused = false
+	if h.idle > 0 {
+		h.Conn.SetDeadline(time.Now().Add(h.idle))
+	}
+}
+
+// stopIdle lifts the deadline for good, once the handshake is over.
+func (h *headConn) stopIdle() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.idle = 0
+	h.Conn.SetDeadline(time.Time{})
 }
 
 // received returns a copy of the bytes kept so far.

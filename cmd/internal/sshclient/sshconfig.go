@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/user"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -106,6 +107,9 @@ var Supported = []string{
 	"StrictHostKeyChecking", "UserKnownHostsFile", "GlobalKnownHostsFile",
 	"HashKnownHosts",
 	"ConnectTimeout", "RemoteCommand", "AddressFamily",
+	"BatchMode", "PreferredAuthentications", "PubkeyAuthentication",
+	"KbdInteractiveAuthentication", "ChallengeResponseAuthentication",
+	"PasswordAuthentication",
 }
 
 // Resolved is the connection settings for a host alias, and the
@@ -236,7 +240,62 @@ func (s *Settings) resolve(alias string) (Resolved, error) {
 		return r, fmt.Errorf("sshclient: invalid AddressFamily %q: use any, inet or inet6", v)
 	}
 	r.RemoteCommand = s.Get(alias, "RemoteCommand")
+	if r.BatchMode, err = parseYesNo("BatchMode", s.Get(alias, "BatchMode")); err != nil {
+		return r, err
+	}
+	if r.AuthMethods, err = s.authMethods(alias); err != nil {
+		return r, err
+	}
 	return r, nil
+}
+
+// authMethods returns the authentication methods to try, in the order
+// of PreferredAuthentications, without those that PubkeyAuthentication,
+// KbdInteractiveAuthentication (or its older name
+// ChallengeResponseAuthentication) or PasswordAuthentication turn off.
+func (s *Settings) authMethods(alias string) ([]string, error) {
+	order := AuthMethodNames
+	if v := s.Get(alias, "PreferredAuthentications"); v != "" {
+		order = nil
+		for _, name := range strings.Split(v, ",") {
+			name = strings.ToLower(strings.TrimSpace(name))
+			switch {
+			case slices.Contains(AuthMethodNames, name):
+				order = append(order, name)
+			case name == "gssapi-with-mic" || name == "hostbased":
+				// OpenSSH methods einkterm does not have.
+			default:
+				return nil, fmt.Errorf("sshclient: invalid PreferredAuthentications method %q: use %s",
+					name, strings.Join(AuthMethodNames, ", "))
+			}
+		}
+	}
+	off := map[string]bool{}
+	for key, method := range map[string]string{
+		"PubkeyAuthentication":            "publickey",
+		"KbdInteractiveAuthentication":    "keyboard-interactive",
+		"ChallengeResponseAuthentication": "keyboard-interactive",
+		"PasswordAuthentication":          "password",
+	} {
+		if v := s.Get(alias, key); v != "" {
+			on, err := parseYesNo(key, v)
+			if err != nil {
+				return nil, err
+			}
+			off[method] = off[method] || !on
+		}
+	}
+	var methods []string
+	for _, name := range order {
+		if !off[name] && !slices.Contains(methods, name) {
+			methods = append(methods, name)
+		}
+	}
+	if len(methods) == 0 {
+		return nil, fmt.Errorf("sshclient: no authentication method left to try: PreferredAuthentications and the *Authentication options turn off all of %s",
+			strings.Join(AuthMethodNames, ", "))
+	}
+	return methods, nil
 }
 
 func (s *Settings) resolveAgent(alias string, c *Config, tok tokens) error {

@@ -134,6 +134,9 @@ func TestResolveInvalidValues(t *testing.T) {
 		{"stricthostkeychecking", "maybe", `invalid StrictHostKeyChecking "maybe"`},
 		{"hashknownhosts", "perhaps", `invalid HashKnownHosts "perhaps"`},
 		{"proxyjump", "user@", `empty host in "user@"`},
+		{"batchmode", "sometimes", `invalid BatchMode "sometimes"`},
+		{"preferredauthentications", "publickey,telepathy", `invalid PreferredAuthentications method "telepathy"`},
+		{"passwordauthentication", "maybe", `invalid PasswordAuthentication "maybe"`},
 	}
 	for _, tt := range tests {
 		s := &Settings{Options: map[string][]string{tt.key: {tt.value}}}
@@ -242,5 +245,48 @@ func TestDefaultUserWithoutEnv(t *testing.T) {
 	}
 	if c.User == "" || c.Port != 22 || c.KeepAliveMax != 3 || c.Timeout != 15*time.Second {
 		t.Errorf("defaults %+v", c)
+	}
+}
+
+func TestResolveAuthMethods(t *testing.T) {
+	tests := []struct {
+		name string
+		opts map[string][]string
+		want []string
+	}{
+		{"default", nil, []string{"publickey", "keyboard-interactive", "password"}},
+		{"no password", map[string][]string{"passwordauthentication": {"no"}},
+			[]string{"publickey", "keyboard-interactive"}},
+		{"no challenge-response", map[string][]string{"challengeresponseauthentication": {"no"}},
+			[]string{"publickey", "password"}},
+		{"preferred order", map[string][]string{"preferredauthentications": {"password, publickey,hostbased"}},
+			[]string{"password", "publickey"}},
+		{"preferred without pubkey", map[string][]string{
+			"preferredauthentications": {"keyboard-interactive,publickey"},
+			"pubkeyauthentication":     {"no"},
+		}, []string{"keyboard-interactive"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := &Settings{Options: tt.opts}
+			r, err := s.Resolve("h")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(r.AuthMethods, tt.want) {
+				t.Errorf("methods %v, want %v", r.AuthMethods, tt.want)
+			}
+		})
+	}
+}
+
+func TestResolveNoAuthMethodLeft(t *testing.T) {
+	s := &Settings{Options: map[string][]string{
+		"preferredauthentications": {"password"},
+		"passwordauthentication":   {"no"},
+	}}
+	_, err := s.Resolve("h")
+	if err == nil || !strings.Contains(err.Error(), "no authentication method left to try") {
+		t.Errorf("error %v, want one saying no method is left", err)
 	}
 }
