@@ -25,6 +25,10 @@ type input struct {
 	r       io.Reader
 	restore func()
 
+	// signals turns the terminal's signal keys on or off; nil when the
+	// keyboard is not a terminal.
+	signals func(on bool)
+
 	// term is the session's terminal once it exists; evdev reads its
 	// cursor key mode.
 	term atomic.Pointer[eterm.Terminal]
@@ -94,9 +98,16 @@ func openTTY(e *env) (*input, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading the terminal modes: %w", err)
 	}
+	var signalKeys atomic.Bool
+	reraw := func() {
+		makeRaw(fd)
+		if signalKeys.Load() {
+			setSignalKeys(fd, true)
+		}
+	}
 	// The handler is in place before the terminal goes raw, so a stop
 	// that comes at once still finds it.
-	stopJobControl := handleJobControl(fd, cooked)
+	stopJobControl := handleJobControl(fd, cooked, reraw)
 	state, err := makeRaw(fd)
 	if err != nil {
 		stopJobControl()
@@ -105,6 +116,10 @@ func openTTY(e *env) (*input, error) {
 	// NOTE: without a guard (einkterm's executable cannot be started
 	// again), a crash leaves the terminal in raw mode.
 	guard, _ := startTTYGuard(f, saved)
+	in.signals = func(on bool) {
+		signalKeys.Store(on)
+		setSignalKeys(fd, on)
+	}
 	var once sync.Once
 	in.restore = func() {
 		once.Do(func() {
@@ -133,12 +148,38 @@ func makeRaw(fd int) (*term.State, error) {
 	return state, nil
 }
 
+// setSignalKeys turns ISIG on or off on the terminal fd, so that Ctrl-C,
+// Ctrl-\ and Ctrl-Z raise SIGINT, SIGQUIT and SIGTSTP instead of being
+// read as bytes.
+func setSignalKeys(fd int, on bool) {
+	t, err := unix.IoctlGetTermios(fd, unix.TCGETS)
+	if err != nil {
+		return
+	}
+	if on {
+		t.Lflag |= unix.ISIG
+	} else {
+		t.Lflag &^= unix.ISIG
+	}
+	unix.IoctlSetTermios(fd, unix.TCSETS, t)
+}
+
+// setSignalKeys makes the signal keys of a terminal keyboard raise
+// signals (on) or reach the session as bytes (off). A session turns
+// them on while it connects, so that Ctrl-C stops a connection that
+// hangs, and off once the remote program reads the keys.
+func (in *input) setSignalKeys(on bool) {
+	if in.signals != nil {
+		in.signals(on)
+	}
+}
+
 // handleJobControl restores the terminal when einkterm is stopped
-// (SIGTSTP from kill or a shell) and puts it back in raw mode when it
-// continues, as a shell's fg does. Ctrl-Z itself reaches the remote
-// program, since raw mode sends it as a byte. The returned function
-// stops the handling.
-func handleJobControl(fd int, saved *term.State) func() {
+// (SIGTSTP from kill or a shell) and calls reraw to put it back in raw
+// mode when it continues, as a shell's fg does. Ctrl-Z itself reaches
+// the remote program, since raw mode sends it as a byte. The returned
+// function stops the handling.
+func handleJobControl(fd int, saved *term.State, reraw func()) func() {
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, syscall.SIGTSTP, syscall.SIGCONT)
 	done := make(chan struct{})
@@ -160,7 +201,7 @@ func handleJobControl(fd int, saved *term.State) func() {
 					syscall.Kill(os.Getpid(), syscall.SIGSTOP)
 					continue
 				}
-				makeRaw(fd)
+				reraw()
 			}
 		}
 	}()

@@ -31,6 +31,20 @@ type faultRun struct {
 // startFault starts einkterm on a new pseudo-terminal.
 func startFault(t *testing.T, args ...string) *faultRun {
 	t.Helper()
+	return startFaultWith(t, nil, args...)
+}
+
+// startFaultControlling starts einkterm in a new session whose
+// controlling terminal is the new pseudo-terminal, so that the signal
+// keys typed on it raise signals, as in a terminal window.
+func startFaultControlling(t *testing.T, args ...string) *faultRun {
+	t.Helper()
+	return startFaultWith(t, &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}, args...)
+}
+
+// startFaultWith starts einkterm on a new pseudo-terminal with attr.
+func startFaultWith(t *testing.T, attr *syscall.SysProcAttr, args ...string) *faultRun {
+	t.Helper()
 	master, slave, err := pty.Open()
 	if err != nil {
 		t.Fatalf("opening a pty: %v", err)
@@ -46,6 +60,7 @@ func startFault(t *testing.T, args ...string) *faultRun {
 	r.cmd.Stdout = slave
 	r.cmd.Stderr = r.stderr
 	r.cmd.Env = append(os.Environ(), "DISPLAY=", "WAYLAND_DISPLAY=", vncPasswordEnv+"=")
+	r.cmd.SysProcAttr = attr
 	if err := r.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}

@@ -137,7 +137,11 @@ func runSSH(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	announceDisplay(e, sf.display, panel)
+	// Ctrl-C stops a connection that hangs, as in OpenSSH, until the
+	// remote program reads the keys.
+	in.setSignalKeys(true)
 	client, err := dialOnPanel(ctx, e, cfg, panel, in, sf, sc)
+	in.setSignalKeys(false)
 	if err != nil {
 		return err
 	}
@@ -192,6 +196,9 @@ func dialOnPanel(ctx context.Context, e *env, cfg sshclient.Config, panel displa
 	in *input, sf sshFlags, sc sessionConfig) (*sshclient.Client, error) {
 	console := &loginConsole{panel: panel, fontSize: sf.fontSize, fontFile: sc.fontFile, log: cfg.Logger}
 	cfg.Prompt = &linePrompter{in: promptInput(e, in, panel), out: io.MultiWriter(e.stderr, console), ctx: ctx}
+	// A panel that stays blank while a slow link connects looks like a
+	// hang, so the panel shows what is going on.
+	fmt.Fprintf(console, "Connecting to %s@%s ...\n", cfg.User, cfg.Addr())
 	client, err := sshclient.Dial(ctx, cfg)
 	if err == nil {
 		console.finish(false)
@@ -354,6 +361,13 @@ func (s *sshFlags) resolve(e *env, t sshTarget, log *slog.Logger) (sshclient.Res
 	if err != nil {
 		return r, "", err
 	}
+	for _, k := range ignoredFileOptions {
+		if v := settings.Get(t.alias, k); v != "" && !strings.EqualFold(v, "no") && !strings.EqualFold(v, "none") {
+			if _, onCommandLine := t.opts[strings.ToLower(k)]; !onCommandLine {
+				log.Warn("ssh_config option ignored: not supported", "option", k, "value", v)
+			}
+		}
+	}
 	if settings.Get(t.alias, "ServerAliveInterval") == "" {
 		r.KeepAlive = defaultKeepAlive
 	}
@@ -368,6 +382,16 @@ func (s *sshFlags) resolve(e *env, t sshTarget, log *slog.Logger) (sshclient.Res
 		resume = settings.Get(t.alias, resumeOption)
 	}
 	return r, resume, nil
+}
+
+// ignoredFileOptions are ssh_config keywords that change where or how
+// OpenSSH connects or what it forwards. einkterm does not have them, so
+// a config file that sets one for the host gets a warning: the
+// connection may differ from what ssh(1) makes.
+var ignoredFileOptions = []string{
+	"ProxyCommand", "LocalForward", "RemoteForward", "DynamicForward",
+	"ForwardAgent", "ForwardX11", "ControlMaster", "ControlPath",
+	"CertificateFile", "PKCS11Provider", "LocalCommand", "SetEnv", "SendEnv",
 }
 
 // defaultKeepAlive is the keepalive interval when ssh_config sets none.

@@ -142,3 +142,34 @@ func TestSSHEscapeCharFromConfig(t *testing.T) {
 		}
 	}
 }
+
+// TestSSHConfigIgnoredOptionsWarn reads a config file with options that
+// einkterm does not have for the host: each gets a warning naming it,
+// and a value that turns an option off gets none.
+func TestSSHConfigIgnoredOptionsWarn(t *testing.T) {
+	config := filepath.Join(t.TempDir(), "config")
+	text := "Host h\n    ProxyCommand nc %h %p\n    LocalForward 8080 127.0.0.1:80\n    ForwardAgent no\n"
+	if err := os.WriteFile(config, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var sf sshFlags
+	e := &env{stderr: io.Discard, getenv: func(string) string { return "" }}
+	fs := newFlagSet(e, "ssh", "")
+	sf.add(fs)
+	target, err := sf.parse(fs, []string{"-F", config, "h"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logged strings.Builder
+	if _, _, err := sf.resolve(e, target, slog.New(slog.NewTextHandler(&logged, nil))); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"option=ProxyCommand", "option=LocalForward"} {
+		if !strings.Contains(logged.String(), want) {
+			t.Errorf("no warning with %s:\n%s", want, logged.String())
+		}
+	}
+	if strings.Contains(logged.String(), "ForwardAgent") {
+		t.Errorf("ForwardAgent no got a warning:\n%s", logged.String())
+	}
+}
