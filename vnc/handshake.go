@@ -100,7 +100,7 @@ func chooseSecurity(c *conn, minor int) (uint8, error) {
 			if err != nil {
 				return 0, err
 			}
-			return 0, fmt.Errorf("vnc: server refused the connection: %s", reason)
+			return 0, fmt.Errorf("vnc: server refused the connection: %q", reason)
 		case rfb.SecurityNone, rfb.SecurityVNCAuth:
 			return uint8(t), nil
 		}
@@ -116,7 +116,7 @@ func chooseSecurity(c *conn, minor int) (uint8, error) {
 		if err != nil {
 			return 0, err
 		}
-		return 0, fmt.Errorf("vnc: server refused the connection: %s", reason)
+		return 0, fmt.Errorf("vnc: server refused the connection: %q", reason)
 	}
 	types := make([]byte, nb[0])
 	if _, err := io.ReadFull(c, types); err != nil {

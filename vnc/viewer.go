@@ -99,6 +99,9 @@ func NewViewer(c *Client, info display.Info, sink Sink, opts ViewerOptions) (*Vi
 	frame := display.NewFrame(info.Width, info.Height, info.Depth)
 	if i := opts.Initial; i != nil && i.Width == frame.Width && i.Height == frame.Height && i.Depth == frame.Depth {
 		frame.CopyRect(i, frame.Bounds())
+		// The earlier desktop may have had another size, so the bars
+		// around this one could still show it: they start white.
+		clearOutside(frame, view.PanelRect(image.Rect(0, 0, w, h)))
 	}
 	return &Viewer{
 		c:     c,
@@ -109,6 +112,26 @@ func NewViewer(c *Client, info display.Info, sink Sink, opts ViewerOptions) (*Vi
 		log:   log,
 		cmds:  make(chan func() bool, 16),
 	}, nil
+}
+
+// clearOutside makes every pixel of frame outside r white.
+func clearOutside(frame *display.Frame, r image.Rectangle) {
+	b := frame.Bounds()
+	r = r.Intersect(b)
+	if r.Empty() {
+		frame.Fill(frame.White())
+		return
+	}
+	for _, bar := range []image.Rectangle{
+		image.Rect(b.Min.X, b.Min.Y, b.Max.X, r.Min.Y),
+		image.Rect(b.Min.X, r.Max.Y, b.Max.X, b.Max.Y),
+		image.Rect(b.Min.X, r.Min.Y, r.Min.X, r.Max.Y),
+		image.Rect(r.Max.X, r.Min.Y, b.Max.X, r.Max.Y),
+	} {
+		if !bar.Empty() {
+			frame.FillRect(bar, frame.White())
+		}
+	}
 }
 
 // Stats returns the viewer's counters.

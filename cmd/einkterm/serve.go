@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"os"
 	"strings"
@@ -62,7 +63,11 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w", *listen, err)
 	}
-	srv, err := server.New(info, server.Options{Password: password, SharedInput: *shared})
+	// Client connections, logins and failed passwords go to standard
+	// error, so the person running the server sees why a viewer cannot
+	// get in.
+	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	srv, err := server.New(info, server.Options{Password: password, SharedInput: *shared, Logger: log})
 	if err != nil {
 		l.Close()
 		return err

@@ -67,7 +67,7 @@ func (f *vncFlags) add(fs *flag.FlagSet) {
 	fs.BoolVar(&f.exclusive, "exclusive", false, "ask the server to disconnect its other viewers")
 	fs.DurationVar(&f.reconnect, "reconnect", 0, "when the connection drops, retry for this long before exiting (0: exit at once)")
 	fs.DurationVar(&f.alive, "alive-interval", defaultVNCAlive, "after this long without data from the server, ask for the whole desktop; "+
-		"after twice this long, or that long without a handshake, count the connection as lost (0: never)")
+		"after twice this long, during the handshake too, count the connection as lost (0: never, with a 30s limit on the handshake)")
 }
 
 // check rejects flag values that parse but make no sense, and a
@@ -139,11 +139,20 @@ func runVNC(ctx context.Context, e *env, args []string) (err error) {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return errUsage
+	if fs.NArg() == 0 {
+		return errors.New("missing the VNC server: give host[:display] or host::port after the flags (einkterm vnc -h lists them)")
 	}
-	addr, err := vncAddress(fs.Arg(0))
+	host := fs.Arg(0)
+	// Flags may follow the server too, as ssh(1) users type them.
+	if fs.NArg() > 1 {
+		if err := parseFlags(fs, fs.Args()[1:]); err != nil {
+			return err
+		}
+		if fs.NArg() > 0 {
+			return fmt.Errorf("unexpected argument %q after the server %s: einkterm vnc shows one server", fs.Arg(0), host)
+		}
+	}
+	addr, err := vncAddress(host)
 	if err != nil {
 		return err
 	}
@@ -269,7 +278,11 @@ func (s *vncSession) run(ctx context.Context) error {
 func (s *vncSession) connectLoop(ctx context.Context) error {
 	var lost error
 	var deadline time.Time
+	// A handshake with a slow or stalled server can take until the
+	// handshake timeout, so the panel shows what is going on.
+	s.showStatus(fmt.Sprintf("connecting to the VNC server %s ...; Ctrl-C quits", s.addr))
 	for attempt := 0; ; attempt++ {
+		start := time.Now()
 		err := s.connectOnce(ctx)
 		switch {
 		case ctx.Err() != nil:
@@ -281,7 +294,10 @@ func (s *vncSession) connectLoop(ctx context.Context) error {
 		case isFinal(err):
 			return err
 		}
-		if isLost(err) {
+		// A connection that drops soon after it came up, such as one to
+		// a server that breaks the protocol at once, counts as a failed
+		// attempt: only one that stayed up starts the time again.
+		if isLost(err) && (lost == nil || time.Since(start) >= stableConnection) {
 			lost, deadline = err, time.Now().Add(s.f.reconnect)
 			attempt = 0
 		}
@@ -301,6 +317,10 @@ func (s *vncSession) connectLoop(ctx context.Context) error {
 		}
 	}
 }
+
+// stableConnection is how long a connection must stay up before its
+// loss gives --reconnect its whole time again.
+const stableConnection = 30 * time.Second
 
 // signalStop returns an error naming the signal when one ended ctx, so
 // that einkterm exits with a failure status, and nil when ctx ended for

@@ -3,11 +3,14 @@ package server
 import (
 	"bufio"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"image"
 	"io"
 	"net"
+	"os"
 	"sync"
+	"time"
 
 	"github.com/einkterm/einkterm/term"
 	"github.com/einkterm/einkterm/vnc/rfb"
@@ -51,9 +54,14 @@ func newClient(s *Server, conn net.Conn, id int) *client {
 // run serves the client until it disconnects.
 func (c *client) run() error {
 	defer c.conn.Close()
+	c.conn.SetDeadline(time.Now().Add(c.s.opts.HandshakeTimeout))
 	if err := c.handshake(); err != nil {
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			return fmt.Errorf("handshake not done within %v: %w", c.s.opts.HandshakeTimeout, err)
+		}
 		return err
 	}
+	c.conn.SetDeadline(time.Time{})
 	c.s.add(c)
 	writeErr := make(chan error, 1)
 	go func() { writeErr <- c.writeLoop() }()

@@ -34,6 +34,12 @@ type Options struct {
 	// Logger receives connection events; nil means silent. Passwords
 	// are never logged.
 	Logger *slog.Logger
+
+	// HandshakeTimeout bounds a client's handshake, including the time
+	// a person takes to type the password. A connection that never
+	// speaks is closed after it. Zero means 2 minutes, as sshd's
+	// LoginGraceTime.
+	HandshakeTimeout time.Duration
 }
 
 // Server is a display.Panel that clients see over RFB, and a
@@ -70,6 +76,9 @@ func New(info display.Info, opts Options) (*Server, error) {
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.HandshakeTimeout == 0 {
+		opts.HandshakeTimeout = 2 * time.Minute
 	}
 	if info.Width > 0xffff || info.Height > 0xffff {
 		return nil, fmt.Errorf("server: panel %dx%d is larger than RFB's 65535", info.Width, info.Height)

@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"image"
 	"io"
+	"log/slog"
 	"net"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -567,3 +569,43 @@ func TestWrongPasswordsSlowDown(t *testing.T) {
 		t.Errorf("failure count %d after a success, want 0", n)
 	}
 }
+
+// TestSilentClientClosed connects and never sends a version string: the
+// server closes the connection when the handshake time is up and logs
+// why, so half-open connections do not pile up.
+func TestSilentClientClosed(t *testing.T) {
+	var logged strings.Builder
+	var mu sync.Mutex
+	log := slog.New(slog.NewTextHandler(writerFunc(func(p []byte) (int, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		return logged.Write(p)
+	}), nil))
+	_, addr := startServer(t, Options{HandshakeTimeout: 200 * time.Millisecond, Logger: log})
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if _, err := io.ReadAll(conn); err != nil {
+		t.Fatalf("the server kept the silent connection open: %v", err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		mu.Lock()
+		text := logged.String()
+		mu.Unlock()
+		if strings.Contains(text, "handshake not done within 200ms") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no log line says why the client was closed:\n%s", text)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+type writerFunc func(p []byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
