@@ -246,6 +246,13 @@ func (v *Viewer) request(incremental bool) error {
 	v.requests.Add(1)
 	v.log.Debug("vnc: update request", "incremental", incremental)
 	if err := v.c.RequestUpdate(incremental); err != nil {
+		// A reader that met a bad message closes the connection, and
+		// its error names the cause where this write's does not.
+		select {
+		case <-v.c.Done():
+			return fmt.Errorf("vnc: connection to the server lost: %w", v.c.Err())
+		case <-time.After(100 * time.Millisecond):
+		}
 		return fmt.Errorf("vnc: connection to the server lost: sending update request: %w", err)
 	}
 	return nil

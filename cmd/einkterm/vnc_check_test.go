@@ -49,6 +49,10 @@ func TestVNCCommandRejectsBadInput(t *testing.T) {
 		{"empty bracketed host", []string{"[]::5900"}, []string{"empty host"}},
 		{"missing passwd file", []string{"--passwd", missing, target},
 			[]string{missing + " does not exist", "vncpasswd -f"}},
+		{"no server", nil, []string{"missing the VNC server", "host::port"}},
+		{"second server", []string{target, "other"}, []string{`unexpected argument "other" after the server`}},
+		{"bad flag after the server", []string{target, "--reconnect", "-5s"},
+			[]string{"invalid --reconnect -5s"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
