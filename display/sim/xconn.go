@@ -45,9 +45,17 @@ func dialX() (*xConn, error) {
 	if err != nil {
 		return nil, err
 	}
+	// xgb indexes the screen list with the number after the dot in
+	// $DISPLAY without a check, and panics on one the server lacks.
+	setup := xproto.Setup(conn)
+	if n := len(setup.Roots); conn.DefaultScreen < 0 || conn.DefaultScreen >= n {
+		conn.Close()
+		return nil, fmt.Errorf("the X display has %d screen(s), so screen %d in DISPLAY does not exist: use screen 0, such as :0.0 or :0",
+			n, conn.DefaultScreen)
+	}
 	x := &xConn{
 		conn:   conn,
-		screen: xproto.Setup(conn).DefaultScreen(conn),
+		screen: setup.DefaultScreen(conn),
 		atoms:  map[string]xproto.Atom{},
 		sels:   make(chan xproto.SelectionNotifyEvent, 1),
 		props:  make(chan xproto.PropertyNotifyEvent, 16),

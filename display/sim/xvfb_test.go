@@ -44,6 +44,25 @@ func TestWindowOnXvfb(t *testing.T) {
 	t.Run("paste from selections", testPaste)
 	t.Run("window close ends input", testCloseEndsInput)
 	t.Run("window manager close ends input", testDeleteWindowEndsInput)
+	t.Run("missing screen rejected", func(t *testing.T) { testMissingScreen(t, disp) })
+}
+
+// testMissingScreen names a screen that the one-screen Xvfb lacks in
+// DISPLAY: New must fail and name it, where xgb alone panics.
+func testMissingScreen(t *testing.T, disp string) {
+	t.Setenv("DISPLAY", disp+".1")
+	info, err := display.LookupProfile("7in5")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := New(info, Options{})
+	if err == nil {
+		s.Close()
+		t.Fatal("New opened a window on a screen the X server lacks")
+	}
+	if !strings.Contains(err.Error(), "screen 1 in DISPLAY does not exist") {
+		t.Errorf("error %q does not name the missing screen", err)
+	}
 }
 
 // openSim opens a simulator for info and closes it at the end of t.
