@@ -30,6 +30,11 @@ const maxBadValues = 32
 // ignored whole, as OpenSSH rejects such private keys: the defaults are
 // returned, with that problem first and every other problem after it.
 func Load(path string) (Config, error) {
+	// Opening a named pipe would wait for a writer, so the kind of file
+	// is checked first.
+	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
+		return Default(), fmt.Errorf("config: %s is %s, not a regular file: name the config file", path, FileKind(st.Mode()))
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return Default(), fmt.Errorf("config: %w", err)
@@ -41,7 +46,7 @@ func Load(path string) (Config, error) {
 	if err != nil {
 		return Default(), fmt.Errorf("config: %w", err)
 	}
-	data, err := io.ReadAll(f)
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
 	if err != nil {
 		return Default(), fmt.Errorf("config: reading %s: %w", path, err)
 	}
@@ -78,6 +83,9 @@ func LoadFound(l Locator, flagPath string) (Config, Place, error) {
 // Parse decodes data, the contents of the config file named file, and
 // returns the valid settings over the defaults with every problem found.
 func Parse(file string, data []byte) (Config, Errors) {
+	if e := checkLimits(file, data); e != nil {
+		return Default(), Errors{e}
+	}
 	text := string(data)
 	entries := scanEntries(text)
 
@@ -291,7 +299,9 @@ func holdsPassword(data []byte) bool {
 			} `toml:"vnc"`
 		} `toml:"session"`
 	}
-	if _, err := toml.Decode(string(data), &raw); err != nil {
+	// A file over the limits is not decoded, since that alone could
+	// exhaust memory.
+	if checkLimits("", data) != nil || decodeFails(data, &raw) {
 		// A file that does not decode is ignored whole anyway, but a
 		// password written in it is still exposed.
 		return slices.ContainsFunc(scanEntries(string(data)), func(e entry) bool {
@@ -300,4 +310,9 @@ func holdsPassword(data []byte) bool {
 	}
 	s, ok := raw.Session.VNC.Password.(string)
 	return ok && s != ""
+}
+
+func decodeFails(data []byte, v any) bool {
+	_, err := toml.Decode(string(data), v)
+	return err != nil
 }
