@@ -9,6 +9,7 @@ import (
 
 	"github.com/einkterm/einkterm/deploy"
 	"github.com/einkterm/einkterm/deploy/config"
+	"github.com/einkterm/einkterm/display"
 )
 
 func init() {
@@ -18,6 +19,20 @@ func init() {
 		run:     runConfig,
 	})
 	config.DisplayKinds = displayKindNames
+	config.DisplayCheck = checkDisplaySpec
+}
+
+// checkDisplaySpec checks a display value, such as "record:DIR?frames=1",
+// for panel profile panel as --display would take it, without opening
+// the display.
+func checkDisplaySpec(spec, panel string) error {
+	info, err := display.LookupProfile(panel)
+	if err != nil {
+		return nil // the panel setting gets its own problem
+	}
+	d := displayFlags{dryRun: true}
+	_, err = d.openSpec(spec, info, &env{getenv: func(string) string { return "" }}, nil)
+	return err
 }
 
 // displayKindNames returns the registered --display kinds, sorted.

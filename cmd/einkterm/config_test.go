@@ -200,3 +200,50 @@ func TestImageFlags(t *testing.T) {
 		}
 	}
 }
+
+// TestConfigCheckDisplayOptions checks display values whose kind exists
+// but whose argument or options --display rejects: config check must
+// report each, since start would otherwise fail on it before showing
+// anything. Valid values pass without opening a display.
+func TestConfigCheckDisplayOptions(t *testing.T) {
+	tests := []struct {
+		value string
+		want  string // "" when the value is valid
+	}{
+		{"record:x?frames=abc", "invalid frames=abc"},
+		{"record:", "needs a folder"},
+		{"sim?zoom=99", `zoom "99"`},
+		{"sim?zom=2", `unknown option "zom"`},
+		{"fb:relative", "needs a device path"},
+		{"mxcfb:/dev/fb0?family=nook", `unknown family "nook"`},
+		{"it8951:pi4?bogus=1", `unknown option "bogus"`},
+		{"it8951:pi4?vcom=-1500", "vcom=1500 for -1.50 V"},
+		{"it8951:pi9", `unknown board "pi9"`},
+		{"record:" + t.TempDir() + "/rec?frames=1", ""},
+		{"it8951:pi4?vcom=1500", ""},
+		{"it8951", ""},
+		{"sim?zoom=2", ""},
+		{"mxcfb:/dev/fb0?family=kindle", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.value, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "einkterm.toml")
+			if err := os.WriteFile(path, []byte("display = \""+tt.value+"\"\n"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			code, out, _ := runWithEnv(t, nil, "config", "check", path)
+			if tt.want == "" {
+				if code != 0 {
+					t.Errorf("exit status %d for a valid value:\n%s", code, out)
+				}
+				return
+			}
+			if code != 1 {
+				t.Errorf("exit status %d, want 1:\n%s", code, out)
+			}
+			if !strings.Contains(out, path+":1: display: invalid display") || !strings.Contains(out, tt.want) {
+				t.Errorf("output does not name the display problem %q:\n%s", tt.want, out)
+			}
+		})
+	}
+}

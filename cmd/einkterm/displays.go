@@ -41,6 +41,10 @@ type displayOptions struct {
 	Rotation int          // degrees clockwise: 0, 90, 180 or 270
 	Logger   *slog.Logger
 	Getenv   func(string) string
+
+	// DryRun checks the argument and the options and returns a nil
+	// panel without opening anything, for config check.
+	DryRun bool
 }
 
 // displayFlags are the flags that pick a display, shared by every
@@ -49,6 +53,7 @@ type displayFlags struct {
 	display  string
 	panel    string
 	rotation int
+	dryRun   bool // check the value without opening the display
 }
 
 func (d *displayFlags) add(fs *flag.FlagSet) {
@@ -130,8 +135,9 @@ func (d *displayFlags) openSpec(spec string, info display.Info, e *env, log *slo
 		Rotation: d.rotation,
 		Logger:   log,
 		Getenv:   e.getenv,
+		DryRun:   d.dryRun,
 	})
-	if err != nil {
+	if err != nil || p == nil {
 		return nil, err
 	}
 	if kind.rotates {
@@ -196,6 +202,9 @@ func openRecorder(dir string, q url.Values, o displayOptions) (display.Panel, er
 		default:
 			return nil, fmt.Errorf("invalid frames=%s in --display record: use frames=1 or frames=0", values[len(values)-1])
 		}
+	}
+	if o.DryRun {
+		return nil, nil
 	}
 	return display.NewRecorder(o.Panel, display.RecorderOptions{Dir: dir, Frames: frames})
 }

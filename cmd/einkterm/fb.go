@@ -37,6 +37,9 @@ func openFB(path string, q url.Values, o displayOptions) (display.Panel, error) 
 	if err := onlyKeys(q, "console"); err != nil {
 		return nil, fmt.Errorf("--display fb: %w", err)
 	}
+	if o.DryRun {
+		return nil, nil
+	}
 	return fb.Open(path, fb.Options{
 		Rotation: o.Rotation,
 		Console:  q.Get("console"),
@@ -70,6 +73,12 @@ func openMXCFB(path string, q url.Values, o displayOptions) (display.Panel, erro
 			return nil, fmt.Errorf("invalid --display mxcfb wait %q: use a duration such as 5s", w)
 		}
 		opts.WaitTimeout = d
+	}
+	if err := mxcfb.CheckFamily(opts.Family); err != nil {
+		return nil, err
+	}
+	if o.DryRun {
+		return nil, nil
 	}
 	return mxcfb.Open(path, opts)
 }

@@ -28,6 +28,9 @@ func openSim(arg string, q url.Values, o displayOptions) (display.Panel, error) 
 	if arg != "" {
 		return nil, fmt.Errorf("--display sim takes no folder, got %q: use sim or sim?zoom=2", arg)
 	}
+	if err := onlyKeys(q, "zoom", "outlines"); err != nil {
+		return nil, fmt.Errorf("--display sim: %w", err)
+	}
 	opts := sim.Options{Logger: o.Logger}
 	if z := q.Get("zoom"); z != "" {
 		zoom, shrink, err := parseSimZoom(z)
@@ -42,6 +45,9 @@ func openSim(arg string, q url.Values, o displayOptions) (display.Panel, error) 
 		opts.Overlay = true
 	default:
 		return nil, fmt.Errorf("invalid --display sim outlines %q: use 1 or 0", q.Get("outlines"))
+	}
+	if o.DryRun {
+		return nil, nil
 	}
 	if o.Getenv("DISPLAY") == "" {
 		return nil, fmt.Errorf("--display sim needs an X display (or XWayland) but DISPLAY is not set: use --display record:DIR")

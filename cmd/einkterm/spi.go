@@ -114,6 +114,9 @@ func openSPIDisplay(k spiKind, board string, q url.Values, o displayOptions) (di
 	if !q.Has("mirror") {
 		s.Mirror = o.Panel.Name == "it8951-10in3"
 	}
+	if o.DryRun && board == "" {
+		return nil, nil // the board is detected on the device itself
+	}
 	h := spiHost()
 	if board == "" {
 		board = h.Detect().Board
@@ -125,6 +128,9 @@ func openSPIDisplay(k spiKind, board string, q url.Values, o displayOptions) (di
 	prof, err := boards.Lookup(board, k.hat, overrides)
 	if err != nil {
 		return nil, err
+	}
+	if o.DryRun {
+		return nil, nil
 	}
 	w, err := h.Open(prof)
 	if err != nil {
@@ -168,6 +174,9 @@ func parseSPIQuery(q url.Values) (spiSettings, map[string]string, error) {
 	for _, f := range ints {
 		if v := q.Get(f.key); v != "" {
 			n, err := strconv.Atoi(v)
+			if err == nil && n < 0 && f.key == "vcom" {
+				return s, nil, fmt.Errorf("invalid vcom %q: give VCOM in mV without its sign, as vcom=%d for %.2f V on the panel's cable", v, -n, float64(n)/1000)
+			}
 			if err != nil || n < 0 {
 				return s, nil, fmt.Errorf("invalid %s %q: give a whole number", f.key, v)
 			}

@@ -50,7 +50,7 @@ func serveBrokenRFB(c net.Conn) {
 	if _, err := io.ReadFull(c, b[:]); err != nil {
 		return
 	}
-	binary.Write(c, binary.BigEndian, uint32(0)) // SecurityResult: OK
+	binary.Write(c, binary.BigEndian, uint32(0))    // SecurityResult: OK
 	if _, err := io.ReadFull(c, b[:]); err != nil { // ClientInit
 		return
 	}

@@ -208,7 +208,7 @@ func TestParseDisplayKinds(t *testing.T) {
 		ok    bool
 	}{
 		{"it8951", true},
-		{"it8951:pi4?vcom=-1500", true},
+		{"it8951:pi4?vcom=1500", true},
 		{"record:/tmp/rec", true},
 		{"fb?x=1", true},
 		{"2in13v9", false},

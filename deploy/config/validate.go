@@ -60,6 +60,11 @@ func validate(file string, cfg *Config, entries []entry) Errors {
 // registered there; nil accepts any kind.
 var DisplayKinds func() []string
 
+// DisplayCheck checks the argument and options of a display setting of
+// a known kind for a panel profile, as --display takes them, without
+// opening the display. The command sets it; nil checks the kind alone.
+var DisplayCheck func(spec, panel string) error
+
 var displayKindRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
 
 func (c *checker) checkDisplay(cfg *Config, def Config) {
@@ -77,6 +82,12 @@ func (c *checker) checkDisplay(cfg *Config, def Config) {
 			}
 			c.fail("display", fmt.Sprintf("unknown display %q", cfg.Display), fix)
 			cfg.Display = def.Display
+		} else if DisplayCheck != nil {
+			if err := DisplayCheck(cfg.Display, cfg.Panel); err != nil {
+				c.fail("display", fmt.Sprintf("invalid display %q: %v", cfg.Display, err),
+					`write KIND[:ARGUMENT][?OPTIONS] as for --display, such as "record:/var/lib/einkterm/rec"`)
+				cfg.Display = def.Display
+			}
 		}
 	}
 	if _, err := display.LookupProfile(cfg.Panel); err != nil {

@@ -195,6 +195,16 @@ func New(dev Device, opts Options) (*Panel, error) {
 	return p, nil
 }
 
+// CheckFamily returns an error when name is not a family Open takes,
+// and nil for an empty name, which Open detects.
+func CheckFamily(name string) error {
+	if name == "" {
+		return nil
+	}
+	_, err := pickFamily(name)
+	return err
+}
+
 // pickFamily returns the layouts to try for the family name.
 func pickFamily(name string) ([]layout, error) {
 	if name == "" {
