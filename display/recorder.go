@@ -94,7 +94,8 @@ type RecorderOptions struct {
 }
 
 // NewRecorder returns a recorder that models the panel info, creating
-// opts.Dir when it is set.
+// opts.Dir when it is set. Frame PNGs of an earlier run in opts.Dir are
+// removed, so the folder holds one session.
 func NewRecorder(info Info, opts RecorderOptions) (*Recorder, error) {
 	if opts.Clock == nil {
 		opts.Clock = SystemClock{}
@@ -117,9 +118,29 @@ func NewRecorder(info Info, opts RecorderOptions) (*Recorder, error) {
 	if err != nil {
 		return nil, fmt.Errorf("display: recorder log: %w (choose a writable folder with --display record:DIR)", err)
 	}
+	if err := removeOldFrames(r.dir); err != nil {
+		f.Close()
+		return nil, err
+	}
 	r.file = f
 	r.log = bufio.NewWriter(f)
 	return r, nil
+}
+
+// removeOldFrames deletes the frame PNGs that an earlier run left in
+// dir: names of the form frame-NNNNNN.png with six digits, as Refresh
+// writes them.
+func removeOldFrames(dir string) error {
+	old, err := filepath.Glob(filepath.Join(dir, "frame-[0-9][0-9][0-9][0-9][0-9][0-9].png"))
+	if err != nil {
+		return fmt.Errorf("display: recorder folder: %w", err)
+	}
+	for _, name := range old {
+		if err := os.Remove(name); err != nil {
+			return fmt.Errorf("display: removing the earlier run's frame: %w (choose another folder with --display record:DIR)", err)
+		}
+	}
+	return nil
 }
 
 // Info returns the modelled panel.

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"image"
 	"os"
 	"path/filepath"
@@ -202,5 +203,46 @@ func TestRecorderBatchSharesWaveform(t *testing.T) {
 		if !info.Concurrent && ev[1].TimeMS <= ev[0].TimeMS {
 			t.Errorf("%s: second region starts at %v ms, want after the first at %v", tt.profile, ev[1].TimeMS, ev[0].TimeMS)
 		}
+	}
+}
+
+// TestRecorderRemovesEarlierFrames opens a recorder on a folder that an
+// earlier run with frames left five frame PNGs in: they go, so the
+// frames match the new refresh.jsonl, and other files stay.
+func TestRecorderRemovesEarlierFrames(t *testing.T) {
+	dir := t.TempDir()
+	for i := 1; i <= 5; i++ {
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("frame-%06d.png", i)), []byte("old"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	keep := filepath.Join(dir, "notes.txt")
+	if err := os.WriteFile(keep, []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	info := Profiles["2in13"]
+	rec, err := NewRecorder(info, RecorderOptions{Dir: dir, Frames: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := NewFrame(info.Width, info.Height, 1)
+	f.FillRect(image.Rect(8, 8, 16, 16), 0)
+	if err := rec.Refresh(f, image.Rect(8, 8, 16, 16), ModePartial); err != nil {
+		t.Fatal(err)
+	}
+	if err := rec.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	frames, _ := filepath.Glob(filepath.Join(dir, "frame-*.png"))
+	if len(frames) != 1 || filepath.Base(frames[0]) != "frame-000001.png" {
+		t.Fatalf("frames %v, want only the new frame-000001.png", frames)
+	}
+	if data, err := os.ReadFile(frames[0]); err != nil || string(data) == "old" {
+		t.Errorf("frame-000001.png is the earlier run's: %q, %v", data, err)
+	}
+	if _, err := os.Stat(keep); err != nil {
+		t.Errorf("another file in the folder was removed: %v", err)
 	}
 }

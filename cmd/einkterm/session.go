@@ -60,12 +60,19 @@ const eot = 0x04
 
 // runSession shows a remote program on the panel until it exits or ctx
 // ends, and returns its exit status. It always closes the panel after
-// showing the last frame, and returns the error of that close, such as
-// a recorder that could not write its files, when nothing failed first.
+// showing the last frame. When that close fails, such as a recorder that
+// could not write its files, and nothing failed first, it returns the
+// error if the program succeeded. A program that failed keeps its own
+// status, which scripts check, and the close error is logged.
 func runSession(ctx context.Context, cfg sessionConfig, start startRemote) (status int, err error) {
 	p := cfg.panel
 	defer func() {
-		if cerr := p.Close(); cerr != nil && err == nil {
+		cerr := p.Close()
+		switch {
+		case cerr == nil || err != nil:
+		case status != 0:
+			cfg.log.Error("closing the display failed", "err", cerr, "status", status)
+		default:
 			err = fmt.Errorf("closing the display: %w", cerr)
 		}
 	}()
@@ -293,7 +300,10 @@ func saveScreen(p display.Panel, t *term.Terminal) error {
 		return nil
 	}
 	name := filepath.Join(d.Dir(), "screen.txt")
-	return os.WriteFile(name, []byte(t.Text()), 0o644)
+	if err := os.WriteFile(name, []byte(t.Text()), 0o644); err != nil {
+		return fmt.Errorf("%w (check that %s is a writable folder with free space)", err, d.Dir())
+	}
+	return nil
 }
 
 // termView feeds remote output into the emulator and renders the changed

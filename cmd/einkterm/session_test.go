@@ -271,3 +271,21 @@ func TestShellBadFlags(t *testing.T) {
 		}
 	}
 }
+
+// TestShellKeepsFailedStatusOnRecorderError runs a program that exits 3
+// with a recorder that cannot write final.png: the exit status stays
+// 3, which a script checks, and standard error still names the file.
+func TestShellKeepsFailedStatusOnRecorderError(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "final.png"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	code, stderr := runCommand(t, "", "shell", "--display", "record:"+dir, "--panel", testPanel,
+		"--", "sh", "-c", "exit 3")
+	if code != 3 {
+		t.Errorf("exit status %d, want the program's 3", code)
+	}
+	if !strings.Contains(stderr, "final.png") {
+		t.Errorf("stderr does not name the file that failed:\n%s", stderr)
+	}
+}
