@@ -120,6 +120,9 @@ func (o *Options) check() error {
 	if out, err := os.Stat(o.Out); err == nil && os.SameFile(base, out) {
 		return fmt.Errorf("image: --out %s is the base image: name a new file, the base is never modified", o.Out)
 	}
+	if st, err := os.Stat(filepath.Dir(o.Out)); err != nil || !st.IsDir() {
+		return fmt.Errorf("image: the folder of --out %s does not exist: create it, or name a file in an existing folder", o.Out)
+	}
 	if out, err := os.Lstat(o.Out); err == nil && !out.Mode().IsRegular() {
 		// The finished image is renamed over --out, which would
 		// replace a device node or a link with a plain file.

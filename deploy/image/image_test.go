@@ -442,3 +442,21 @@ func TestBuildRejectsSpecialOutput(t *testing.T) {
 		t.Errorf("--out is now %v, want the named pipe kept", st.Mode())
 	}
 }
+
+// TestBuildRejectsBadOutputPath names an --out in a missing folder and
+// an --out that is a folder: both fail before the base image is copied,
+// naming --out.
+func TestBuildRejectsBadOutputPath(t *testing.T) {
+	base := writeTemp(t, "base.img", make([]byte, 1024), 0o644)
+	folder := t.TempDir()
+	tests := []struct{ out, want string }{
+		{filepath.Join(folder, "missing", "out.img"), "the folder of --out"},
+		{folder, "is a folder, not a regular file"},
+	}
+	for _, tt := range tests {
+		err := Build(context.Background(), Options{Base: base, Out: tt.out, Board: "rpi"})
+		if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), "--out "+tt.out) {
+			t.Errorf("--out %s: error %v, want one naming --out with %q", tt.out, err, tt.want)
+		}
+	}
+}
