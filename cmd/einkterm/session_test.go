@@ -289,3 +289,16 @@ func TestShellKeepsFailedStatusOnRecorderError(t *testing.T) {
 		t.Errorf("stderr does not name the file that failed:\n%s", stderr)
 	}
 }
+
+// TestShellMissingFontExitsOne gives a font file that does not exist:
+// that is a bad flag, status 1, not the 127 of a command not found.
+func TestShellMissingFontExitsOne(t *testing.T) {
+	code, stderr := runCommand(t, "", "shell", "--display", "record:"+t.TempDir(), "--panel", testPanel,
+		"--font", "/nonexistent.ttf", "--", "true")
+	if code != 1 {
+		t.Errorf("exit status %d, want 1", code)
+	}
+	if !strings.Contains(stderr, "/nonexistent.ttf") {
+		t.Errorf("stderr does not name the font file:\n%s", stderr)
+	}
+}

@@ -58,10 +58,15 @@ func runShell(ctx context.Context, e *env, args []string) error {
 	announceDisplay(e, sf.display, panel)
 	log.Info("starting shell", "argv", quoteArgs(argv))
 	cfg.panel, cfg.fontSize, cfg.log, cfg.in, cfg.banner = panel, sf.fontSize, log, in, e.banner
+	var startErr error
 	status, err := runSession(ctx, cfg, func(ctx context.Context, cols, rows int) (remote, error) {
-		return startPty(argv, cols, rows)
+		r, err := startPty(argv, cols, rows)
+		startErr = err
+		return r, err
 	})
-	if errors.Is(err, exec.ErrNotFound) || errors.Is(err, iofs.ErrNotExist) {
+	// Only the program's own start counts here: a missing font file is
+	// ErrNotExist too, but no command was missing.
+	if startErr != nil && (errors.Is(startErr, exec.ErrNotFound) || errors.Is(startErr, iofs.ErrNotExist)) {
 		// A shell reports a command it cannot find with status 127.
 		fmt.Fprintf(e.stderr, "einkterm shell: %v\n", err)
 		return exitError{127}
