@@ -59,7 +59,7 @@ type displayFlags struct {
 func (d *displayFlags) add(fs *flag.FlagSet) {
 	fs.StringVar(&d.display, "display", "",
 		"where to show the session: "+displayUsage()+
-			" (default: sim when DISPLAY is set and the simulator is built in, else record:einkterm-record)")
+			" (default: sim when DISPLAY or WAYLAND_DISPLAY is set and the simulator is built in, else record:einkterm-record)")
 	fs.StringVar(&d.panel, "panel", display.DefaultProfile,
 		"panel profile: "+strings.Join(display.ProfileNames(), ", ")+", or WxH")
 	fs.Var((*rotationFlag)(&d.rotation), "rotate", "rotation in degrees clockwise: 0, 90, 180 or 270")
