@@ -70,6 +70,16 @@ type exitError struct{ code int }
 
 func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
 
+// failedError is an error that einkterm prints and then exits with code,
+// such as the 255 of ssh(1) for a failed connection.
+type failedError struct {
+	code int
+	err  error
+}
+
+func (e failedError) Error() string { return e.err.Error() }
+func (e failedError) Unwrap() error { return e.err }
+
 func main() {
 	ctx, stop := notifySignals()
 	defer stop()
@@ -131,6 +141,7 @@ func runMain(ctx context.Context, e *env, args []string) int {
 	}
 	err := c.run(ctx, e, args[1:])
 	var exit exitError
+	var failed failedError
 	var sig signalError
 	switch {
 	case err == nil && errors.As(context.Cause(ctx), &sig):
@@ -149,6 +160,9 @@ func runMain(ctx context.Context, e *env, args []string) int {
 	case errors.As(context.Cause(ctx), &sig):
 		fmt.Fprintf(e.stderr, "einkterm %s: %v\n", c.name, err)
 		return 128 + int(sig.sig)
+	case errors.As(err, &failed):
+		fmt.Fprintf(e.stderr, "einkterm %s: %v\n", c.name, err)
+		return failed.code
 	default:
 		fmt.Fprintf(e.stderr, "einkterm %s: %v\n", c.name, err)
 		return 1

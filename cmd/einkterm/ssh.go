@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -22,8 +23,20 @@ func init() {
 	register(command{
 		name:    "ssh",
 		summary: "log in to a host over SSH and show the session on the panel",
-		run:     runSSH,
+		run:     runSSHCommand,
 	})
+}
+
+// runSSHCommand runs einkterm ssh and exits as ssh(1) does: with the
+// remote program's status, or 255 when einkterm itself failed, such as
+// a refused connection or login.
+func runSSHCommand(ctx context.Context, e *env, args []string) error {
+	err := runSSH(ctx, e, args)
+	var exit exitError
+	if err == nil || errors.Is(err, errUsage) || errors.As(err, &exit) {
+		return err
+	}
+	return failedError{code: 255, err: err}
 }
 
 // listFlag is a flag that may be given more than once.

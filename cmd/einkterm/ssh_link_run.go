@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -103,7 +104,11 @@ func (l *sshLink) reconnectLoop(reason string) (*sshclient.Session, error) {
 		}
 		l.log.Warn("reconnect failed", "attempt", attempt, "err", err)
 		if permanent(err) {
-			l.showStatus("reconnect failed for good: " + oneLine(err))
+			// The status line would cut the reason short, and on an
+			// appliance the panel is all the user sees, so the whole
+			// message goes below the output, where the terminal wraps it.
+			l.clearStatus()
+			l.inject("\r\n\x1b[7mreconnect failed for good:\x1b[0m " + strings.ReplaceAll(err.Error(), "\n", "\r\n") + "\r\n")
 			return nil, err
 		}
 		reason = describeLoss(err)

@@ -165,25 +165,7 @@ func TestLinkDisconnectWhileDown(t *testing.T) {
 func TestLinkDropsInputForNewShell(t *testing.T) {
 	s := peertest.StartSSHD(t, peertest.SSHDOptions{})
 	link := startTestLink(t, s, 100, 24, "read a", "")
-	var mu sync.Mutex
-	var out strings.Builder
-	go func() {
-		buf := make([]byte, 4096)
-		for {
-			n, err := link.Read(buf)
-			mu.Lock()
-			out.Write(buf[:n])
-			mu.Unlock()
-			if err != nil {
-				return
-			}
-		}
-	}()
-	output := func() string {
-		mu.Lock()
-		defer mu.Unlock()
-		return out.String()
-	}
+	output, _ := collectOutput(link)
 
 	s.Stop()
 	waitFor(t, "link down", 10*time.Second, func() bool {
@@ -212,4 +194,61 @@ func TestLinkDropsInputForNewShell(t *testing.T) {
 	if _, err := os.Stat(before); err == nil {
 		t.Error("the new shell ran the command typed while the link was down")
 	}
+}
+
+// TestLinkShowsWholeFatalError reconnects to a server whose host key
+// changed during the outage: the link ends, and the whole reason, host
+// and fingerprint included, reaches the panel's output rather than a
+// status line cut at the panel's width.
+func TestLinkShowsWholeFatalError(t *testing.T) {
+	s := peertest.StartSSHD(t, peertest.SSHDOptions{})
+	link := startTestLink(t, s, 40, 24, "read a", "")
+	output, ended := collectOutput(link)
+
+	s.Stop()
+	waitFor(t, "link down", 10*time.Second, func() bool {
+		link.mu.Lock()
+		defer link.mu.Unlock()
+		return link.sess == nil
+	}, output)
+	peertest.StartSSHD(t, peertest.SSHDOptions{Port: s.Port, ClientKey: s.ClientKey})
+	status, err := link.Wait()
+	if status == 0 || err == nil {
+		t.Fatalf("link ended with %d, %v; want the changed host key to end it", status, err)
+	}
+	<-ended
+	text := strings.ReplaceAll(output(), "\r\n", " ")
+	if !strings.Contains(text, "reconnect failed for good:") {
+		t.Errorf("the output does not say the reconnect failed:\n%s", output())
+	}
+	if !strings.Contains(text, "SHA256:") || !strings.Contains(text, s.KnownHosts) {
+		t.Errorf("the output lacks the fingerprint or the known_hosts file:\n%s", output())
+	}
+}
+
+// collectOutput reads the link's output in the background and returns
+// a function that gives what arrived so far, and a channel closed at the
+// end of the output.
+func collectOutput(link *sshLink) (func() string, <-chan struct{}) {
+	var mu sync.Mutex
+	var out strings.Builder
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		buf := make([]byte, 4096)
+		for {
+			n, err := link.Read(buf)
+			mu.Lock()
+			out.Write(buf[:n])
+			mu.Unlock()
+			if err != nil {
+				return
+			}
+		}
+	}()
+	return func() string {
+		mu.Lock()
+		defer mu.Unlock()
+		return out.String()
+	}, done
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -143,6 +144,9 @@ func TestSSHWrongPassword(t *testing.T) {
 	if code == 0 {
 		t.Fatal("logged in with a wrong password")
 	}
+	if code != 255 {
+		t.Errorf("exit status %d, want 255 as ssh(1) gives for a failed login", code)
+	}
 	if !strings.Contains(stderr, "permission denied for root@"+s.Addr()) {
 		t.Errorf("stderr lacks a clear permission error:\n%s", stderr)
 	}
@@ -151,5 +155,21 @@ func TestSSHWrongPassword(t *testing.T) {
 	}
 	if strings.Contains(stderr, secret) {
 		t.Errorf("the password reached the output:\n%s", stderr)
+	}
+}
+
+// TestSSHRefusedExits255 connects to a port where nothing listens:
+// einkterm exits 255, as ssh(1) does when it fails itself, so a script
+// can tell that from the remote program's status.
+func TestSSHRefusedExits255(t *testing.T) {
+	port := peertest.FreePort(t)
+	code, stderr := runCommand(t, "", "ssh", "--display", "record:"+t.TempDir(), "--panel", testPanel,
+		"-F", "none", "--no-agent", "--known-hosts", filepath.Join(t.TempDir(), "known_hosts"),
+		"-p", strconv.Itoa(port), "root@127.0.0.1", "true")
+	if code != 255 {
+		t.Errorf("exit status %d, want 255; stderr:\n%s", code, stderr)
+	}
+	if !strings.Contains(stderr, "connection refused") {
+		t.Errorf("stderr does not say the connection was refused:\n%s", stderr)
 	}
 }

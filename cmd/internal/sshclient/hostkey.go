@@ -38,7 +38,7 @@ Someone could be eavesdropping on you right now (man-in-the-middle attack),
 or the host key has just been changed.
 The host sent a key with fingerprint %s.
 The key recorded for it is at %s:%d.
-Connection refused. If the change is expected, remove that line and connect again.`,
+Host key verification failed, so einkterm did not log in. If the change is expected, remove that line and connect again.`,
 		e.Host, e.Fingerprint, e.File, e.Line)
 }
 
