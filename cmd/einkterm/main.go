@@ -22,6 +22,7 @@ import (
 	"os/signal"
 	"sort"
 	"syscall"
+	"time"
 
 	"github.com/einkterm/einkterm/display"
 )
@@ -95,18 +96,24 @@ func (s signalError) Error() string { return s.sig.String() }
 // notifySignals returns a context that SIGINT, SIGTERM, SIGHUP or
 // SIGQUIT cancels with a signalError as its cause, so every command
 // restores the terminal and the panel before einkterm exits. A second
-// signal exits at once.
+// signal exits at once, unless it repeats the first within
+// signalEcho: coreutils timeout, for one, signals its child and then
+// the child's process group, so the child gets the signal twice.
 func notifySignals() (context.Context, func()) {
 	ctx, cancel := context.WithCancelCause(context.Background())
-	sigs := make(chan os.Signal, 2)
+	sigs := make(chan os.Signal, 4)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
 	go func() {
-		s, ok := <-sigs
+		first, ok := <-sigs
 		if !ok {
 			return
 		}
-		cancel(signalError{s.(syscall.Signal)})
-		if s, ok := <-sigs; ok {
+		at := time.Now()
+		cancel(signalError{first.(syscall.Signal)})
+		for s := range sigs {
+			if s == first && time.Since(at) < signalEcho {
+				continue
+			}
 			os.Exit(128 + int(s.(syscall.Signal)))
 		}
 	}()
@@ -116,6 +123,10 @@ func notifySignals() (context.Context, func()) {
 		cancel(nil)
 	}
 }
+
+// signalEcho is how soon after the first signal the same signal counts
+// as its echo rather than a request to exit at once.
+const signalEcho = 500 * time.Millisecond
 
 // runMain runs the command named by args[0] and returns the exit status:
 // the command's own, or 128 plus the signal number when a signal

@@ -175,3 +175,25 @@ func TestTerminalRestoredAfterWrongPassword(t *testing.T) {
 		t.Errorf("stderr lacks the permission error:\n%s", r.stderr.String())
 	}
 }
+
+// TestEchoedSignalStillCleansUp sends SIGINT twice in a row, as
+// coreutils timeout does to a child and then its process group: the
+// second is taken as an echo of the first, so einkterm still restores
+// the terminal and writes the panel's last frame.
+func TestEchoedSignalStillCleansUp(t *testing.T) {
+	dir := t.TempDir()
+	r := startOnTTY(t, "shell", "--display", "record:"+dir, "--panel", testPanel, "--", "sleep", "60")
+	r.waitRaw(t)
+	r.cmd.Process.Signal(syscall.SIGINT)
+	r.cmd.Process.Signal(syscall.SIGINT)
+	if code := r.wait(t); code != 128+int(syscall.SIGINT) {
+		t.Errorf("exit status %d, want %d", code, 128+int(syscall.SIGINT))
+	}
+	r.checkRestored(t)
+	if _, err := os.Stat(filepath.Join(dir, "final.png")); err != nil {
+		t.Errorf("the panel's last frame was not written: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "final.png.tmp")); err == nil {
+		t.Error("final.png.tmp was left behind")
+	}
+}
