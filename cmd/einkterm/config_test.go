@@ -150,6 +150,7 @@ func TestCommandErrorsNamePackageOnce(t *testing.T) {
 	for _, args := range [][]string{
 		{"config", "check", "/nonexistent.toml"},
 		{"image", "--base", "a", "--board", "pine", "--out", "b"},
+		{"vnc", "--display", "record:" + t.TempDir(), "127.0.0.1::1"},
 	} {
 		code, _, errOut := runWithEnv(t, nil, args...)
 		if code != 1 {
@@ -245,5 +246,26 @@ func TestConfigCheckDisplayOptions(t *testing.T) {
 				t.Errorf("output does not name the display problem %q:\n%s", tt.want, out)
 			}
 		})
+	}
+}
+
+// TestHelpAndFlagErrors checks where help and flag errors go: -h prints
+// the help on standard output with status 0, so it pipes into a pager,
+// and a bad flag prints one line naming it on standard error, status 2.
+func TestHelpAndFlagErrors(t *testing.T) {
+	code, out, errOut := runWithEnv(t, nil, "vnc", "-h")
+	if code != 0 || !strings.Contains(out, "usage: einkterm vnc") || errOut != "" {
+		t.Errorf("vnc -h: status %d, stdout %q, stderr %q; want the help on stdout", code, out, errOut)
+	}
+	code, out, errOut = runWithEnv(t, nil, "shell", "--rotate", "abc")
+	if code != 2 || out != "" {
+		t.Errorf("bad flag: status %d, stdout %q; want 2 and nothing on stdout", code, out)
+	}
+	if !strings.Contains(errOut, "-rotate") || !strings.Contains(errOut, "run einkterm shell -h") || strings.Contains(errOut, "usage:") {
+		t.Errorf("bad flag: stderr %q, want one line naming the flag", errOut)
+	}
+	code, out, _ = runWithEnv(t, nil, "--version")
+	if code != 0 || !strings.HasPrefix(out, "einkterm ") {
+		t.Errorf("--version: status %d, stdout %q", code, out)
 	}
 }

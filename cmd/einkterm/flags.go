@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -124,20 +125,58 @@ func (s *sessionFlags) logger(e *env) (*slog.Logger, func(), error) {
 // returns errors instead of exiting.
 func newFlagSet(e *env, name, args string) *flag.FlagSet {
 	fs := flag.NewFlagSet("einkterm "+name, flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
+	fs.SetOutput(&usageWriter{stdout: e.stdout, stderr: e.stderr})
 	fs.Usage = func() {
-		fmt.Fprintf(e.stderr, "usage: einkterm %s [flags] %s\n\nflags:\n", name, args)
+		fmt.Fprintf(fs.Output(), "usage: einkterm %s [flags] %s\n\nflags:\n", name, args)
 		fs.PrintDefaults()
+		n := 0
+		fs.VisitAll(func(*flag.Flag) { n++ })
+		if n == 0 {
+			fmt.Fprintln(fs.Output(), "  none")
+		}
 	}
 	return fs
 }
 
-// parseFlags parses args, mapping -h and flag errors to errUsage.
-func parseFlags(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		return errUsage
+// usageWriter is a flag set's output: standard error, or standard
+// output while it prints the help that -h asked for, so that
+// einkterm CMD -h | less shows it.
+type usageWriter struct {
+	stdout, stderr io.Writer
+	help           bool
+}
+
+func (w *usageWriter) Write(p []byte) (int, error) {
+	if w.help && w.stdout != nil {
+		return w.stdout.Write(p)
 	}
-	return nil
+	return w.stderr.Write(p)
+}
+
+// parseFlags parses args, mapping -h and flag errors to errUsage. -h
+// prints the help on standard output. A bad flag prints one line that
+// names it, not the whole help.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	out, usage := fs.Output(), fs.Usage
+	// The flag package prints the error and the whole help itself.
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	err := fs.Parse(args)
+	fs.SetOutput(out)
+	fs.Usage = usage
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, flag.ErrHelp):
+		if w, ok := out.(*usageWriter); ok {
+			w.help = true
+			defer func() { w.help = false }()
+		}
+		fs.Usage()
+	default:
+		fmt.Fprintf(out, "%s: %v; run %s -h for the flags\n", fs.Name(), err, fs.Name())
+	}
+	return errUsage
 }
 
 // quoteArgs returns args as one line for logs.

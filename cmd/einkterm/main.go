@@ -21,6 +21,7 @@ import (
 	"os"
 	"os/signal"
 	"sort"
+	"strings"
 	"syscall"
 	"time"
 
@@ -136,6 +137,9 @@ func runMain(ctx context.Context, e *env, args []string) int {
 		usage(e.stderr)
 		return 2
 	}
+	if args[0] == "--version" || args[0] == "-version" {
+		args = append([]string{"version"}, args[1:]...)
+	}
 	if args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		if len(args) > 1 {
 			if c, ok := commands[args[1]]; ok {
@@ -169,13 +173,13 @@ func runMain(ctx context.Context, e *env, args []string) int {
 		}
 		return 2
 	case errors.As(context.Cause(ctx), &sig):
-		fmt.Fprintf(e.stderr, "einkterm %s: %v\n", c.name, err)
+		fmt.Fprintf(e.stderr, "einkterm %s: %s\n", c.name, strings.TrimPrefix(err.Error(), c.name+": "))
 		return 128 + int(sig.sig)
 	case errors.As(err, &failed):
-		fmt.Fprintf(e.stderr, "einkterm %s: %v\n", c.name, err)
+		fmt.Fprintf(e.stderr, "einkterm %s: %s\n", c.name, strings.TrimPrefix(err.Error(), c.name+": "))
 		return failed.code
 	default:
-		fmt.Fprintf(e.stderr, "einkterm %s: %v\n", c.name, err)
+		fmt.Fprintf(e.stderr, "einkterm %s: %s\n", c.name, strings.TrimPrefix(err.Error(), c.name+": "))
 		return 1
 	}
 }

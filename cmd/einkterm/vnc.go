@@ -134,7 +134,7 @@ func runVNC(ctx context.Context, e *env, args []string) (err error) {
 	flagUsage := fs.Usage
 	fs.Usage = func() {
 		flagUsage()
-		fmt.Fprint(e.stderr, vncKeysHelp)
+		fmt.Fprint(fs.Output(), vncKeysHelp)
 	}
 	if err := parseFlags(fs, args); err != nil {
 		return err
