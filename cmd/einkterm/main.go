@@ -125,8 +125,8 @@ func notifySignals() (context.Context, func()) {
 	}
 }
 
-// signalEcho is how soon after the first signal the same signal counts
-// as its echo rather than a request to exit at once.
+// signalEcho is the time after the first signal within which the same
+// signal counts as its echo rather than a request to exit at once.
 const signalEcho = 500 * time.Millisecond
 
 // runMain runs the command named by args[0] and returns the exit status:
