@@ -172,5 +172,5 @@ func parseEscapeChar(s string) (byte, error) {
 	case len(s) == 2 && s[0] == '^' && s[1] >= 'a' && s[1] <= 'z':
 		return s[1] & 0x1f, nil
 	}
-	return 0, fmt.Errorf("invalid -e %q: use one character, ^X for a control character, or none", s)
+	return 0, fmt.Errorf("invalid -e %q: use one ASCII character, ^X for a control character, or none", s)
 }

@@ -196,6 +196,36 @@ type namedMultiSigner struct {
 
 func (n namedMultiSigner) Algorithms() []string { return n.algorithms }
 
+// readHead returns up to n bytes from the start of the file name.
+func readHead(name string, n int) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	buf := make([]byte, n)
+	k, err := io.ReadFull(f, buf)
+	if err == io.ErrUnexpectedEOF || err == io.EOF {
+		err = nil
+	}
+	return buf[:k], err
+}
+
+// isPublicKeyLine reports whether head starts as an OpenSSH public key
+// line does, with a key type such as ssh-ed25519 and a space.
+func isPublicKeyLine(head []byte) bool {
+	typ, _, ok := strings.Cut(string(head), " ")
+	if !ok {
+		return false
+	}
+	for _, prefix := range []string{"ssh-", "ecdsa-sha2-", "sk-"} {
+		if strings.HasPrefix(typ, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
 func (a *authenticator) loadKey(name string) (ssh.Signer, error) {
 	if s := a.cfg.Keys.get(name); s != nil {
 		return s, nil
@@ -203,6 +233,12 @@ func (a *authenticator) loadKey(name string) (ssh.Signer, error) {
 	st, err := os.Stat(name)
 	if err != nil {
 		return nil, err
+	}
+	if st.IsDir() {
+		return nil, fmt.Errorf("%s is a folder: -i takes a private key file, such as ~/.ssh/id_ed25519", name)
+	}
+	if head, err := readHead(name, 64); err == nil && isPublicKeyLine(head) {
+		return nil, fmt.Errorf("%s is a public key: -i takes the private key, the file without .pub", name)
 	}
 	if perm := st.Mode().Perm(); perm&0o077 != 0 {
 		return nil, fmt.Errorf("private key %s is readable by others (mode %04o), so it is ignored as OpenSSH does: chmod 600 %s",

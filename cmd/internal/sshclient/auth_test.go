@@ -230,3 +230,24 @@ func TestDialWithoutPassword(t *testing.T) {
 		t.Errorf("a password was asked with the method off:\n%s", q)
 	}
 }
+
+// TestLoadKeyWrongFiles names a folder and a public key file with -i:
+// each error says what -i takes instead of advising chmod.
+func TestLoadKeyWrongFiles(t *testing.T) {
+	dir := t.TempDir()
+	key := keygen(t, "")
+	a := &authenticator{cfg: Config{Keys: &KeyCache{}}}
+	tests := []struct{ name, want string }{
+		{dir, "is a folder: -i takes a private key file"},
+		{key + ".pub", "is a public key: -i takes the private key, the file without .pub"},
+	}
+	for _, tt := range tests {
+		_, err := a.loadKey(tt.name)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: error %v, want %q", tt.name, err, tt.want)
+		}
+	}
+	if _, err := a.loadKey(key); err != nil {
+		t.Errorf("the private key itself: %v", err)
+	}
+}
