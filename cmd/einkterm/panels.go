@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"image"
 	"io"
@@ -181,6 +182,17 @@ func runPanelTest(ctx context.Context, e *env, args []string) error {
 	k, ok := lookupSPIKind(f.panel)
 	if !ok {
 		return fmt.Errorf("unknown --panel %q: use one of %s", f.panel, spiKindNames())
+	}
+	// The other controllers have a fixed size and no waveform table
+	// name, so these flags would be ignored without a word.
+	var misplaced []string
+	fs.Visit(func(fl *flag.Flag) {
+		if (fl.Name == "size" || fl.Name == "lut") && (k.name != "it8951" || !f.emulate) {
+			misplaced = append(misplaced, "--"+fl.Name)
+		}
+	})
+	if len(misplaced) > 0 {
+		return fmt.Errorf("%s applies only to --panel it8951 with --emulate", strings.Join(misplaced, " and "))
 	}
 	panel, clock, err := f.open(k, e)
 	if err != nil {

@@ -140,3 +140,18 @@ func TestSPIQuery(t *testing.T) {
 		}
 	}
 }
+
+// TestPanelTestMisplacedFlags gives --size and --lut where they do not
+// apply: the run fails and names them instead of ignoring them.
+func TestPanelTestMisplacedFlags(t *testing.T) {
+	for _, args := range [][]string{
+		{"panel-test", "--panel", "7in5", "--emulate", "--size", "100x100"},
+		{"panel-test", "--panel", "2in13v3", "--emulate", "--lut", "M641"},
+		{"panel-test", "--panel", "it8951", "--size", "800x600"},
+	} {
+		_, errOut, code := runCmd(t, args...)
+		if code != 1 || !strings.Contains(errOut, "applies only to --panel it8951 with --emulate") {
+			t.Errorf("%v: status %d, stderr %q; want the misplaced flag named", args, code, errOut)
+		}
+	}
+}
