@@ -65,6 +65,7 @@ func (s *sessionFlags) configure(c *sessionConfig) error {
 		// never.
 		c.scheduler.SleepAfter = -1
 	}
+	taken := map[string]string{} // the bytes of each chord, by its flag
 	for _, chord := range []struct {
 		flag, value string
 		keys        *[]byte
@@ -80,6 +81,13 @@ func (s *sessionFlags) configure(c *sessionConfig) error {
 		if err != nil {
 			return fmt.Errorf("invalid --%s: %w", chord.flag, err)
 		}
+		// The terminal's keyboard sends the same bytes for both, so one
+		// of the two commands could never run.
+		if other, dup := taken[string(keys)]; dup {
+			return fmt.Errorf("invalid --%s %q: --%s has the same chord; give one of them another chord, or \"\" to turn it off",
+				chord.flag, chord.value, other)
+		}
+		taken[string(keys)] = chord.flag
 		*chord.keys = keys
 	}
 	return nil
