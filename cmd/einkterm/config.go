@@ -58,7 +58,7 @@ func runConfig(_ context.Context, e *env, args []string) error {
 	switch args[0] {
 	case "check":
 		if len(args) > 2 {
-			fmt.Fprintln(e.stderr, configUsage)
+			fmt.Fprintf(e.stderr, "einkterm config: check takes one file, got %d: %s\n%s\n", len(args)-1, strings.Join(args[1:], " "), configUsage)
 			return errUsage
 		}
 		file := ""
@@ -72,7 +72,7 @@ func runConfig(_ context.Context, e *env, args []string) error {
 		_, err := e.stdout.Write(deploy.ExampleConfig)
 		return err
 	case "-h", "--help", "help":
-		fmt.Fprintln(e.stderr, configUsage)
+		fmt.Fprintln(e.stdout, configUsage)
 		return nil
 	}
 	fmt.Fprintf(e.stderr, "einkterm config: unknown subcommand %q\n%s\n", args[0], configUsage)
