@@ -53,6 +53,7 @@ type sshFlags struct {
 	jump        string
 	options     listFlag
 	configFile  string
+	configFlag  string // the flag that set configFile, for messages; "" means -F
 	knownHosts  string
 	noAgent     bool
 	escape      string
@@ -350,7 +351,11 @@ func (s *sshFlags) configFiles() ([]*ssh_config.Config, error) {
 		names = append(names, "/etc/ssh/ssh_config")
 	default:
 		if _, err := os.Stat(s.configFile); err != nil {
-			return nil, fmt.Errorf("reading -F file: %w", err)
+			flagName := s.configFlag
+			if flagName == "" {
+				flagName = "-F"
+			}
+			return nil, fmt.Errorf("reading the %s file: %w", flagName, err)
 		}
 		names = append(names, s.configFile)
 	}

@@ -70,7 +70,7 @@ func TestSSHBadCommandLine(t *testing.T) {
 		{[]string{"ssh", "-F", "none", "h:0"}, `invalid Port "0"`},
 		{[]string{"ssh", "-F", emptyPort, "h"}, emptyPort + " line 3: Port has no value"},
 		{[]string{"ssh", "-F", "none", "-J", "h:0", "h"}, `sshclient: ProxyJump "h:0": invalid Port "0"`},
-		{[]string{"ssh", "-F", "/nonexistent/config", "h"}, "reading -F file"},
+		{[]string{"ssh", "-F", "/nonexistent/config", "h"}, "reading the -F file"},
 		{[]string{"ssh", "-F", "none", "-o", "StrictHostKeyChecking=maybe", "h"}, `invalid StrictHostKeyChecking "maybe"`},
 		{[]string{"ssh", "-F", "none", "user@"}, "no host"},
 		{[]string{"ssh", "-4", "-6", "h"}, "-4 and -6 exclude each other"},

@@ -50,6 +50,8 @@ func TestVNCCommandRejectsBadInput(t *testing.T) {
 		{"missing passwd file", []string{"--passwd", missing, target},
 			[]string{missing + " does not exist", "vncpasswd -f"}},
 		{"no server", nil, []string{"missing the VNC server", "host::port"}},
+		{"missing via config", []string{"--via", "root@127.0.0.1", "--via-config", missing, target},
+			[]string{"reading the --via-config file"}},
 		{"second server", []string{target, "other"}, []string{`unexpected argument "other" after the server`}},
 		{"bad flag after the server", []string{target, "--reconnect", "-5s"},
 			[]string{"invalid --reconnect -5s"}},

@@ -192,7 +192,7 @@ func (f *vncFlags) dialer(ctx context.Context, e *env, in *input, log *slog.Logg
 			return c, nil
 		}, func() {}, nil
 	}
-	sf := sshFlags{configFile: f.viaConfig}
+	sf := sshFlags{configFile: f.viaConfig, configFlag: "--via-config"}
 	t := sshTarget{opts: map[string][]string{}}
 	alias, err := splitTarget(f.via, t.opts)
 	if err != nil {
