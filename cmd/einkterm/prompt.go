@@ -119,16 +119,49 @@ func (p *linePrompter) read(b []byte) (int, error) {
 	}
 }
 
-// promptInput returns where the login prompts read their answers: the
-// panel's own keyboard when the panel has one and standard input is not
-// a terminal (a VNC client typing into einkterm serve, or a simulator
-// window started from a script), else the session's keyboard.
-func promptInput(e *env, in *input, panel display.Panel) io.Reader {
+// promptInput returns where the login prompts read their answers, and
+// a function that undoes what it set up:
+//   - the panel's own keyboard when the panel has one and standard input
+//     is not a terminal (a VNC client typing into einkterm serve, or a
+//     simulator window started from a script);
+//   - the controlling terminal, in raw mode until done is called, when
+//     standard input is a pipe or a file and a terminal exists. As in
+//     OpenSSH, a host key or a password is then never taken from a
+//     script's lines;
+//   - else the session's keyboard.
+func promptInput(e *env, in *input, panel display.Panel) (r io.Reader, done func()) {
 	kb, ok := panel.(display.Keyboard)
-	if !ok || stdinIsTerminal(e) {
-		return in.r
+	switch {
+	case stdinIsTerminal(e):
+		return in.r, func() {}
+	case ok:
+		return &keyboardReader{keys: kb.Input()}, func() {}
 	}
-	return &keyboardReader{keys: kb.Input()}
+	if _, isFile := e.stdin.(*os.File); isFile {
+		if tty, restore, err := openControllingTerminal(); err == nil {
+			return tty, restore
+		}
+	}
+	return in.r, func() {}
+}
+
+// openControllingTerminal opens /dev/tty in raw mode, as the login
+// prompts expect of their keyboard, and returns it with a function that
+// restores its modes and closes it.
+func openControllingTerminal() (*os.File, func(), error) {
+	tty, err := os.OpenFile("/dev/tty", os.O_RDWR, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	state, err := term.MakeRaw(int(tty.Fd()))
+	if err != nil {
+		tty.Close()
+		return nil, nil, err
+	}
+	return tty, func() {
+		term.Restore(int(tty.Fd()), state)
+		tty.Close()
+	}, nil
 }
 
 // stdinIsTerminal reports whether e's standard input is a terminal.

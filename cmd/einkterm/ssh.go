@@ -209,7 +209,9 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 func dialOnPanel(ctx context.Context, e *env, cfg sshclient.Config, panel display.Panel,
 	in *input, sf sshFlags, sc sessionConfig) (*sshclient.Client, error) {
 	console := &loginConsole{panel: panel, fontSize: sf.fontSize, fontFile: sc.fontFile, log: cfg.Logger}
-	cfg.Prompt = &linePrompter{in: promptInput(e, in, panel), out: io.MultiWriter(e.stderr, console), ctx: ctx}
+	answers, closeAnswers := promptInput(e, in, panel)
+	defer closeAnswers()
+	cfg.Prompt = &linePrompter{in: answers, out: io.MultiWriter(e.stderr, console), ctx: ctx}
 	// A panel that stays blank while a slow link connects looks like a
 	// hang, so the panel shows what is going on.
 	fmt.Fprintf(console, "Connecting to %s@%s ...\n", cfg.User, cfg.Addr())
