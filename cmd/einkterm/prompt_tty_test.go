@@ -17,7 +17,7 @@ import (
 // TestHostKeyQuestionReadsTerminal pipes "yes" into einkterm ssh while a
 // terminal is its controlling terminal, and types "no" on the terminal:
 // as in OpenSSH, the answer comes from the terminal, so the unknown key
-// is refused and not recorded, whatever the script's first line says.
+// is refused and not recorded, whatever the script's first line holds.
 func TestHostKeyQuestionReadsTerminal(t *testing.T) {
 	s := peertest.StartSSHD(t, peertest.SSHDOptions{})
 	if err := os.Remove(s.KnownHosts); err != nil {
@@ -29,6 +29,7 @@ func TestHostKeyQuestionReadsTerminal(t *testing.T) {
 	}
 	defer master.Close()
 	defer slave.Close()
+
 	before, err := unix.IoctlGetTermios(int(slave.Fd()), unix.TCGETS)
 	if err != nil {
 		t.Fatal(err)
@@ -55,10 +56,12 @@ func TestHostKeyQuestionReadsTerminal(t *testing.T) {
 			}
 		}
 	}()
+
 	waitFor(t, "the host key question", 20*time.Second, func() bool {
 		return strings.Contains(stderr.String(), "continue connecting (yes/no)?")
 	}, stderr.String)
 	master.Write([]byte("no\r"))
+
 	select {
 	case err := <-done:
 		if err == nil {
