@@ -43,16 +43,16 @@ func (s *sessionFlags) add(fs *flag.FlagSet) {
 	fs.DurationVar(&s.sleepAfter, "sleep-after", 2*time.Minute,
 		"idle time before the panel sleeps, up to 24h; 0 never sleeps")
 	fs.StringVar(&s.keyboard, "keyboard", "auto", keyboardUsage)
-	fs.StringVar(&s.fullKey, "full-refresh-key", "ctrl+alt+r",
+	fs.StringVar(&s.fullKey, "full-refresh-key", defaultFullRefreshKey,
 		"key chord that forces a full refresh, such as ctrl+alt+r; empty turns it off")
-	fs.StringVar(&s.largerKey, "font-larger-key", "ctrl+alt+up",
+	fs.StringVar(&s.largerKey, "font-larger-key", config.FontChords[0],
 		"key chord that makes the font one size larger and the terminal smaller in cells; empty turns it off")
-	fs.StringVar(&s.smallerKey, "font-smaller-key", "ctrl+alt+down",
+	fs.StringVar(&s.smallerKey, "font-smaller-key", config.FontChords[1],
 		"key chord that makes the font one size smaller; empty turns it off")
 }
 
 // configure copies the refresh policy and key chord flags into c.
-func (s *sessionFlags) configure(c *sessionConfig) error {
+func (s *sessionFlags) configure(c *sessionConfig, warn io.Writer) error {
 	if err := s.checkRefresh(); err != nil {
 		return err
 	}
@@ -65,14 +65,15 @@ func (s *sessionFlags) configure(c *sessionConfig) error {
 		// never.
 		c.scheduler.SleepAfter = -1
 	}
-	taken := map[string]string{} // the bytes of each chord, by its flag
-	for _, chord := range []struct {
-		flag, value string
-		keys        *[]byte
-	}{
-		{"full-refresh-key", s.fullKey, &c.fullRefreshKeys},
-		{"font-larger-key", s.largerKey, &c.fontLargerKeys},
-		{"font-smaller-key", s.smallerKey, &c.fontSmallerKeys},
+	type chordFlag struct {
+		flag, value, def string
+		keys             *[]byte
+	}
+	taken := map[string]chordFlag{} // the chord flags set so far, by their bytes
+	for _, chord := range []chordFlag{
+		{"full-refresh-key", s.fullKey, defaultFullRefreshKey, &c.fullRefreshKeys},
+		{"font-larger-key", s.largerKey, config.FontChords[0], &c.fontLargerKeys},
+		{"font-smaller-key", s.smallerKey, config.FontChords[1], &c.fontSmallerKeys},
 	} {
 		if chord.value == "" {
 			continue
@@ -82,15 +83,35 @@ func (s *sessionFlags) configure(c *sessionConfig) error {
 			return fmt.Errorf("invalid --%s: %w", chord.flag, err)
 		}
 		// The terminal's keyboard sends the same bytes for both, so one
-		// of the two commands could never run.
-		if other, dup := taken[string(keys)]; dup {
+		// of the two commands could never run. A chord the user chose
+		// wins over one left at its default, which is turned off.
+		other, dup := taken[string(keys)]
+		switch {
+		case !dup:
+		case chord.value == chord.def:
+			warnChordOff(warn, chord.flag, other.flag, chord.value)
+			continue
+		case other.value == other.def:
+			warnChordOff(warn, other.flag, chord.flag, other.value)
+			*other.keys = nil
+		default:
 			return fmt.Errorf("invalid --%s %q: --%s has the same chord; give one of them another chord, or \"\" to turn it off",
-				chord.flag, chord.value, other)
+				chord.flag, chord.value, other.flag)
 		}
-		taken[string(keys)] = chord.flag
+		taken[string(keys)] = chord
 		*chord.keys = keys
 	}
 	return nil
+}
+
+// defaultFullRefreshKey is the default of --full-refresh-key, the
+// config's keys.full_refresh.
+const defaultFullRefreshKey = "ctrl+alt+r"
+
+// warnChordOff writes to w that the default chord of flag is off,
+// because the chosen chord of other has the same keys.
+func warnChordOff(w io.Writer, flag, other, value string) {
+	fmt.Fprintf(w, "einkterm: --%s is off: its default %s is the chord of --%s\n", flag, value, other)
 }
 
 // checkRefresh rejects refresh policy flags outside the ranges that the

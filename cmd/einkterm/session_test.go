@@ -260,7 +260,7 @@ func TestShellBadFlags(t *testing.T) {
 		// A folder inside a file cannot be made, even by root.
 		{[]string{"shell", "--display", "record:" + os.Args[0] + "/rec"}, "choose a writable folder"},
 		{[]string{"shell", "--log-level", "loud"}, `invalid --log-level "loud"`},
-		{[]string{"shell", "--full-refresh-key", "ctrl+alt+up"}, "--full-refresh-key has the same chord"},
+		{[]string{"shell", "--full-refresh-key", "ctrl+alt+x", "--font-larger-key", "ctrl+alt+x"}, "--full-refresh-key has the same chord"},
 	}
 	for _, tt := range tests {
 		code, stderr := runCommand(t, "", tt.args...)

@@ -37,7 +37,7 @@ func runShell(ctx context.Context, e *env, args []string) error {
 		argv = []string{sh}
 	}
 	var cfg sessionConfig
-	if err := sf.configure(&cfg); err != nil {
+	if err := sf.configure(&cfg, e.stderr); err != nil {
 		return err
 	}
 	log, closeLog, err := sf.logger(e)

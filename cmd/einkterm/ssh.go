@@ -137,7 +137,7 @@ func runSSH(ctx context.Context, e *env, args []string) error {
 		command = resume
 	}
 	var sc sessionConfig
-	if err := sf.configure(&sc); err != nil {
+	if err := sf.configure(&sc, e.stderr); err != nil {
 		return err
 	}
 

@@ -238,7 +238,7 @@ func runMenu(ctx context.Context, e *env, cfg config.Config, banner []byte) (*co
 		return nil, fmt.Errorf("config settings do not make valid flags: %w", err)
 	}
 	var scfg sessionConfig
-	if err := sf.configure(&scfg); err != nil {
+	if err := sf.configure(&scfg, e.stderr); err != nil {
 		return nil, err
 	}
 	log, closeLog, err := sf.logger(e)

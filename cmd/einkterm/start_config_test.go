@@ -26,7 +26,7 @@ func configureFlags(t *testing.T, args ...string) (sessionConfig, error) {
 		t.Fatalf("parse %v: %v", args, err)
 	}
 	var c sessionConfig
-	err := sf.configure(&c)
+	err := sf.configure(&c, io.Discard)
 	return c, err
 }
 
@@ -305,5 +305,26 @@ func TestPollReaderLeavesKeysAfterDone(t *testing.T) {
 	master.Write([]byte("b"))
 	if n, err := tty.Read(buf); err != nil || string(buf[:n]) != "b" {
 		t.Errorf("next reader got %q, %v; want \"b\"", buf[:n], err)
+	}
+}
+
+// TestChordClashWithDefault sets --full-refresh-key to the default
+// chord of --font-larger-key: the chosen chord wins and the default
+// one is turned off, since a config that sets keys.full_refresh so
+// must still start. Two chosen chords on the same keys are rejected.
+func TestChordClashWithDefault(t *testing.T) {
+	c, err := configureFlags(t, "--full-refresh-key", "ctrl+alt+up")
+	if err != nil {
+		t.Fatalf("clash with a default chord rejected: %v", err)
+	}
+	if c.fontLargerKeys != nil {
+		t.Errorf("font-larger chord still on: %q", c.fontLargerKeys)
+	}
+	want, _ := chordBytes("ctrl+alt+up")
+	if string(c.fullRefreshKeys) != string(want) {
+		t.Errorf("full-refresh chord %q, want %q", c.fullRefreshKeys, want)
+	}
+	if _, err := configureFlags(t, "--full-refresh-key", "ctrl+alt+x", "--font-larger-key", "ctrl+alt+x"); err == nil {
+		t.Error("two chosen chords on the same keys were accepted")
 	}
 }

@@ -226,3 +226,16 @@ func TestParseDisplayKinds(t *testing.T) {
 		}
 	}
 }
+
+// TestParseFullRefreshOnFontChord sets keys.full_refresh to the chord
+// that makes the font larger: the problem is reported and the default
+// chord used, so the session still starts with both commands.
+func TestParseFullRefreshOnFontChord(t *testing.T) {
+	cfg, errs := Parse("f.toml", []byte("[keys]\nfull_refresh = \"alt+ctrl+UP\"\n"))
+	if len(errs) != 1 || errs[0].Key != "keys.full_refresh" || !strings.Contains(errs[0].Err, "changes the font size") {
+		t.Errorf("problems %v, want one naming the font chord", errs)
+	}
+	if cfg.Keys.FullRefresh != Default().Keys.FullRefresh {
+		t.Errorf("full_refresh %q, want the default", cfg.Keys.FullRefresh)
+	}
+}

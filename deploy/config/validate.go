@@ -197,6 +197,24 @@ func (c *checker) checkKeys(cfg *Config, def Config) {
 			"give each chord different keys; both are reset to their defaults")
 		k.FullRefresh, k.Menu = def.Keys.FullRefresh, def.Keys.Menu
 	}
+	for _, font := range FontChords {
+		if sameChord(k.FullRefresh, font) {
+			c.fail("keys.full_refresh", fmt.Sprintf("chord %q is also the chord that changes the font size, %s", k.FullRefresh, font),
+				"give it other keys; it is reset to its default")
+			k.FullRefresh = def.Keys.FullRefresh
+		}
+	}
+}
+
+// FontChords are the chords that make a session's font larger and
+// smaller, which the config does not set.
+var FontChords = []string{"ctrl+alt+up", "ctrl+alt+down"}
+
+// sameChord reports whether a and b parse to the same chord.
+func sameChord(a, b string) bool {
+	ca, errA := ParseChord(a)
+	cb, errB := ParseChord(b)
+	return errA == nil && errB == nil && ca == cb
 }
 
 func isCountryCode(s string) bool {
