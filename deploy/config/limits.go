@@ -10,11 +10,12 @@ import (
 // one put on the FAT boot partition that any computer can write.
 const MaxFileSize = 256 << 10
 
-// maxNesting is the deepest nesting of arrays and inline tables that a
-// config file may have. The settings nest two levels at most. The TOML
-// decoder (BurntSushi/toml v1.6.0) takes time and memory that grow with
-// the square of the depth: 4000 nested inline tables in a 24 KB file
-// took about 1 GB.
+// maxNesting is the deepest nesting of arrays, inline tables and
+// dotted key parts that a config file may have. The settings nest three
+// levels at most ([session.vnc] password). The TOML decoder
+// (BurntSushi/toml v1.6.0) takes time and memory that grow with the
+// square of the depth. 4000 nested inline tables in a 24 KB file took
+// about 1 GB, and a key of 8000 dotted parts in 16 KB took 1.3 GB.
 const maxNesting = 16
 
 // checkLimits returns a problem that makes the whole file unusable when
@@ -23,14 +24,67 @@ const maxNesting = 16
 // the expensive work.
 func checkLimits(file string, data []byte) *Error {
 	if len(data) > MaxFileSize {
-		return &Error{File: file, Err: fmt.Sprintf("the file is %d bytes, over the limit of %d", len(data), MaxFileSize),
-			Fix: "check that this is the einkterm config file; einkterm config example prints one", Whole: true}
+		return sizeError(file, int64(len(data)))
 	}
 	if line, depth := nesting(string(data)); depth > maxNesting {
 		return &Error{File: file, Line: line, Err: fmt.Sprintf("arrays and inline tables nest %d deep, over the limit of %d", depth, maxNesting),
 			Fix: "write the setting as einkterm config example shows it", Whole: true}
 	}
+	if line, parts := dottedParts(string(data)); parts > maxNesting {
+		return &Error{File: file, Line: line, Err: fmt.Sprintf("a key has %d dotted parts, over the limit of %d", parts, maxNesting),
+			Fix: "write the setting as einkterm config example shows it", Whole: true}
+	}
 	return nil
+}
+
+// dottedParts returns the largest number of parts in a dotted key or
+// table header of the TOML text, and its line. A dot counts where a key
+// can be: in a table header, and before the first = of a line outside
+// arrays and inline tables. Dots in values, strings and comments do not
+// count.
+func dottedParts(text string) (line, maxParts int) {
+	n, parts, depth := 1, 1, 0
+	inKey, header, lineStart := true, false, true
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		switch c {
+		case '\n':
+			n++
+			parts, inKey, header, lineStart = 1, true, false, true
+			continue
+		case ' ', '\t', '\r':
+			continue
+		case '#':
+			for i+1 < len(text) && text[i+1] != '\n' {
+				i++
+			}
+		case '"', '\'':
+			i = skipString(text, i, &n)
+		case '=':
+			inKey = false
+		case '[', '{':
+			header = header || (c == '[' && lineStart && depth == 0)
+			depth++
+		case ']', '}':
+			depth = max(depth-1, 0)
+		case '.':
+			if header || (inKey && depth == 0) {
+				parts++
+				if parts > maxParts {
+					maxParts, line = parts, n
+				}
+			}
+		}
+		lineStart = false
+	}
+	return line, max(maxParts, 1)
+}
+
+// sizeError is the problem of a config file of size bytes, over
+// MaxFileSize.
+func sizeError(file string, size int64) *Error {
+	return &Error{File: file, Err: fmt.Sprintf("the file is %d bytes, over the limit of %d", size, MaxFileSize),
+		Fix: "check that this is the einkterm config file; einkterm config example prints one", Whole: true}
 }
 
 // nesting returns the deepest nesting of [ and { in the TOML text, and

@@ -72,3 +72,26 @@ func TestLoadRejectsNamedPipe(t *testing.T) {
 		t.Error(statErr)
 	}
 }
+
+// TestParseRejectsLongDottedKey gives a key of 8000 dotted parts, which
+// the TOML decoder would take 1.3 GB over, and a table header of as
+// many: each file is rejected whole at once.
+func TestParseRejectsLongDottedKey(t *testing.T) {
+	key := strings.Repeat("a.", 7999) + "a"
+	for _, text := range []string{key + " = 1\n", "[" + key + "]\n"} {
+		_, errs := Parse("dotted.toml", []byte(text))
+		if len(errs) != 1 || !errs[0].Whole || errs[0].Line != 1 || !strings.Contains(errs[0].Err, "8000 dotted parts") {
+			t.Errorf("%.20q...: problems %v, want the file rejected for its key", text, errs)
+		}
+	}
+}
+
+// TestDottedPartsSkipsValues counts dots only in keys: not in numbers,
+// strings or comments after the =.
+func TestDottedPartsSkipsValues(t *testing.T) {
+	text := "a.b.c = 1.5\n\"x.y.z\" = \"1.2.3.4\" # a.b.c.d.e\n[session.vnc]\nq = [1.5, 2.5, 3.5,\n  4.5, 5.5, 6.5]\n"
+	line, parts := dottedParts(text)
+	if parts != 3 || line != 1 {
+		t.Errorf("dottedParts = line %d, %d parts; want line 1, 3 parts", line, parts)
+	}
+}

@@ -46,6 +46,9 @@ func Load(path string) (Config, error) {
 	if err != nil {
 		return Default(), fmt.Errorf("config: %w", err)
 	}
+	if info.Size() > MaxFileSize {
+		return Default(), Errors{sizeError(path, info.Size())}
+	}
 	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
 	if err != nil {
 		return Default(), fmt.Errorf("config: reading %s: %w", path, err)
