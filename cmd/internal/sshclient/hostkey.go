@@ -114,6 +114,14 @@ func (h *hostKeys) mismatch() bool {
 // callback returns the ssh.HostKeyCallback for the file. A missing file
 // counts as empty.
 func (h *hostKeys) callback() (ssh.HostKeyCallback, error) {
+	// Reading a named pipe or a socket would wait for a writer, for
+	// ever; a device such as /dev/null reads as empty.
+	for _, f := range append([]string{h.file}, h.extra...) {
+		if st, err := os.Stat(f); err == nil && st.Mode()&(os.ModeNamedPipe|os.ModeSocket) != 0 {
+			return nil, fmt.Errorf("sshclient: known_hosts file %s is a %s, not a regular file: name a file, or /dev/null to keep no record",
+				f, fileKindName(st.Mode()))
+		}
+	}
 	files := h.existing()
 	if len(files) == 0 {
 		return h.check(nil), nil
@@ -293,6 +301,13 @@ func keyName(k ssh.PublicKey) string {
 func appendLineAtomic(file, line string) error {
 	if resolved, err := filepath.EvalSymlinks(file); err == nil {
 		file = resolved
+	} else if target, err := os.Readlink(file); err == nil {
+		// A link to a file not made yet: the file is made where the
+		// link points, as OpenSSH does, and the link stays.
+		if !filepath.IsAbs(target) {
+			target = filepath.Join(filepath.Dir(file), target)
+		}
+		file = target
 	}
 	if st, err := os.Stat(file); err == nil && !st.Mode().IsRegular() {
 		return appendLineInPlace(file, line)
@@ -334,6 +349,14 @@ func appendLineAtomic(file, line string) error {
 		return fmt.Errorf("sshclient: saving host key to %s: %w%s", file, err, spaceHint(file, err))
 	}
 	return nil
+}
+
+// fileKindName names a named pipe or a socket for messages.
+func fileKindName(mode os.FileMode) string {
+	if mode&os.ModeSocket != 0 {
+		return "socket"
+	}
+	return "named pipe"
 }
 
 // appendLineInPlace appends line to file, which exists.

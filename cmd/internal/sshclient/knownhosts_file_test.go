@@ -7,6 +7,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // TestAppendLineKeepsNamedPipe saves a host key to a named pipe, used in
@@ -71,5 +72,54 @@ func TestAppendLineFollowsSymlink(t *testing.T) {
 	}
 	if !strings.HasSuffix(string(data), "old ssh-ed25519 AAAA\nnew ssh-ed25519 BBBB\n") {
 		t.Errorf("the linked file holds %q, want both lines", data)
+	}
+}
+
+// TestKnownHostsNamedPipeRejected names a named pipe as the known_hosts
+// file: reading it would wait for a writer for ever, so the login fails
+// at once and names it.
+func TestKnownHostsNamedPipeRejected(t *testing.T) {
+	pipe := filepath.Join(t.TempDir(), "known_hosts")
+	if err := syscall.Mkfifo(pipe, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	h := &hostKeys{file: pipe}
+	done := make(chan error, 1)
+	go func() {
+		_, err := h.callback()
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "is a named pipe, not a regular file") {
+			t.Errorf("error %v, want one naming the named pipe", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("reading a named pipe as known_hosts blocked")
+	}
+}
+
+// TestAppendLineDanglingSymlink saves a host key through a link to a
+// file that does not exist yet: the file is made where the link points
+// and the link stays.
+func TestAppendLineDanglingSymlink(t *testing.T) {
+	dir := t.TempDir()
+	link := filepath.Join(dir, "known_hosts")
+	if err := os.Symlink("real_known_hosts", link); err != nil {
+		t.Fatal(err)
+	}
+	if err := appendLineAtomic(link, "new ssh-ed25519 BBBB"); err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.Lstat(link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("known_hosts is now %v, want the link kept", st.Mode())
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "real_known_hosts"))
+	if err != nil || string(data) != "new ssh-ed25519 BBBB\n" {
+		t.Errorf("the link's target holds %q, %v; want the line", data, err)
 	}
 }
