@@ -163,7 +163,13 @@ func runSession(ctx context.Context, cfg sessionConfig, start startRemote) (stat
 	if lerr := <-loopDone; lerr != nil && err == nil {
 		err = lerr
 	}
-	if werr := saveScreen(p, t); werr != nil && err == nil {
+	// As for the close of the display, a failed program keeps its own
+	// status, which scripts check, and the write error is logged.
+	switch werr := saveScreen(p, t); {
+	case werr == nil || err != nil:
+	case status != 0:
+		cfg.log.Error("saving screen.txt failed", "err", werr, "status", status)
+	default:
 		err = werr
 	}
 	cfg.log.Info("session ended", "status", status)

@@ -303,3 +303,18 @@ func TestShellMissingFontExitsOne(t *testing.T) {
 		t.Errorf("stderr does not name the font file:\n%s", stderr)
 	}
 }
+
+// TestShellKeepsStatusWhenRecorderFolderGoes removes the recorder folder
+// during the session and puts a file in its place: screen.txt and
+// final.png cannot be written, and the program's status 3 is kept.
+func TestShellKeepsStatusWhenRecorderFolderGoes(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "rec")
+	code, stderr := runCommand(t, "", "shell", "--display", "record:"+dir, "--panel", testPanel,
+		"--", "sh", "-c", "rm -rf "+dir+"; echo x > "+dir+"; exit 3")
+	if code != 3 {
+		t.Errorf("exit status %d, want the program's 3; stderr:\n%s", code, stderr)
+	}
+	if !strings.Contains(stderr, "screen.txt") {
+		t.Errorf("stderr does not name screen.txt:\n%s", stderr)
+	}
+}
