@@ -133,7 +133,7 @@ func TestSPIQuery(t *testing.T) {
 	if over["rst"] != "GPIO5" || over["spi"] != "SPI1.0" {
 		t.Errorf("overrides %v", over)
 	}
-	for _, bad := range []string{"cs=GPIO8", "hz=fast", "vcom=-2", "mirror=yes"} {
+	for _, bad := range []string{"cs=GPIO8", "hz=fast", "vcom=-2", "vcom=99999", "mirror=yes"} {
 		q, _ := url.ParseQuery(bad)
 		if _, _, err := parseSPIQuery(q); err == nil {
 			t.Errorf("%s: no error", bad)

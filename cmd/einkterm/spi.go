@@ -180,6 +180,9 @@ func parseSPIQuery(q url.Values) (spiSettings, map[string]string, error) {
 			if err != nil || n < 0 {
 				return s, nil, fmt.Errorf("invalid %s %q: give a whole number", f.key, v)
 			}
+			if f.key == "vcom" && n > 5000 {
+				return s, nil, fmt.Errorf("invalid vcom %q: give VCOM in mV from 0 to 5000, as printed on the panel's cable", v)
+			}
 			*f.dst = n
 		}
 	}

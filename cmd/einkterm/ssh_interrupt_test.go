@@ -38,6 +38,9 @@ func TestSSHCtrlCWhileConnecting(t *testing.T) {
 		t.Errorf("einkterm took %v to stop after Ctrl-C", took)
 	}
 	r.checkRestored(t)
+	if !strings.Contains(r.stderr.String(), "stopped: interrupt") {
+		t.Errorf("stderr does not say the login was interrupted:\n%s", r.stderr.String())
+	}
 	if screen := readFile(filepath.Join(dir, "screen.txt")); !strings.Contains(screen, "Connecting to root@"+addr) {
 		t.Errorf("the panel did not say it was connecting:\n%s", screen)
 	}

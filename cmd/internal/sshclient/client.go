@@ -223,6 +223,12 @@ func login(ctx context.Context, c Config, via *ssh.Client) (*ssh.Client, error) 
 		Timeout:           c.Timeout,
 	}
 	sc, chans, reqs, err := ssh.NewClientConn(conn, c.Addr(), conf)
+	if err != nil && ctx.Err() != nil {
+		// The connection was closed because ctx ended, such as on
+		// Ctrl-C: that is the reason, not the closed connection.
+		conn.Close()
+		return nil, fmt.Errorf("sshclient: login to %s stopped: %w", c.Addr(), context.Cause(ctx))
+	}
 	if err != nil {
 		conn.Close()
 		if why := notSSHServer(c.Addr(), conn.received(), c.Timeout, err); why != nil {
