@@ -43,6 +43,16 @@ func (t *Terminal) handleCSI(seq []byte, final byte) {
 	case final == 'n' && priv == 0 && len(inter) == 0:
 		t.deviceStatus(paramInt(params, 0))
 		return
+	case (final == 's' || final == 'u') && priv == 0 && len(inter) == 0 && len(seq) == 0:
+		// SCOSC and SCORC, which x/vt v0.1.0 ignores, are DECSC and
+		// DECRC while left and right margins are off, as they always
+		// are here.
+		if final == 's' {
+			t.pending = append(t.pending, "\x1b7"...)
+		} else {
+			t.pending = append(t.pending, "\x1b8"...)
+		}
+		return
 	case (final == 'h' || final == 'l') && priv == 0 && len(inter) == 0:
 		if t.setANSIModes(params, final == 'h') {
 			return
@@ -52,6 +62,8 @@ func (t *Terminal) handleCSI(seq []byte, final byte) {
 			switch paramInt(params, i) {
 			case 5:
 				t.reverseScreen = final == 'h'
+			case 6:
+				t.originMode = final == 'h'
 			case 2004:
 				t.bracketed = final == 'h'
 			}

@@ -109,6 +109,12 @@ func (t *Terminal) feedGround(b byte) {
 		if s.printed && t.insertMode {
 			t.pending = append(t.pending, "\x1b[@"...)
 		}
+		if b == '\r' && t.originMode {
+			// x/vt v0.1.0 moves the cursor down by the top margin on a
+			// carriage return in origin mode; CHA 1 does the same job.
+			t.pending = append(t.pending, "\x1b[G"...)
+			return
+		}
 		t.pending = append(t.pending, b)
 		return
 	}
@@ -199,7 +205,11 @@ func (t *Terminal) feedEsc(b byte) {
 		return
 	case 'E': // NEL, which x/vt v0.1.0 ignores
 		s.state = stateGround
-		t.pending = append(t.pending, "\r\x1bD"...)
+		if t.originMode {
+			t.pending = append(t.pending, "\x1b[G\x1bD"...)
+		} else {
+			t.pending = append(t.pending, "\r\x1bD"...)
+		}
 		return
 	case 'Z': // DECID: the same as DA1
 		s.state = stateGround
@@ -213,6 +223,7 @@ func (t *Terminal) feedEsc(b byte) {
 		t.bracketed = false
 		t.reverseScreen = false
 		t.insertMode = false
+		t.originMode = false
 		t.cursorShape = 0
 		s.state = stateGround
 	case 0x1b:

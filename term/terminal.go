@@ -54,6 +54,7 @@ type Terminal struct {
 	bracketed     bool
 	reverseScreen bool // DECSCNM
 	insertMode    bool // IRM
+	originMode    bool // DECOM
 	noFloodSkip   bool // tests turn skipFlood off to compare
 	customTabs    bool // tab stops may differ from every 8 columns
 	cursorShape   int  // DECSCUSR parameter; 0 is the default block

@@ -14,6 +14,10 @@ func (e *xvtEmulator) needsFix(priv, final byte, params [][]byte) bool {
 	switch {
 	case priv == 0 && (final == 'L' || final == 'M'):
 		return true
+	case priv == 0 && (final == '@' || final == 'P'):
+		// x/vt v0.1.0 ignores ICH and DCH outside the scroll region,
+		// where xterm applies them; fixCSI checks the cursor's row.
+		return true
 	case priv == 0 && final == 'J':
 		return paramInt(params, 0) == 1
 	case priv == '?' && (final == 'h' || final == 'l'):
@@ -34,6 +38,14 @@ func (e *xvtEmulator) needsFix(priv, final byte, params [][]byte) bool {
 func (e *xvtEmulator) fixCSI(seq []byte, priv, final byte, params [][]byte) {
 	col, row := e.Cursor()
 	switch {
+	case final == '@' || final == 'P':
+		region, ok := e.scrollRegion()
+		if !ok || (row >= region.Min.Y && row < region.Max.Y) {
+			e.vt.Write(seq)
+			break
+		}
+		e.shiftChars(col, row, max(paramInt(params, 0), 1), final == '@')
+
 	case final == 'L' || final == 'M':
 		e.vt.Write(seq)
 		_, now := e.Cursor()
@@ -60,6 +72,28 @@ func (e *xvtEmulator) fixCSI(seq []byte, priv, final byte, params [][]byte) {
 				}
 			}
 		}
+	}
+}
+
+// shiftChars inserts n blank cells at column col of row, shifting the
+// rest right and off the edge, or with insert false deletes n cells
+// there, shifting the rest left and filling the end with blanks. The
+// cursor stays.
+func (e *xvtEmulator) shiftChars(col, row, n int, insert bool) {
+	cells := e.rowCells(col, row)
+	n = min(n, len(cells))
+	blank := make([]*uv.Cell, n)
+	for i := range blank {
+		blank[i] = &uv.Cell{Content: " ", Width: 1}
+	}
+	var shifted []*uv.Cell
+	if insert {
+		shifted = append(blank, cells[:len(cells)-n]...)
+	} else {
+		shifted = append(cells[n:], blank...)
+	}
+	for i, c := range shifted {
+		e.vt.SetCell(col+i, row, c)
 	}
 }
 
