@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -137,6 +138,9 @@ func runSession(ctx context.Context, cfg sessionConfig, start startRemote) (stat
 	keyboard := cfg.in.r
 	if isTerminal(keyboard) {
 		keyboard = pollReader{f: keyboard.(*os.File), done: sessionDone}
+		// The outer terminal sends the normal form of the cursor keys,
+		// since einkterm never asks it for the application form.
+		keys.appCursor = t.AppCursorKeys
 	}
 	go keys.forwardInput(keyboard)
 	if kb, ok := p.(display.Keyboard); ok {
@@ -219,6 +223,11 @@ type keyForwarder struct {
 	// them out.
 	fontLarger, fontSmaller []byte
 	zoom                    func(larger bool)
+
+	// appCursor reports whether the remote program asked for the
+	// application form of the cursor keys (DECCKM), which send then
+	// translates to; nil leaves the keys as they are.
+	appCursor func() bool
 }
 
 // forwardInput copies keystrokes from in to the remote. At end of input
@@ -286,8 +295,31 @@ func (k *keyForwarder) send(b []byte) error {
 		return nil
 	}
 	noteInput(k.panel, k.loop)
+	if k.appCursor != nil && k.appCursor() {
+		b = applicationCursorKeys(b)
+	}
 	_, err := k.remote.Write(b)
 	return err
+}
+
+// applicationCursorKeys rewrites the normal form of the unmodified
+// cursor keys, Home and End in b, such as ESC [ A for Up, into the
+// application form that DECCKM asks for, ESC O A. Curses programs
+// expect it: the xterm terminfo entries name only that form.
+func applicationCursorKeys(b []byte) []byte {
+	if !bytes.Contains(b, []byte("\x1b[")) {
+		return b
+	}
+	out := make([]byte, 0, len(b))
+	for i := 0; i < len(b); i++ {
+		if b[i] == 0x1b && i+2 < len(b) && b[i+1] == '[' && strings.IndexByte("ABCDHF", b[i+2]) >= 0 {
+			out = append(out, 0x1b, 'O', b[i+2])
+			i += 2
+			continue
+		}
+		out = append(out, b[i])
+	}
+	return out
 }
 
 // noteInput reports a key to the panel's log and the refresh policy.
