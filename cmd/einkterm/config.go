@@ -57,6 +57,13 @@ func runConfig(_ context.Context, e *env, args []string) error {
 	}
 	switch args[0] {
 	case "check":
+		if len(args) == 3 && (args[1] == "--config" || args[1] == "-config") {
+			args = []string{"check", args[2]} // as einkterm start takes it
+		}
+		if len(args) == 2 && (args[1] == "-h" || args[1] == "--help") {
+			fmt.Fprintln(e.stdout, configUsage)
+			return nil
+		}
 		if len(args) > 2 {
 			fmt.Fprintf(e.stderr, "einkterm config: check takes one file, got %d: %s\n%s\n", len(args)-1, strings.Join(args[1:], " "), configUsage)
 			return errUsage

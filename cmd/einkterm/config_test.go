@@ -269,3 +269,20 @@ func TestHelpAndFlagErrors(t *testing.T) {
 		t.Errorf("--version: status %d, stdout %q", code, out)
 	}
 }
+
+// TestConfigCheckFlags takes -h and --config FILE as einkterm start
+// does.
+func TestConfigCheckFlags(t *testing.T) {
+	code, out, _ := runWithEnv(t, nil, "config", "check", "-h")
+	if code != 0 || !strings.Contains(out, "einkterm config check [FILE]") {
+		t.Errorf("config check -h: status %d, stdout %q", code, out)
+	}
+	path := filepath.Join(t.TempDir(), "einkterm.toml")
+	if err := os.WriteFile(path, deploy.ExampleConfig, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ = runWithEnv(t, nil, "config", "check", "--config", path)
+	if code != 0 || out != path+": OK\n" {
+		t.Errorf("config check --config: status %d, stdout %q", code, out)
+	}
+}

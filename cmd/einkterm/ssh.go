@@ -407,11 +407,13 @@ func (s *sshFlags) resolve(e *env, t sshTarget, log *slog.Logger) (sshclient.Res
 // ignoredFileOptions are ssh_config keywords that change where or how
 // OpenSSH connects or what it forwards. einkterm does not have them, so
 // a config file that sets one for the host gets a warning: the
-// connection may differ from what ssh(1) makes.
+// connection may differ from what ssh(1) makes. SendEnv is left out,
+// since Debian's /etc/ssh/ssh_config sets it for every host and
+// einkterm sends LANG itself.
 var ignoredFileOptions = []string{
 	"ProxyCommand", "LocalForward", "RemoteForward", "DynamicForward",
 	"ForwardAgent", "ForwardX11", "ControlMaster", "ControlPath",
-	"CertificateFile", "PKCS11Provider", "LocalCommand", "SetEnv", "SendEnv",
+	"CertificateFile", "PKCS11Provider", "LocalCommand",
 }
 
 // defaultKeepAlive is the keepalive interval when ssh_config sets none.
