@@ -56,3 +56,22 @@ func TestCursorKeysFollowDECCKM(t *testing.T) {
 		t.Error("the normal form reached the program")
 	}
 }
+
+// TestBracketedPasteMirrored runs a program that turns bracketed paste
+// on and off: einkterm passes each change to the user's terminal, so a
+// paste there arrives marked, and leaves the mode off at the end.
+func TestBracketedPasteMirrored(t *testing.T) {
+	script := `printf '\033[?2004h'; sleep 1; printf '\033[?2004l'; sleep 1`
+	r := startOnTTY(t, "shell", "--display", "record:"+t.TempDir(), "--panel", testPanel, "--", "sh", "-c", script)
+	if code := r.wait(t); code != 0 {
+		t.Fatalf("exit status %d; stderr:\n%s", code, r.stderr.String())
+	}
+	out := r.output.String()
+	on, off := strings.Index(out, "\x1b[?2004h"), strings.LastIndex(out, "\x1b[?2004l")
+	if on < 0 {
+		t.Fatalf("bracketed paste was not turned on in the terminal: %q", out)
+	}
+	if off < on {
+		t.Errorf("bracketed paste was left on in the terminal: %q", out)
+	}
+}

@@ -34,6 +34,17 @@ type input struct {
 	term atomic.Pointer[eterm.Terminal]
 }
 
+// outerTerminal returns the user's terminal for escape sequences that
+// einkterm passes on to it, such as bracketed paste mode: standard
+// output when both it and the keyboard are terminals, else nil.
+func outerTerminal(e *env, in *input) io.Writer {
+	out, ok := e.stdout.(*os.File)
+	if !ok || !term.IsTerminal(int(out.Fd())) || !isTerminal(in.r) {
+		return nil
+	}
+	return out
+}
+
 // openInput is openKeyboard with the automatic choice.
 func openInput(e *env) (*input, error) {
 	return openKeyboard(e, "auto", nil)

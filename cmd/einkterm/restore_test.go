@@ -52,6 +52,7 @@ type ttyRun struct {
 	slave  *os.File
 	before unix.Termios
 	stderr bytes.Buffer
+	output lockedBuffer // what einkterm wrote to the terminal
 	done   chan error
 }
 
@@ -81,7 +82,9 @@ func startOnTTY(t *testing.T, args ...string) *ttyRun {
 	go func() {
 		buf := make([]byte, 4096)
 		for {
-			if _, err := master.Read(buf); err != nil {
+			n, err := master.Read(buf)
+			r.output.Write(buf[:n])
+			if err != nil {
 				return
 			}
 		}

@@ -53,6 +53,11 @@ type sessionConfig struct {
 	// banner is written to the terminal before the remote's output,
 	// to show a notice such as configuration problems.
 	banner []byte
+
+	// outer is the user's terminal when the keyboard is one, to which
+	// the session passes the remote program's bracketed paste mode, so
+	// that a paste arrives marked; nil otherwise.
+	outer io.Writer
 }
 
 // eot is the byte a terminal sends for Ctrl-D: at the start of a line the
@@ -113,6 +118,8 @@ func runSession(ctx context.Context, cfg sessionConfig, start startRemote) (stat
 		a.AttachSession(t, loop)
 	}
 	view := newTermView(t, loop, p)
+	view.outer = cfg.outer
+	defer view.endPaste()
 	renderCtx, stopRender := context.WithCancel(loopCtx)
 	renderDone := make(chan struct{})
 	go func() {
@@ -354,6 +361,12 @@ type termView struct {
 	panel display.Panel
 	dirty chan struct{}
 
+	// outer mirrors the remote program's bracketed paste mode, which
+	// pasteOn records as last sent; see sessionConfig.outer.
+	outer   io.Writer
+	pasteMu sync.Mutex
+	pasteOn bool
+
 	mu    sync.Mutex
 	frame *display.Frame
 }
@@ -376,7 +389,34 @@ func (v *termView) Write(p []byte) (int, error) {
 	case v.dirty <- struct{}{}:
 	default:
 	}
+	if v.outer != nil {
+		v.mirrorPaste(v.term.BracketedPaste())
+	}
 	return n, err
+}
+
+// mirrorPaste turns bracketed paste on or off in the outer terminal
+// when the remote program's mode differs from what was last sent.
+func (v *termView) mirrorPaste(on bool) {
+	v.pasteMu.Lock()
+	defer v.pasteMu.Unlock()
+	if on == v.pasteOn {
+		return
+	}
+	v.pasteOn = on
+	if on {
+		io.WriteString(v.outer, "\x1b[?2004h")
+	} else {
+		io.WriteString(v.outer, "\x1b[?2004l")
+	}
+}
+
+// endPaste leaves the outer terminal's bracketed paste off, as the
+// session found it.
+func (v *termView) endPaste() {
+	if v.outer != nil {
+		v.mirrorPaste(false)
+	}
 }
 
 // zoom steps the font one bundled size up or down, sends the remote the

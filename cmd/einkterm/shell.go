@@ -58,6 +58,7 @@ func runShell(ctx context.Context, e *env, args []string) error {
 	announceDisplay(e, sf.display, panel)
 	log.Info("starting shell", "argv", quoteArgs(argv))
 	cfg.panel, cfg.fontSize, cfg.log, cfg.in, cfg.banner = panel, sf.fontSize, log, in, e.banner
+	cfg.outer = outerTerminal(e, in)
 	var startErr error
 	status, err := runSession(ctx, cfg, func(ctx context.Context, cols, rows int) (remote, error) {
 		r, err := startPty(argv, cols, rows)

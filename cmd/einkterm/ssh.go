@@ -163,6 +163,7 @@ func runSSH(ctx context.Context, e *env, args []string) error {
 	redial := cfg
 	var link *sshLink
 	sc.panel, sc.fontSize, sc.log, sc.in, sc.banner = panel, sf.fontSize, log, in, e.banner
+	sc.outer = outerTerminal(e, in)
 	status, err := runSession(ctx, sc, func(ctx context.Context, cols, rows int) (remote, error) {
 		l := &sshLink{
 			pty:       sshclient.PtyOptions{Cols: cols, Rows: rows, Command: command, Env: map[string]string{"LANG": langOf(e)}},

@@ -261,6 +261,7 @@ func runMenu(ctx context.Context, e *env, cfg config.Config, banner []byte) (*co
 		in.r = pollReader{f: f, done: r.done}
 	}
 	scfg.panel, scfg.fontSize, scfg.log, scfg.in = panel, sf.fontSize, log, in
+	scfg.outer = outerTerminal(e, in)
 	if _, err := runSession(ctx, scfg, func(context.Context, int, int) (remote, error) {
 		return r, nil
 	}); err != nil {
