@@ -105,6 +105,7 @@ var conformanceCases = []conformanceCase{
 	{name: "CPL", writes: []string{"\x1b[4;5H\x1b[2FX"}, screen: rows("", "X"), col: 1, row: 1},
 	{name: "HVP", writes: []string{"\x1b[2;2fX"}, screen: rows("", " X"), col: 2, row: 1},
 	{name: "DECSC and DECRC", writes: []string{"\x1b[2;3H\x1b7\x1b[HX\x1b8Y"}, screen: rows("X", "  Y"), col: 3, row: 1},
+	{name: "DECCOLM clears and homes", writes: []string{fill + "\x1b[2;4r\x1b[3;3H\x1b[?3h\x1b[5;1HX"}, screen: rows("", "", "", "", "X"), col: 1, row: 4},
 	{name: "SCOSC and SCORC", writes: []string{"\x1b[2;3H\x1b[s\x1b[HX\x1b[uY"}, screen: rows("X", "  Y"), col: 3, row: 1},
 	{name: "CR LF in origin mode", writes: []string{"\x1b[2;4r\x1b[?6h\x1b[1;1HA\r\nB\r\nC"}, screen: rows("", "A", "B", "C"), col: 1, row: 3},
 	{name: "NEL in origin mode", writes: []string{"\x1b[2;4r\x1b[?6h\x1b[HA\x1bEB"}, screen: rows("", "A", "B"), col: 1, row: 2},

@@ -27,6 +27,7 @@ func (t *Terminal) handleCSI(seq []byte, final byte) {
 		seq, inter = seq[:i], seq[i:]
 	}
 	params := bytes.Split(seq, []byte(";"))
+	columnSwitch := false // DECCOLM
 
 	switch {
 	case final == 'c' && len(inter) == 0 && priv == 0 && paramInt(params, 0) == 0:
@@ -60,6 +61,8 @@ func (t *Terminal) handleCSI(seq []byte, final byte) {
 	case (final == 'h' || final == 'l') && priv == '?':
 		for i := range params {
 			switch paramInt(params, i) {
+			case 3:
+				columnSwitch = true
 			case 5:
 				t.reverseScreen = final == 'h'
 			case 6:
@@ -86,6 +89,12 @@ func (t *Terminal) handleCSI(seq []byte, final byte) {
 		t.pending = t.pending[:seqStart]
 		t.flush(false)
 		h.fixCSI(seq, priv, final, params)
+	}
+	if columnSwitch {
+		// The width stays, since the panel sets it, but the switch
+		// clears the screen, resets the margins and homes the cursor,
+		// as on a VT100, xterm and tmux.
+		t.pending = append(t.pending, "\x1b[r\x1b[H\x1b[2J"...)
 	}
 }
 
