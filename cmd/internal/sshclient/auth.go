@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 
@@ -361,7 +362,18 @@ func (a *authenticator) explain(c Config, err error) error {
 	if tried == "" {
 		tried = "none"
 	}
-	return &AuthError{User: c.User, Addr: c.Addr(), Tried: tried}
+	e := &AuthError{User: c.User, Addr: c.Addr(), Tried: tried}
+	methods := c.AuthMethods
+	if methods == nil {
+		methods = AuthMethodNames
+	}
+	switch {
+	case c.BatchMode:
+		e.NoPassword = "BatchMode is on, so no password was asked"
+	case !slices.Contains(methods, "password") && !slices.Contains(methods, "keyboard-interactive"):
+		e.NoPassword = "password logins are turned off"
+	}
+	return e
 }
 
 // AuthError is returned when the server accepted none of the methods
@@ -369,9 +381,17 @@ func (a *authenticator) explain(c Config, err error) error {
 type AuthError struct {
 	User, Addr string
 	Tried      string // the methods tried, in order, comma-separated
+
+	// NoPassword says why no password could be given, such as
+	// BatchMode; "" when one could.
+	NoPassword string
 }
 
 func (e *AuthError) Error() string {
+	if e.NoPassword != "" {
+		return fmt.Sprintf("sshclient: permission denied for %s@%s: tried %s, and %s; check the user name, or pass a key with -i",
+			e.User, e.Addr, e.Tried, e.NoPassword)
+	}
 	return fmt.Sprintf("sshclient: permission denied for %s@%s: tried %s; check the user name, pass a key with -i, or use the right password",
 		e.User, e.Addr, e.Tried)
 }

@@ -190,6 +190,9 @@ func TestDialBatchModeAsksNothing(t *testing.T) {
 	if q := prompt.questions(); q != "" {
 		t.Errorf("BatchMode asked:\n%s", q)
 	}
+	if !strings.Contains(err.Error(), "BatchMode is on, so no password was asked") || strings.Contains(err.Error(), "right password") {
+		t.Errorf("error %q does not say why no password was asked", err)
+	}
 }
 
 // TestDialBatchModeUnknownHost meets an unknown host key with BatchMode
