@@ -4,11 +4,13 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/einkterm/einkterm/display"
 	"golang.org/x/image/font/gofont/gomono"
 	"golang.org/x/image/font/gofont/gomonobold"
+	"golang.org/x/image/font/gofont/goregular"
 )
 
 func TestChooseTerminus(t *testing.T) {
@@ -229,5 +231,18 @@ func TestBoldDiffersFromRegular(t *testing.T) {
 				t.Errorf("size %d: bold %q looks like regular", size, r)
 			}
 		}
+	}
+}
+
+// TestProportionalFontRejected loads Go Regular, a proportional font:
+// it is rejected with the fix, where it would set text with uneven gaps.
+func TestProportionalFontRejected(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "goregular.ttf")
+	if err := os.WriteFile(path, goregular.TTF, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := loadTTF(path, 16)
+	if err == nil || !strings.Contains(err.Error(), "is proportional") || !strings.Contains(err.Error(), "monospaced") {
+		t.Errorf("error %v, want one saying the font is proportional", err)
 	}
 }

@@ -70,6 +70,12 @@ func loadTTF(path string, size int) (*ttfFace, error) {
 	if !ok {
 		return nil, fmt.Errorf("term: font file %s has no 'M': use a font for Latin text", path)
 	}
+	// A terminal puts each character in a cell of one width; the
+	// glyphs of a proportional font would sit in it with uneven gaps.
+	if narrow, ok := face.GlyphAdvance('i'); ok && narrow != adv {
+		return nil, fmt.Errorf("term: font file %s is proportional ('i' is %d pixels wide, 'M' %d): use a monospaced font, such as DejaVu Sans Mono",
+			path, narrow.Round(), adv.Round())
+	}
 	t := &ttfFace{font: f, face: face, ascent: m.Ascent.Round(),
 		width: adv.Round(), height: (m.Ascent + m.Descent).Round()}
 	if t.width < 1 || t.height < 1 {
