@@ -238,6 +238,10 @@ func (a *authenticator) loadKey(name string) (ssh.Signer, error) {
 	if st.IsDir() {
 		return nil, fmt.Errorf("%s is a folder: -i takes a private key file, such as ~/.ssh/id_ed25519", name)
 	}
+	if !st.Mode().IsRegular() {
+		// Reading a named pipe would wait for a writer.
+		return nil, fmt.Errorf("%s is not a regular file: -i takes a private key file, such as ~/.ssh/id_ed25519", name)
+	}
 	if head, err := readHead(name, 64); err == nil && isPublicKeyLine(head) {
 		return nil, fmt.Errorf("%s is a public key: -i takes the private key, the file without .pub", name)
 	}

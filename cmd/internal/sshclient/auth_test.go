@@ -5,6 +5,7 @@ import (
 	"errors"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/einkterm/einkterm/deploy/peertest"
@@ -240,8 +241,13 @@ func TestLoadKeyWrongFiles(t *testing.T) {
 	dir := t.TempDir()
 	key := keygen(t, "")
 	a := &authenticator{cfg: Config{Keys: &KeyCache{}}}
+	pipe := filepath.Join(dir, "pipe")
+	if err := syscall.Mkfifo(pipe, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct{ name, want string }{
 		{dir, "is a folder: -i takes a private key file"},
+		{pipe, "is not a regular file: -i takes a private key file"},
 		{key + ".pub", "is a public key: -i takes the private key, the file without .pub"},
 	}
 	for _, tt := range tests {
