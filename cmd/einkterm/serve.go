@@ -112,6 +112,9 @@ func readVNCPassword(name string) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading --password-file: %w", err)
 	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("--password-file %s is not a regular file: name the file vncpasswd -f made", name)
+	}
 	if st.Mode().Perm()&0o077 != 0 {
 		return nil, fmt.Errorf("--password-file %s is readable by others (mode %04o): chmod 600 it", name, st.Mode().Perm())
 	}

@@ -353,12 +353,17 @@ func (s *sshFlags) configFiles() ([]*ssh_config.Config, error) {
 		}
 		names = append(names, "/etc/ssh/ssh_config")
 	default:
-		if _, err := os.Stat(s.configFile); err != nil {
-			flagName := s.configFlag
-			if flagName == "" {
-				flagName = "-F"
-			}
+		flagName := s.configFlag
+		if flagName == "" {
+			flagName = "-F"
+		}
+		st, err := os.Stat(s.configFile)
+		if err != nil {
 			return nil, fmt.Errorf("reading the %s file: %w", flagName, err)
+		}
+		if !st.Mode().IsRegular() {
+			// Reading a named pipe would wait for a writer.
+			return nil, fmt.Errorf("the %s file %s is not a regular file: name an ssh_config file, or none", flagName, s.configFile)
 		}
 		names = append(names, s.configFile)
 	}

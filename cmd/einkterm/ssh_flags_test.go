@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -171,5 +172,34 @@ func TestSSHConfigIgnoredOptionsWarn(t *testing.T) {
 	}
 	if strings.Contains(logged.String(), "ForwardAgent") {
 		t.Errorf("ForwardAgent no got a warning:\n%s", logged.String())
+	}
+}
+
+// TestNamedPipeArgumentsRejected names a named pipe where einkterm reads
+// a file: each command fails at once, where reading would wait for a
+// writer for ever.
+func TestNamedPipeArgumentsRejected(t *testing.T) {
+	pipe := filepath.Join(t.TempDir(), "pipe")
+	if err := syscall.Mkfifo(pipe, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"ssh", "--display", "record:" + t.TempDir(), "-F", pipe, "root@127.0.0.1"},
+		{"vnc", "--display", "record:" + t.TempDir(), "--passwd", pipe, "127.0.0.1::1"},
+		{"serve", "--listen", "127.0.0.1:0", "--password-file", pipe},
+	} {
+		done := make(chan string, 1)
+		go func() {
+			_, _, errOut := runWithEnv(t, nil, args...)
+			done <- errOut
+		}()
+		select {
+		case errOut := <-done:
+			if !strings.Contains(errOut, "is not a regular file") {
+				t.Errorf("%v: stderr %q, want the pipe named", args[:3], errOut)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%v: blocked on the named pipe", args[:3])
+		}
 	}
 }

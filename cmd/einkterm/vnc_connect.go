@@ -166,6 +166,10 @@ func checkPrivate(flag, name string) error {
 	if err != nil {
 		return fmt.Errorf("reading %s file: %w", flag, err)
 	}
+	if !st.Mode().IsRegular() {
+		// Reading a named pipe would wait for a writer.
+		return fmt.Errorf("%s file %s is not a regular file: name the file vncpasswd -f made", flag, name)
+	}
 	if perm := st.Mode().Perm(); perm&0o077 != 0 {
 		return fmt.Errorf("%s file %s is readable by others (mode %04o): chmod 600 %s, "+
 			"and keep it off the FAT boot partition, which cannot make it private", flag, name, perm, name)
