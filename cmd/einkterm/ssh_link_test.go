@@ -115,11 +115,7 @@ func TestLinkResizeAcrossReconnect(t *testing.T) {
 	}
 
 	s.Stop()
-	waitFor(t, "link down", 10*time.Second, func() bool {
-		link.mu.Lock()
-		defer link.mu.Unlock()
-		return link.sess == nil
-	}, func() string { return "" })
+	waitLinkDown(t, link, nil)
 	link.Resize(90, 27)
 	peertest.StartSSHD(t, peertest.SSHDOptions{Port: s.Port, HostKey: s.HostKey, ClientKey: s.ClientKey})
 	if got := sizes.next(t); got != "27 90" {
@@ -137,11 +133,7 @@ func TestLinkDisconnectWhileDown(t *testing.T) {
 	link := startTestLink(t, s, 80, 24, "read a", "")
 	go io.Copy(io.Discard, link)
 	s.Stop()
-	waitFor(t, "link down", 10*time.Second, func() bool {
-		link.mu.Lock()
-		defer link.mu.Unlock()
-		return link.sess == nil
-	}, func() string { return "" })
+	waitLinkDown(t, link, nil)
 	keys := &escapeRemote{sshLink: link, filter: newEscapeFilter('~')}
 	if _, err := keys.Write([]byte("\r~.")); err != nil {
 		t.Fatal(err)
@@ -168,11 +160,7 @@ func TestLinkDropsInputForNewShell(t *testing.T) {
 	output, _ := collectOutput(link)
 
 	s.Stop()
-	waitFor(t, "link down", 10*time.Second, func() bool {
-		link.mu.Lock()
-		defer link.mu.Unlock()
-		return link.sess == nil
-	}, output)
+	waitLinkDown(t, link, output)
 	dir := t.TempDir()
 	before, after := filepath.Join(dir, "typed-while-down"), filepath.Join(dir, "typed-after")
 	io.WriteString(link, "touch "+before+"\r")
@@ -206,11 +194,7 @@ func TestLinkShowsWholeFatalError(t *testing.T) {
 	output, ended := collectOutput(link)
 
 	s.Stop()
-	waitFor(t, "link down", 10*time.Second, func() bool {
-		link.mu.Lock()
-		defer link.mu.Unlock()
-		return link.sess == nil
-	}, output)
+	waitLinkDown(t, link, output)
 	peertest.StartSSHD(t, peertest.SSHDOptions{Port: s.Port, ClientKey: s.ClientKey})
 	status, err := link.Wait()
 	if status == 0 || err == nil {
@@ -224,6 +208,20 @@ func TestLinkShowsWholeFatalError(t *testing.T) {
 	if !strings.Contains(text, "SHA256:") || !strings.Contains(text, s.KnownHosts) {
 		t.Errorf("the output lacks the fingerprint or the known_hosts file:\n%s", output())
 	}
+}
+
+// waitLinkDown waits until link has lost its session. output, when not
+// nil, gives what to show if it does not.
+func waitLinkDown(t *testing.T, link *sshLink, output func() string) {
+	t.Helper()
+	if output == nil {
+		output = func() string { return "" }
+	}
+	waitFor(t, "link down", 10*time.Second, func() bool {
+		link.mu.Lock()
+		defer link.mu.Unlock()
+		return link.sess == nil
+	}, output)
 }
 
 // collectOutput reads the link's output in the background and returns
