@@ -73,7 +73,7 @@ func loadTTF(path string, size int) (*ttfFace, error) {
 	// A terminal puts each character in a cell of one width; the
 	// glyphs of a proportional font would sit in it with uneven gaps.
 	if narrow, ok := face.GlyphAdvance('i'); ok && narrow != adv {
-		return nil, fmt.Errorf("term: font file %s is proportional ('i' is %d pixels wide, 'M' %d): use a monospaced font, such as DejaVu Sans Mono",
+		return nil, fmt.Errorf("term: font file %s is proportional ('i' and 'M' are %d and %d pixels wide): use a monospaced font, such as DejaVu Sans Mono",
 			path, narrow.Round(), adv.Round())
 	}
 	t := &ttfFace{font: f, face: face, ascent: m.Ascent.Round(),

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -12,15 +13,29 @@ func TestApplicationCursorKeys(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"\x1b[A", "\x1bOA"},
 		{"x\x1b[Dy\x1b[H\x1b[F", "x\x1bODy\x1bOH\x1bOF"},
-		{"\x1b[1;5A", "\x1b[1;5A"}, // Ctrl+Up keeps its modifier form
-		{"\x1b[3~", "\x1b[3~"},     // Delete is not a cursor key
+		{"\x1b[1~\x1b[4~", "\x1bOH\x1bOF"}, // Home and End from tmux or the console
+		{"\x1b[1;5A", "\x1b[1;5A"},         // Ctrl+Up keeps its modifier form
+		{"\x1b[3~", "\x1b[3~"},             // Delete is not a cursor key
 		{"plain", "plain"},
 		{"\x1b[", "\x1b["},
+		{"\x1b[200~a\x1b[Ab\x1b[201~\x1b[A", "\x1b[200~a\x1b[Ab\x1b[201~\x1bOA"}, // a paste stays as copied
 	}
 	for _, tt := range tests {
-		if got := string(applicationCursorKeys([]byte(tt.in))); got != tt.want {
+		var c cursorKeys
+		if got := string(c.applicationCursorKeys([]byte(tt.in))); got != tt.want {
 			t.Errorf("applicationCursorKeys(%q) = %q, want %q", tt.in, got, tt.want)
 		}
+	}
+}
+
+// TestApplicationCursorKeysPasteAcrossReads splits a paste over two
+// reads: the Up inside it stays as copied, and Up after it changes.
+func TestApplicationCursorKeysPasteAcrossReads(t *testing.T) {
+	var c cursorKeys
+	first := string(c.applicationCursorKeys([]byte("\x1b[200~a\x1b[A")))
+	second := string(c.applicationCursorKeys([]byte("b\x1b[201~\x1b[A")))
+	if first != "\x1b[200~a\x1b[A" || second != "b\x1b[201~\x1bOA" {
+		t.Errorf("reads gave %q and %q", first, second)
 	}
 }
 
@@ -74,4 +89,36 @@ func TestBracketedPasteMirrored(t *testing.T) {
 	if off < on {
 		t.Errorf("bracketed paste was left on in the terminal: %q", out)
 	}
+}
+
+// TestBracketedPasteOffOnStopAndKill checks the outer terminal's paste
+// mode through a stop, a continue and a SIGKILL: the shell that takes
+// over on the stop, and the one left after the kill, read pastes
+// unmarked, and the session gets its mode back when it continues.
+func TestBracketedPasteOffOnStopAndKill(t *testing.T) {
+	r := startOnTTY(t, "shell", "--display", "record:"+t.TempDir(), "--panel", testPanel,
+		"--", "sh", "-c", `printf '\033[?2004h'; sleep 60`)
+	// each waits until the terminal output after from holds seq, and
+	// returns where it ends.
+	each := func(what, seq string, from int) int {
+		t.Helper()
+		end := 0
+		waitFor(t, what, 20*time.Second, func() bool {
+			out := r.output.String()
+			if from > len(out) {
+				return false
+			}
+			i := strings.Index(out[from:], seq)
+			end = from + i + len(seq)
+			return i >= 0
+		}, r.output.String)
+		return end
+	}
+	at := each("paste mode on", "\x1b[?2004h", 0)
+	r.cmd.Process.Signal(syscall.SIGTSTP)
+	at = each("paste mode off on the stop", "\x1b[?2004l", at)
+	r.cmd.Process.Signal(syscall.SIGCONT)
+	at = each("paste mode on after the continue", "\x1b[?2004h", at)
+	r.cmd.Process.Kill()
+	each("paste mode off after the kill", "\x1b[?2004l", at)
 }

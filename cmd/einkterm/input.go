@@ -29,6 +29,10 @@ type input struct {
 	// keyboard is not a terminal.
 	signals func(on bool)
 
+	// onContinue, when set, runs after the terminal is raw again on
+	// SIGCONT, to restore what the session had set in it.
+	onContinue atomic.Pointer[func()]
+
 	// term is the session's terminal once it exists; evdev reads its
 	// cursor key mode.
 	term atomic.Pointer[eterm.Terminal]
@@ -114,6 +118,9 @@ func openTTY(e *env) (*input, error) {
 		makeRaw(fd)
 		if signalKeys.Load() {
 			setSignalKeys(fd, true)
+		}
+		if f := in.onContinue.Load(); f != nil {
+			(*f)()
 		}
 	}
 	// The handler is in place before the terminal goes raw, so a stop
@@ -207,6 +214,8 @@ func handleJobControl(fd int, saved *term.State, reraw func()) func() {
 				}
 				if s == syscall.SIGTSTP {
 					term.Restore(fd, saved)
+					// The shell that takes over reads pastes unmarked.
+					unix.Write(fd, []byte(pasteModeOff))
 					// SIGSTOP cannot be caught, so the stop happens
 					// now; SIGCONT arrives when the shell resumes us.
 					syscall.Kill(os.Getpid(), syscall.SIGSTOP)

@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -120,6 +119,11 @@ func runSession(ctx context.Context, cfg sessionConfig, start startRemote) (stat
 	view := newTermView(t, loop, p)
 	view.outer = cfg.outer
 	defer view.endPaste()
+	if cfg.outer != nil {
+		resume := view.resumePaste
+		cfg.in.onContinue.Store(&resume)
+		defer cfg.in.onContinue.Store(nil)
+	}
 	renderCtx, stopRender := context.WithCancel(loopCtx)
 	renderDone := make(chan struct{})
 	go func() {
@@ -233,8 +237,9 @@ type keyForwarder struct {
 
 	// appCursor reports whether the remote program asked for the
 	// application form of the cursor keys (DECCKM), which send then
-	// translates to; nil leaves the keys as they are.
+	// translates to with keys; nil leaves the keys as they are.
 	appCursor func() bool
+	keys      cursorKeys
 }
 
 // forwardInput copies keystrokes from in to the remote. At end of input
@@ -303,30 +308,83 @@ func (k *keyForwarder) send(b []byte) error {
 	}
 	noteInput(k.panel, k.loop)
 	if k.appCursor != nil && k.appCursor() {
-		b = applicationCursorKeys(b)
+		b = k.keys.applicationCursorKeys(b)
+	} else if k.appCursor != nil {
+		k.keys.notePaste(b)
 	}
 	_, err := k.remote.Write(b)
 	return err
 }
 
-// applicationCursorKeys rewrites the normal form of the unmodified
-// cursor keys, Home and End in b, such as ESC [ A for Up, into the
-// application form that DECCKM asks for, ESC O A. Curses programs
-// expect it: the xterm terminfo entries name only that form.
-func applicationCursorKeys(b []byte) []byte {
+// cursorKeys rewrites keys from a terminal keyboard for DECCKM, keeping
+// pasted text as it is.
+type cursorKeys struct {
+	inPaste bool // between the bracketed paste markers
+}
+
+// Bracketed paste markers, which the outer terminal puts around a paste.
+var (
+	pasteStart = []byte("\x1b[200~")
+	pasteEnd   = []byte("\x1b[201~")
+)
+
+// applicationKeys maps the normal form of the unmodified cursor keys,
+// Home and End to the application form that DECCKM asks for. Curses
+// programs expect it: the xterm terminfo entries name only that form.
+// Home and End come as ESC [ H and ESC [ F from xterm, and as ESC [ 1 ~
+// and ESC [ 4 ~ from tmux, screen and the Linux console.
+var applicationKeys = []struct{ from, to string }{
+	{"\x1b[A", "\x1bOA"}, {"\x1b[B", "\x1bOB"}, {"\x1b[C", "\x1bOC"}, {"\x1b[D", "\x1bOD"},
+	{"\x1b[H", "\x1bOH"}, {"\x1b[F", "\x1bOF"}, {"\x1b[1~", "\x1bOH"}, {"\x1b[4~", "\x1bOF"},
+}
+
+// applicationCursorKeys returns b with the keys of applicationKeys in
+// their application form, outside bracketed pastes.
+// NOTE: a key split across two reads, as a slow serial link may deliver
+// it, goes out in its normal form.
+func (c *cursorKeys) applicationCursorKeys(b []byte) []byte {
 	if !bytes.Contains(b, []byte("\x1b[")) {
 		return b
 	}
 	out := make([]byte, 0, len(b))
-	for i := 0; i < len(b); i++ {
-		if b[i] == 0x1b && i+2 < len(b) && b[i+1] == '[' && strings.IndexByte("ABCDHF", b[i+2]) >= 0 {
-			out = append(out, 0x1b, 'O', b[i+2])
-			i += 2
-			continue
+	for i := 0; i < len(b); {
+		rest := b[i:]
+		switch {
+		case bytes.HasPrefix(rest, pasteStart):
+			c.inPaste = true
+		case bytes.HasPrefix(rest, pasteEnd):
+			c.inPaste = false
+		case !c.inPaste && rest[0] == 0x1b:
+			if to, n := applicationKey(rest); n > 0 {
+				out = append(out, to...)
+				i += n
+				continue
+			}
 		}
 		out = append(out, b[i])
+		i++
 	}
 	return out
+}
+
+// applicationKey returns the application form of the key at the start
+// of b and the length of its normal form, or 0 when b starts with no key
+// of applicationKeys.
+func applicationKey(b []byte) (string, int) {
+	for _, k := range applicationKeys {
+		if bytes.HasPrefix(b, []byte(k.from)) {
+			return k.to, len(k.from)
+		}
+	}
+	return "", 0
+}
+
+// notePaste follows the paste markers in b while no keys are rewritten,
+// so that a paste that began then is known.
+func (c *cursorKeys) notePaste(b []byte) {
+	if i, j := bytes.LastIndex(b, pasteStart), bytes.LastIndex(b, pasteEnd); i >= 0 || j >= 0 {
+		c.inPaste = i > j
+	}
 }
 
 // noteInput reports a key to the panel's log and the refresh policy.
@@ -405,11 +463,27 @@ func (v *termView) mirrorPaste(on bool) {
 	}
 	v.pasteOn = on
 	if on {
-		io.WriteString(v.outer, "\x1b[?2004h")
+		io.WriteString(v.outer, pasteModeOn)
 	} else {
-		io.WriteString(v.outer, "\x1b[?2004l")
+		io.WriteString(v.outer, pasteModeOff)
 	}
 }
+
+// resumePaste turns bracketed paste on again in the outer terminal when
+// the remote program had it on, after a stop that turned it off.
+func (v *termView) resumePaste() {
+	v.pasteMu.Lock()
+	defer v.pasteMu.Unlock()
+	if v.pasteOn {
+		io.WriteString(v.outer, pasteModeOn)
+	}
+}
+
+// The sequences that turn a terminal's bracketed paste mode on and off.
+const (
+	pasteModeOn  = "\x1b[?2004h"
+	pasteModeOff = "\x1b[?2004l"
+)
 
 // endPaste leaves the outer terminal's bracketed paste off, as the
 // session found it.

@@ -46,6 +46,9 @@ func runTTYGuard(state string) int {
 	if err := unix.IoctlSetTermios(int(tty.Fd()), unix.TCSETS, &saved); err != nil {
 		return 1
 	}
+	// The session may have turned bracketed paste on in the terminal;
+	// a shell turns it on again at its next prompt if it uses it.
+	tty.Write([]byte(pasteModeOff))
 	return 0
 }
 
@@ -72,8 +75,9 @@ func startTTYGuard(tty *os.File, saved *unix.Termios) (*ttyGuard, error) {
 	defer r.Close()
 	cmd := exec.Command(self)
 	cmd.Env = append(os.Environ(), ttyGuardEnv+"="+hex.EncodeToString(termiosBytes(saved)))
-	// The guard writes nothing and keeps no standard stream open, so
-	// that whoever waits for einkterm's output is not held by it.
+	// The guard keeps no standard stream open, so that whoever waits
+	// for einkterm's output is not held by it; it writes only to the
+	// terminal.
 	cmd.ExtraFiles = []*os.File{tty, r}
 	// A session of its own keeps terminal signals such as Ctrl-C away
 	// from the guard.
