@@ -174,11 +174,7 @@ func TestDialAllMethodsFail(t *testing.T) {
 // passwords with BatchMode on: the login fails at once without a
 // question, where it would otherwise wait at a password prompt.
 func TestDialBatchModeAsksNothing(t *testing.T) {
-	s := peertest.StartSSHD(t, peertest.SSHDOptions{Extra: []string{
-		"PasswordAuthentication yes",
-		"KbdInteractiveAuthentication no",
-		"AuthenticationMethods password",
-	}})
+	s := passwordOnlySSHD(t)
 	cfg := keyConfig(s)
 	cfg.BatchMode = true
 	prompt := &scriptedPrompt{secrets: []string{"not-asked"}}
@@ -218,11 +214,7 @@ func TestDialBatchModeUnknownHost(t *testing.T) {
 // TestDialWithoutPassword turns the password method off for a server
 // that takes only passwords: no password is asked and the login fails.
 func TestDialWithoutPassword(t *testing.T) {
-	s := peertest.StartSSHD(t, peertest.SSHDOptions{Extra: []string{
-		"PasswordAuthentication yes",
-		"KbdInteractiveAuthentication no",
-		"AuthenticationMethods password",
-	}})
+	s := passwordOnlySSHD(t)
 	cfg := keyConfig(s)
 	cfg.AuthMethods = []string{"publickey", "keyboard-interactive"}
 	prompt := &scriptedPrompt{secrets: []string{"not-asked"}}
@@ -259,4 +251,13 @@ func TestLoadKeyWrongFiles(t *testing.T) {
 	if _, err := a.loadKey(key); err != nil {
 		t.Errorf("the private key itself: %v", err)
 	}
+}
+
+// passwordOnlySSHD starts sshd taking passwords and nothing else.
+func passwordOnlySSHD(t *testing.T) *peertest.SSHD {
+	return peertest.StartSSHD(t, peertest.SSHDOptions{Extra: []string{
+		"PasswordAuthentication yes",
+		"KbdInteractiveAuthentication no",
+		"AuthenticationMethods password",
+	}})
 }
