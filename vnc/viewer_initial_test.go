@@ -83,8 +83,8 @@ func TestViewerInitialClearsBars(t *testing.T) {
 	}
 }
 
-// updatelessServer starts a fake server of w by h pixels that answers
-// the first update request with nothing and waits.
+// updatelessServer starts a fake server of w by h pixels that sends
+// nothing for the first update request and waits.
 func updatelessServer(t *testing.T, w, h int) string {
 	srv := &fakeServer{t: t, width: w, height: h, quiet: true}
 	srv.serve = func(s *serverConn) error {

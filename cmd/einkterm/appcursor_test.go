@@ -39,7 +39,7 @@ func TestApplicationCursorKeysPasteAcrossReads(t *testing.T) {
 	}
 }
 
-// TestCursorKeysFollowDECCKM runs a program that asks for application
+// TestCursorKeysFollowDECCKM runs a program that requests application
 // cursor keys, as curses programs do, and types Up on the terminal in
 // its normal form: the program must read ESC O A.
 func TestCursorKeysFollowDECCKM(t *testing.T) {
@@ -92,15 +92,15 @@ func TestBracketedPasteMirrored(t *testing.T) {
 }
 
 // TestBracketedPasteOffOnStopAndKill checks the outer terminal's paste
-// mode through a stop, a continue and a SIGKILL: the shell that takes
+// mode through a stop, a continue and a SIGKILL. The shell that takes
 // over on the stop, and the one left after the kill, read pastes
-// unmarked, and the session gets its mode back when it continues.
+// unmarked. The session gets its mode back when it continues.
 func TestBracketedPasteOffOnStopAndKill(t *testing.T) {
 	r := startOnTTY(t, "shell", "--display", "record:"+t.TempDir(), "--panel", testPanel,
 		"--", "sh", "-c", `printf '\033[?2004h'; sleep 60`)
-	// each waits until the terminal output after from holds seq, and
-	// returns where it ends.
-	each := func(what, seq string, from int) int {
+	// waitOutput waits until the terminal output after from contains
+	// seq, and returns where it ends.
+	waitOutput := func(what, seq string, from int) int {
 		t.Helper()
 		end := 0
 		waitFor(t, what, 20*time.Second, func() bool {
@@ -114,11 +114,11 @@ func TestBracketedPasteOffOnStopAndKill(t *testing.T) {
 		}, r.output.String)
 		return end
 	}
-	at := each("paste mode on", "\x1b[?2004h", 0)
+	at := waitOutput("paste mode on", "\x1b[?2004h", 0)
 	r.cmd.Process.Signal(syscall.SIGTSTP)
-	at = each("paste mode off on the stop", "\x1b[?2004l", at)
+	at = waitOutput("paste mode off on the stop", "\x1b[?2004l", at)
 	r.cmd.Process.Signal(syscall.SIGCONT)
-	at = each("paste mode on after the continue", "\x1b[?2004h", at)
+	at = waitOutput("paste mode on after the continue", "\x1b[?2004h", at)
 	r.cmd.Process.Kill()
-	each("paste mode off after the kill", "\x1b[?2004l", at)
+	waitOutput("paste mode off after the kill", "\x1b[?2004l", at)
 }

@@ -69,7 +69,7 @@ func (s *sessionFlags) configure(c *sessionConfig, warn io.Writer) error {
 		flag, value, def string
 		keys             *[]byte
 	}
-	taken := map[string]chordFlag{} // the chord flags set so far, by their bytes
+	chordsByKeys := map[string]chordFlag{} // the chord flags set so far, by their bytes
 	for _, chord := range []chordFlag{
 		{"full-refresh-key", s.fullKey, defaultFullRefreshKey, &c.fullRefreshKeys},
 		{"font-larger-key", s.largerKey, config.FontChords[0], &c.fontLargerKeys},
@@ -85,7 +85,7 @@ func (s *sessionFlags) configure(c *sessionConfig, warn io.Writer) error {
 		// The terminal's keyboard sends the same bytes for both, so one
 		// of the two commands could never run. A chord the user chose
 		// wins over one left at its default, which is turned off.
-		other, dup := taken[string(keys)]
+		other, dup := chordsByKeys[string(keys)]
 		switch {
 		case !dup:
 		case chord.value == chord.def:
@@ -98,7 +98,7 @@ func (s *sessionFlags) configure(c *sessionConfig, warn io.Writer) error {
 			return fmt.Errorf("invalid --%s %q: --%s has the same chord; give one of them another chord, or \"\" to turn it off",
 				chord.flag, chord.value, other.flag)
 		}
-		taken[string(keys)] = chord
+		chordsByKeys[string(keys)] = chord
 		*chord.keys = keys
 	}
 	return nil

@@ -15,9 +15,9 @@ import (
 )
 
 // TestHostKeyQuestionReadsTerminal pipes "yes" into einkterm ssh while a
-// terminal is its controlling terminal, and types "no" on the terminal:
-// as in OpenSSH, the answer comes from the terminal, so the unknown key
-// is refused and not recorded, whatever the script's first line holds.
+// terminal is its controlling terminal, and types "no" on the terminal.
+// As in OpenSSH, the reply comes from the terminal, so the unknown key
+// is rejected and not recorded, whatever the script's first line is.
 func TestHostKeyQuestionReadsTerminal(t *testing.T) {
 	s := peertest.StartSSHD(t, peertest.SSHDOptions{})
 	if err := os.Remove(s.KnownHosts); err != nil {

@@ -180,8 +180,8 @@ func TestTerminalRestoredAfterWrongPassword(t *testing.T) {
 }
 
 // TestEchoedSignalStillCleansUp sends SIGINT twice in a row, as
-// coreutils timeout does to a child and then its process group: the
-// second is taken as an echo of the first, so einkterm still restores
+// coreutils timeout does to a child and then its process group. The
+// second counts as an echo of the first, so einkterm still restores
 // the terminal and writes the panel's last frame.
 func TestEchoedSignalStillCleansUp(t *testing.T) {
 	dir := t.TempDir()

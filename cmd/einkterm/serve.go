@@ -64,8 +64,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("listening on %s: %w", *listen, err)
 	}
 	// Client connections, logins and failed passwords go to standard
-	// error, so the person running the server sees why a viewer cannot
-	// get in.
+	// error, so the person running the server can tell why a viewer
+	// cannot get in.
 	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	srv, err := server.New(info, server.Options{Password: password, SharedInput: *shared, Logger: log})
 	if err != nil {

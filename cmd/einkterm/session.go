@@ -53,9 +53,9 @@ type sessionConfig struct {
 	// to show a notice such as configuration problems.
 	banner []byte
 
-	// outer is the user's terminal when the keyboard is one, to which
-	// the session passes the remote program's bracketed paste mode, so
-	// that a paste arrives marked; nil otherwise.
+	// outer is the user's terminal when the keyboard is one, and nil
+	// otherwise. The session sets the remote program's bracketed paste
+	// mode there, so that a paste arrives marked.
 	outer io.Writer
 }
 
@@ -150,7 +150,7 @@ func runSession(ctx context.Context, cfg sessionConfig, start startRemote) (stat
 	if isTerminal(keyboard) {
 		keyboard = pollReader{f: keyboard.(*os.File), done: sessionDone}
 		// The outer terminal sends the normal form of the cursor keys,
-		// since einkterm never asks it for the application form.
+		// since einkterm never requests the application form from it.
 		keys.appCursor = t.AppCursorKeys
 	}
 	go keys.forwardInput(keyboard)
@@ -235,9 +235,9 @@ type keyForwarder struct {
 	fontLarger, fontSmaller []byte
 	zoom                    func(larger bool)
 
-	// appCursor reports whether the remote program asked for the
-	// application form of the cursor keys (DECCKM), which send then
-	// translates to with keys; nil leaves the keys as they are.
+	// appCursor reports whether the remote program requested the
+	// application form of the cursor keys (DECCKM). send then rewrites
+	// the keys with keys. A nil appCursor leaves them as they are.
 	appCursor func() bool
 	keys      cursorKeys
 }
@@ -329,7 +329,7 @@ var (
 )
 
 // applicationKeys maps the normal form of the unmodified cursor keys,
-// Home and End to the application form that DECCKM asks for. Curses
+// Home and End to the application form that DECCKM requests. Curses
 // programs expect it: the xterm terminfo entries name only that form.
 // Home and End come as ESC [ H and ESC [ F from xterm, and as ESC [ 1 ~
 // and ESC [ 4 ~ from tmux, screen and the Linux console.

@@ -273,24 +273,6 @@ func TestShellBadFlags(t *testing.T) {
 	}
 }
 
-// TestShellKeepsFailedStatusOnRecorderError runs a program that exits 3
-// with a recorder that cannot write final.png: the exit status stays
-// 3, which a script checks, and standard error still names the file.
-func TestShellKeepsFailedStatusOnRecorderError(t *testing.T) {
-	dir := t.TempDir()
-	if err := os.Mkdir(filepath.Join(dir, "final.png"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	code, stderr := runCommand(t, "", "shell", "--display", "record:"+dir, "--panel", testPanel,
-		"--", "sh", "-c", "exit 3")
-	if code != 3 {
-		t.Errorf("exit status %d, want the program's 3", code)
-	}
-	if !strings.Contains(stderr, "final.png") {
-		t.Errorf("stderr does not name the file that failed:\n%s", stderr)
-	}
-}
-
 // TestShellMissingFontExitsOne gives a font file that does not exist:
 // that is a bad flag, status 1, not the 127 of a command not found.
 func TestShellMissingFontExitsOne(t *testing.T) {
@@ -304,17 +286,40 @@ func TestShellMissingFontExitsOne(t *testing.T) {
 	}
 }
 
-// TestShellKeepsStatusWhenRecorderFolderGoes removes the recorder folder
-// during the session and puts a file in its place: screen.txt and
-// final.png cannot be written, and the program's status 3 is kept.
-func TestShellKeepsStatusWhenRecorderFolderGoes(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "rec")
-	code, stderr := runCommand(t, "", "shell", "--display", "record:"+dir, "--panel", testPanel,
-		"--", "sh", "-c", "rm -rf "+dir+"; echo x > "+dir+"; exit 3")
-	if code != 3 {
-		t.Errorf("exit status %d, want the program's 3; stderr:\n%s", code, stderr)
+// TestShellKeepsStatusOnRecorderError runs a program that exits 3 with
+// a recorder that cannot write its files: final.png blocked by a
+// folder, and the whole recorder folder replaced by a file during the
+// session. The exit status stays 3, which a script checks, and
+// standard error names the file that failed.
+func TestShellKeepsStatusOnRecorderError(t *testing.T) {
+	tests := []struct {
+		name   string
+		file   string // the file that cannot be written
+		script func(dir string) string
+		setup  func(dir string) error
+	}{
+		{"final.png blocked", "final.png", func(string) string { return "exit 3" },
+			func(dir string) error { return os.Mkdir(filepath.Join(dir, "final.png"), 0o755) }},
+		{"folder replaced", "screen.txt", func(dir string) string { return "rm -rf " + dir + "; echo x > " + dir + "; exit 3" },
+			func(string) error { return nil }},
 	}
-	if !strings.Contains(stderr, "screen.txt") {
-		t.Errorf("stderr does not name screen.txt:\n%s", stderr)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "rec")
+			if err := os.Mkdir(dir, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := tt.setup(dir); err != nil {
+				t.Fatal(err)
+			}
+			code, stderr := runCommand(t, "", "shell", "--display", "record:"+dir, "--panel", testPanel,
+				"--", "sh", "-c", tt.script(dir))
+			if code != 3 {
+				t.Errorf("exit status %d, want the program's 3; stderr:\n%s", code, stderr)
+			}
+			if !strings.Contains(stderr, tt.file) {
+				t.Errorf("stderr does not name %s:\n%s", tt.file, stderr)
+			}
+		})
 	}
 }

@@ -105,7 +105,7 @@ func (l *sshLink) reconnectLoop(reason string) (*sshclient.Session, error) {
 		l.log.Warn("reconnect failed", "attempt", attempt, "err", err)
 		if permanent(err) {
 			// The status line would cut the reason short, and on an
-			// appliance the panel is all the user sees, so the whole
+			// appliance the panel is the user's only screen, so the whole
 			// message goes below the output, where the terminal wraps it.
 			l.clearStatus()
 			l.inject("\r\n\x1b[7mreconnect failed for good:\x1b[0m " + strings.ReplaceAll(err.Error(), "\n", "\r\n") + "\r\n")

@@ -75,9 +75,9 @@ func startTTYGuard(tty *os.File, saved *unix.Termios) (*ttyGuard, error) {
 	defer r.Close()
 	cmd := exec.Command(self)
 	cmd.Env = append(os.Environ(), ttyGuardEnv+"="+hex.EncodeToString(termiosBytes(saved)))
-	// The guard keeps no standard stream open, so that whoever waits
-	// for einkterm's output is not held by it; it writes only to the
-	// terminal.
+	// The guard keeps no standard stream open, so that a program
+	// waiting for einkterm's output is not held by it. It writes only
+	// to the terminal.
 	cmd.ExtraFiles = []*os.File{tty, r}
 	// A session of its own keeps terminal signals such as Ctrl-C away
 	// from the guard.

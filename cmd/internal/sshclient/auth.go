@@ -386,8 +386,8 @@ type AuthError struct {
 	User, Addr string
 	Tried      string // the methods tried, in order, comma-separated
 
-	// NoPassword says why no password could be given, such as
-	// BatchMode; "" when one could.
+	// NoPassword is the reason no password could be given, such as
+	// BatchMode, or "" when one could.
 	NoPassword string
 }
 

@@ -193,8 +193,8 @@ func TestDialBatchModeAsksNothing(t *testing.T) {
 }
 
 // TestDialBatchModeUnknownHost meets an unknown host key with BatchMode
-// on: the login fails and says BatchMode kept the question from being
-// asked.
+// on: the login fails, and the error names BatchMode as the reason no
+// question was asked.
 func TestDialBatchModeUnknownHost(t *testing.T) {
 	s := peertest.StartSSHD(t, peertest.SSHDOptions{})
 	cfg := keyConfig(s)
@@ -228,7 +228,7 @@ func TestDialWithoutPassword(t *testing.T) {
 }
 
 // TestLoadKeyWrongFiles names a folder and a public key file with -i:
-// each error says what -i takes instead of advising chmod.
+// each error states what -i takes instead of advising chmod.
 func TestLoadKeyWrongFiles(t *testing.T) {
 	dir := t.TempDir()
 	key := keygen(t, "")

@@ -259,7 +259,7 @@ func batchError(question string) error {
 }
 
 // pausingPrompter lifts the handshake deadline of conn while the user
-// answers, and sets it again afterwards.
+// types a reply, and sets it again afterwards.
 type pausingPrompter struct {
 	inner Prompter
 	conn  *headConn
