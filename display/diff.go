@@ -17,12 +17,12 @@ import (
 // rows, clipped to r, which may add up to one byte of pixels at either
 // side. Both frames must have the same geometry.
 //
-// When r spans whole rows, which are then contiguous in memory, the rows
-// are compared in chunks of 1 to 4 KiB with bytes.Equal, the standard
-// library's vectorized comparison, so unchanged areas cost about what
-// bytes.Equal costs. Only a 1 KiB chunk that differs is read again, 64
-// bits at a time, and each word that differs marks its row and bytes.
-// Otherwise each row is compared on its own.
+// When r spans whole rows, which are then contiguous in memory, Diff
+// reads unchanged areas at about the speed of bytes.Equal. On x86-64
+// with AVX2 a vector loop lists the 64-byte blocks that differ; elsewhere
+// bytes.Equal compares blocks of 1 to 4 KiB. Around a change each word
+// that differs marks its row and bytes. Otherwise each row is compared
+// on its own.
 func Diff(dst []image.Rectangle, a, b *Frame, r image.Rectangle) []image.Rectangle {
 	if a.Width != b.Width || a.Height != b.Height || a.Depth != b.Depth {
 		panic("display: Diff between frames of different geometry")
@@ -32,10 +32,13 @@ func Diff(dst []image.Rectangle, a, b *Frame, r image.Rectangle) []image.Rectang
 		return dst
 	}
 	d := differ{a: a, b: b, r: r, dst: dst, y0: -1, lastY: -2}
-	if r.Min.X == 0 && r.Max.X == a.Width {
-		d.whole()
-	} else {
+	switch {
+	case r.Min.X != 0 || r.Max.X != a.Width:
 		d.rows()
+	case haveDiffBlocks:
+		d.search()
+	default:
+		d.whole()
 	}
 	d.flush()
 	return d.dst
@@ -70,8 +73,70 @@ const diffChunk = 1024
 // 8 KiB blocks measured slower than 4 KiB ones.
 const diffMaxChunk = 4096
 
-// whole diffs the rows of r, which span the frame's width. Padding
-// bytes at the row ends take part, and word drops a change there.
+// search diffs the rows of r, which span the frame's width, with
+// diffBlocks, which reads the unchanged blocks at vector speed and hands
+// back each block that differs with a mask of its differing bytes.
+// Padding bytes at the row ends take part, and mark drops a change
+// there.
+func (d *differ) search() {
+	s := d.a.Stride
+	lo, hi := d.r.Min.Y*s, d.r.Max.Y*s
+	pa, pb := d.a.Pix[lo:hi], d.b.Pix[lo:hi]
+	var found [64]diffBlock
+	o := 0
+	for {
+		n, next := diffBlocks(pa[o:], pb[o:], found[:])
+		for _, f := range found[:n] {
+			for m := f.mask; m != 0; {
+				k := bits.TrailingZeros64(m) &^ 7
+				d.bytes(lo+o+f.off+k, uint8(m>>k))
+				m &^= 0xFF << k
+			}
+		}
+		o += next
+		if n < len(found) {
+			break
+		}
+	}
+	for ; o < len(pa); o += 8 {
+		if x := le(pa[o:]) ^ le(pb[o:]); x != 0 {
+			d.word(lo+o, x)
+		}
+	}
+}
+
+// diffBlock is a 64-byte block where two frames differ: its offset, and
+// a mask with bit i set when byte i differs.
+type diffBlock struct {
+	off  int
+	mask uint64
+}
+
+// diffBlocksGo is diffBlocks a byte at a time, the reference for its
+// vector code.
+func diffBlocksGo(a, b []byte, out []diffBlock) (n, next int) {
+	end := len(a) &^ 63
+	for o := 0; o < end; o += 64 {
+		var mask uint64
+		for i := 0; i < 64; i++ {
+			if a[o+i] != b[o+i] {
+				mask |= 1 << i
+			}
+		}
+		if mask == 0 {
+			continue
+		}
+		out[n] = diffBlock{o, mask}
+		if n++; n == len(out) {
+			return n, o + 64
+		}
+	}
+	return n, end
+}
+
+// whole diffs the rows of r, which span the frame's width, where
+// diffBlocks has no vector code. Padding bytes at the row ends take part,
+// and word drops a change there.
 func (d *differ) whole() {
 	s := d.a.Stride
 	lo, hi := d.r.Min.Y*s, d.r.Max.Y*s
@@ -128,9 +193,17 @@ func le(b []byte) uint64 { return binary.LittleEndian.Uint64(b) }
 
 // word marks the bytes that differ in the word at offset o, given as
 // the exclusive or x of the two frames' words. The first byte in memory
-// is the least significant. Offsets only grow during a Diff, so the row
-// is found by stepping on from the last one in most calls.
+// is the least significant.
 func (d *differ) word(o int, x uint64) {
+	// Only the first and the last differing byte matter.
+	d.bytes(o, uint8(1)<<(bits.TrailingZeros64(x)/8)|uint8(0x80)>>(bits.LeadingZeros64(x)/8))
+}
+
+// bytes marks the bytes that differ in the word at offset o, given as a
+// mask with bit i set when byte i differs. Offsets only grow during a
+// Diff, so the row is found by stepping on from the last one in most
+// calls.
+func (d *differ) bytes(o int, m uint8) {
 	s := d.a.Stride
 	if o-d.rowStart >= 4*s {
 		d.rowY = o / s
@@ -141,8 +214,8 @@ func (d *differ) word(o int, x uint64) {
 		d.rowStart += s
 	}
 	col := o - d.rowStart
-	first := col + bits.TrailingZeros64(x)/8
-	last := col + 7 - bits.LeadingZeros64(x)/8
+	first := col + bits.TrailingZeros8(m)
+	last := col + 7 - bits.LeadingZeros8(m)
 	if first*8 >= d.r.Max.X*d.a.Depth {
 		return // a change in the padding after the row's pixels
 	}
@@ -173,12 +246,12 @@ func (d *differ) rows() {
 		if bytes.Equal(ra, rb) {
 			continue
 		}
-		first := firstDiff(ra, rb)
+		first := mismatchWords(ra, rb)
 		if first == 0 && (ra[0]^rb[0])&left == 0 {
 			if n == 1 || bytes.Equal(ra[1:], rb[1:]) {
 				continue
 			}
-			first = 1 + firstDiff(ra[1:], rb[1:])
+			first = 1 + mismatchWords(ra[1:], rb[1:])
 		}
 		last := lastDiff(ra, rb)
 		if last == n-1 && (ra[n-1]^rb[n-1])&right == 0 {
@@ -223,9 +296,9 @@ func Differs(a, b *Frame, r image.Rectangle) bool {
 	return len(Diff(nil, a, b, r)) > 0
 }
 
-// firstDiff returns the index of the first byte where a and b differ,
-// which must exist; a and b have the same length.
-func firstDiff(a, b []byte) int {
+// mismatchWords returns the index of the first byte where a and b
+// differ, or len(a) when they agree; a and b have the same length.
+func mismatchWords(a, b []byte) int {
 	i := 0
 	for ; i+8 <= len(a); i += 8 {
 		x := binary.LittleEndian.Uint64(a[i:]) ^ binary.LittleEndian.Uint64(b[i:])
@@ -238,7 +311,7 @@ func firstDiff(a, b []byte) int {
 			return i
 		}
 	}
-	return len(a) - 1
+	return len(a)
 }
 
 // lastDiff returns the index of the last byte where a and b differ,

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"image"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 )
@@ -264,9 +265,69 @@ func BenchmarkDiff(b *testing.B) {
 			}
 			b.ReportMetric(float64(limit)/float64(diffTime), "of-limit")
 			b.ReportMetric(float64(diffTime.Nanoseconds())/float64(b.N*diffRun), "ns/diff")
-			_ = sink
 			b.ReportMetric(float64(len(rects)), "bands")
 			_ = sink
 		})
+	}
+}
+
+// TestDiffBlocksMatchesBytes checks diffBlocks, vector code on x86-64,
+// against the byte-by-byte form on slices of every length up to 300 at
+// every offset into a word, with room for one block, two, or many.
+func TestDiffBlocksMatchesBytes(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	buf := make([]byte, 320)
+	for i := range buf {
+		buf[i] = byte(rng.Uint32())
+	}
+	for n := 0; n <= 300; n++ {
+		for skew := 0; skew < 8; skew++ {
+			a := buf[skew : skew+n]
+			b := bytes.Clone(a)
+			for k := rng.IntN(6); k > 0 && n > 0; k-- {
+				b[rng.IntN(n)] ^= byte(1 + rng.IntN(255))
+			}
+			for _, room := range []int{1, 2, 64} {
+				got, want := make([]diffBlock, room), make([]diffBlock, room)
+				gn, gnext := diffBlocks(a, b, got)
+				wn, wnext := diffBlocksGo(a, b, want)
+				if gn != wn || gnext != wnext || !slices.Equal(got, want) {
+					t.Fatalf("len %d skew %d room %d: got %d %d %v, want %d %d %v",
+						n, skew, room, gn, gnext, got[:gn], wn, wnext, want[:wn])
+				}
+			}
+		}
+	}
+}
+
+// TestDiffSearchMatchesWhole checks that both ways of diffing whole rows,
+// the vector search and the bytes.Equal blocks, give the same bands,
+// with enough changes that the search refills its list of blocks.
+func TestDiffSearchMatchesWhole(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	for round := 0; round < 40; round++ {
+		depth := []int{1, 2, 4, 8}[round%4]
+		w, h := 1+rng.IntN(900), 1+rng.IntN(300)
+		a := NewFrame(w, h, depth)
+		b := a.Clone()
+		for i := rng.IntN(300); i > 0; i-- {
+			x, y := rng.IntN(w), rng.IntN(h)
+			b.FillRect(image.Rect(x, y, x+1+rng.IntN(40), y+1+rng.IntN(6)), uint8(rng.IntN(256)))
+		}
+		y0 := rng.IntN(h)
+		r := image.Rect(0, y0, w, y0+1+rng.IntN(h-y0))
+		diff := func(search bool) []image.Rectangle {
+			d := differ{a: a, b: b, r: r, y0: -1, lastY: -2}
+			if search {
+				d.search()
+			} else {
+				d.whole()
+			}
+			d.flush()
+			return d.dst
+		}
+		if got, want := diff(true), diff(false); !slices.Equal(got, want) {
+			t.Fatalf("round %d, %dx%dx%d in %v: search gave %v, blocks gave %v", round, w, h, depth, r, got, want)
+		}
 	}
 }
