@@ -89,7 +89,7 @@ func FuzzMergeAlign(f *testing.F) {
 			h := int(data[i+3])%64 + 1
 			in = append(in, Region{image.Rect(x-4, y-4, x-4+w, y-4+h), modes[int(data[i+4])%len(modes)]})
 		}
-		out := MergeRegions(in, info, 666)
+		out := MergeRegions(in, info, MergeCost{Waste: 666})
 		checkMerged(t, info, in, out)
 	})
 }

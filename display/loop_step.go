@@ -44,6 +44,7 @@ func (l *Loop) noteBusy(now time.Time) {
 // one, drops the hints that did not change, and returns what changed.
 func (l *Loop) dirty() []Dirty {
 	var rects []image.Rectangle
+	l.hints = disjoint(l.hints)
 	for _, h := range l.hints {
 		rects = Diff(rects, l.shown, l.pending, h)
 	}
@@ -53,6 +54,23 @@ func (l *Loop) dirty() []Dirty {
 		out[i] = Dirty{Rect: r, Gray: GrayPixels(l.pending, r)}
 	}
 	return out
+}
+
+// disjoint replaces overlapping rectangles of rs by their bounding boxes
+// until none overlap, in place, so that a change inside two hints is
+// diffed and merged once.
+func disjoint(rs []image.Rectangle) []image.Rectangle {
+	for i := 0; i < len(rs); i++ {
+		for j := i + 1; j < len(rs); j++ {
+			if rs[i].Overlaps(rs[j]) {
+				rs[i] = rs[i].Union(rs[j])
+				rs[j] = rs[len(rs)-1]
+				rs = rs[:len(rs)-1]
+				j = i // rs[i] grew: look at all the others again
+			}
+		}
+	}
+	return rs
 }
 
 // send is one refresh to carry out, with the scrolls it shows.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"image"
 	"runtime"
+	"slices"
 	"testing"
 	"time"
 )
@@ -457,5 +458,32 @@ func TestLoopFlushSendsRequestedFull(t *testing.T) {
 	ev := rec.Events()
 	if len(ev) != 1 || !ev[0].Flash || ev[0].Rect() != info.Bounds() {
 		t.Fatalf("Flush after RequestFull sent %+v, want one flashing refresh of the panel", ev)
+	}
+}
+
+func TestDisjointHints(t *testing.T) {
+	tests := []struct {
+		name string
+		in   []image.Rectangle
+		want []image.Rectangle
+	}{
+		{"apart stay apart",
+			[]image.Rectangle{image.Rect(0, 0, 8, 16), image.Rect(8, 0, 16, 16)},
+			[]image.Rectangle{image.Rect(0, 0, 8, 16), image.Rect(8, 0, 16, 16)}},
+		{"a repeat is dropped",
+			[]image.Rectangle{image.Rect(0, 0, 8, 16), image.Rect(0, 0, 8, 16)},
+			[]image.Rectangle{image.Rect(0, 0, 8, 16)}},
+		{"a chain joins through its middle",
+			[]image.Rectangle{image.Rect(0, 0, 10, 10), image.Rect(20, 0, 30, 10), image.Rect(5, 5, 25, 8)},
+			[]image.Rectangle{image.Rect(0, 0, 30, 10)}},
+		{"a grown box takes in an earlier one",
+			[]image.Rectangle{image.Rect(40, 0, 50, 10), image.Rect(0, 0, 10, 10), image.Rect(5, 0, 45, 5)},
+			[]image.Rectangle{image.Rect(0, 0, 50, 10)}},
+	}
+	for _, tt := range tests {
+		got := disjoint(slices.Clone(tt.in))
+		if !sameRectSet(got, tt.want) {
+			t.Errorf("%s: disjoint(%v) = %v, want %v", tt.name, tt.in, got, tt.want)
+		}
 	}
 }

@@ -21,12 +21,13 @@ type Region struct {
 // their union is no slower than two refreshes. Each refresh pays its
 // mode's Fixed time plus PerByte for every byte sent, and on panels with
 // Info.Concurrent disjoint regions share one waveform. A union whose
-// unchanged pixels outnumber the pixels its parts covered pays waste for
-// each excess pixel, which keeps distant regions apart on fast panels. A
-// waste of zero merges by time alone. Overlapping regions are always merged. The merged region's
+// unchanged pixels outnumber the pixels its parts covered pays
+// cost.Waste for each excess pixel, which keeps distant regions apart on
+// fast panels, and a union larger than cost.Cap times those pixels is
+// never made. Overlapping regions are always merged. The merged region's
 // mode is the stronger of the two (see StrongerMode).
-func MergeRegions(rs []Region, info Info, waste time.Duration) []Region {
-	m := merger{info: info, waste: waste}
+func MergeRegions(rs []Region, info Info, cost MergeCost) []Region {
+	m := merger{info: info, cost: cost}
 	for _, r := range rs {
 		a := AlignRect(r.Rect, info, r.Mode)
 		if a.Empty() {
@@ -43,6 +44,20 @@ func MergeRegions(rs []Region, info Info, waste time.Duration) []Region {
 	return out
 }
 
+// MergeCost holds the costs that MergeRegions weighs besides the
+// panel's refresh times.
+type MergeCost struct {
+	// Waste is the cost of each unchanged pixel that a merged region
+	// refreshes beyond as many as its parts covered. Zero merges by
+	// time alone.
+	Waste time.Duration
+
+	// Cap is the most pixels that a merged region may refresh for each
+	// pixel its parts covered, whatever the merge would save. Zero
+	// means no cap.
+	Cap float64
+}
+
 // mergeItem is a merged region and the pixels its parts covered.
 type mergeItem struct {
 	Region
@@ -51,7 +66,7 @@ type mergeItem struct {
 
 type merger struct {
 	info  Info
-	waste time.Duration
+	cost  MergeCost
 	items []mergeItem
 }
 
@@ -148,7 +163,7 @@ func (m *merger) saving(a, b mergeItem) time.Duration {
 	if !ok {
 		return never
 	}
-	return m.pairCost(a, b) - m.cost(u)
+	return m.pairCost(a, b) - m.refreshCost(u)
 }
 
 // union returns the merged region of a and b and whether merging them
@@ -158,26 +173,31 @@ func (m *merger) union(a, b mergeItem) (mergeItem, bool) {
 	r := AlignRect(a.Rect.Union(b.Rect), m.info, mode)
 	u := mergeItem{Region{r, mode}, a.covered + b.covered}
 	if a.Rect.Overlaps(b.Rect) {
-		u.covered = area(r)
+		// The overlap is counted once. Counting the whole union as
+		// covered would let it absorb any later merge for free.
+		u.covered = min(max(u.covered-area(a.Rect.Intersect(b.Rect)), a.covered, b.covered), area(r))
 		return u, true
 	}
-	return u, m.cost(u) <= m.pairCost(a, b)
+	if m.cost.Cap > 0 && float64(area(r)) > m.cost.Cap*float64(u.covered) {
+		return u, false
+	}
+	return u, m.refreshCost(u) <= m.pairCost(a, b)
 }
 
-// cost returns the modelled time of refreshing it, with the waste of
-// the unchanged pixels beyond as many as its parts covered. A block of
-// ragged text lines, about half changed, so merges by time alone, while
-// an echo and a distant status line stay apart.
-func (m *merger) cost(it mergeItem) time.Duration {
+// refreshCost returns the modelled time of refreshing it, with the
+// waste of the unchanged pixels beyond as many as its parts covered. A
+// block of ragged text lines, about half changed, so merges by time
+// alone, while an echo and a distant status line stay apart.
+func (m *merger) refreshCost(it mergeItem) time.Duration {
 	wasted := max(area(it.Rect)-2*it.covered, 0)
-	return m.info.Cost(it.Rect, it.Mode) + time.Duration(wasted)*m.waste
+	return m.info.Cost(it.Rect, it.Mode) + time.Duration(wasted)*m.cost.Waste
 }
 
 // pairCost returns the modelled time of refreshing a and b apart. On a
 // concurrent panel the two waveforms run at once, so only the longer
 // one counts.
 func (m *merger) pairCost(a, b mergeItem) time.Duration {
-	ca, cb := m.cost(a), m.cost(b)
+	ca, cb := m.refreshCost(a), m.refreshCost(b)
 	if !m.info.Concurrent {
 		return ca + cb
 	}

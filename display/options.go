@@ -17,7 +17,8 @@ type SchedulerOptions struct {
 	InputBoost time.Duration
 
 	// MaxDelay is how long a changed area may wait behind newer ones
-	// before it is sent first. Zero means 2 s.
+	// before it is sent first, or twice that behind the echo of input
+	// that keeps coming while the panel refreshes. Zero means 2 s.
 	MaxDelay time.Duration
 
 	// IdlePause is how long after the last input event a cleaning
@@ -65,10 +66,19 @@ type SchedulerOptions struct {
 
 	// WastePerPixel is the modelled cost of refreshing a pixel that did
 	// not change, beyond as many as the merged regions changed, which
-	// keeps distant regions apart when merging (see MergeRegions). Zero means the fastest mode's fixed
-	// time per 32768 pixels (a 256 x 128 area); negative means no cost,
-	// merging by time alone.
+	// keeps distant regions apart when merging (see MergeRegions). Zero
+	// means the fastest mode's fixed time per 32768 pixels (a 256 x 128
+	// area); negative means no cost, merging by time alone.
 	WastePerPixel time.Duration
+
+	// MergeCap is the most pixels that a merged region may refresh for
+	// each pixel that changed in it, such as 1.2, whatever the merge
+	// would save in time. On a panel that runs one waveform at a time,
+	// such as the IT8951, a cap near 1 splits a screen of ragged text
+	// into a refresh for every few lines. That sends fewer pixels and
+	// bytes, but the screen takes seconds to appear instead of one
+	// waveform. Zero means no cap.
+	MergeCap float64
 
 	// Tile is the side in pixels of the square tiles in which ghosting
 	// is tracked. Zero means 32.
@@ -100,6 +110,7 @@ func (o SchedulerOptions) withDefaults(info Info) SchedulerOptions {
 	if o.Tile <= 0 {
 		o.Tile = 32
 	}
+	o.MergeCap = max(o.MergeCap, 0)
 	switch {
 	case o.WastePerPixel < 0:
 		o.WastePerPixel = 0

@@ -3,6 +3,7 @@ package display_test
 import (
 	"context"
 	"image"
+	"slices"
 	"sort"
 	"testing"
 	"time"
@@ -70,7 +71,7 @@ func (p *boxPolicy) submit(f *display.Frame, d []display.Damage) {
 func (p *boxPolicy) input()          {}
 func (p *boxPolicy) step() time.Time { return time.Time{} }
 
-var policyNames = []string{"einkterm", "full-frame", "box+full/50"}
+var policyNames = []string{"einkterm", "einkterm-cap1.2", "full-frame", "box+full/50"}
 
 func newPolicy(name string, m *meter, clock display.Clock) policy {
 	info := m.Info()
@@ -79,6 +80,9 @@ func newPolicy(name string, m *meter, clock display.Clock) policy {
 	switch name {
 	case "einkterm":
 		return loopPolicy{display.NewLoop(m, display.LoopOptions{Clock: clock})}
+	case "einkterm-cap1.2":
+		opts := display.SchedulerOptions{MergeCap: 1.2}
+		return loopPolicy{display.NewLoop(m, display.LoopOptions{Clock: clock, Scheduler: opts})}
 	case "full-frame":
 		return fullFramePolicy{m, fast}
 	default:
@@ -213,11 +217,12 @@ type replayMetrics struct {
 	refreshed, changed      int // pixels of partial refreshes
 	bytes                   int
 	p50, p99                time.Duration
-	missed                  int  // keystrokes whose echo was never refreshed
-	overBound               int  // echoes later than one in-flight plus one fast refresh
-	maxPartial              int  // the maximum number of partials a tile had between cleans
-	finalShown              bool // the panel ends with the last frame
-	misaligned              int  // refreshes off the panel's alignment
+	settle                  time.Duration // p50 of keystroke to the panel's next pause
+	missed                  int           // keystrokes whose echo was never refreshed
+	overBound               int           // echoes later than one in-flight plus one fast refresh
+	maxPartial              int           // the maximum number of partials a tile had between cleans
+	finalShown              bool          // the panel ends with the last frame
+	misaligned              int           // refreshes off the panel's alignment
 }
 
 func measure(r replayResult) replayMetrics {
@@ -263,6 +268,14 @@ func measure(r replayResult) replayMetrics {
 			m.overBound++
 		}
 	}
+	var settles []time.Duration
+	for _, k := range r.keys {
+		if len(k.echo) > 0 {
+			settles = append(settles, settle(r.log, k.at))
+		}
+	}
+	slices.Sort(settles)
+	m.settle = percentile(settles, 50)
 	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
 	m.p50, m.p99 = percentile(lat, 50), percentile(lat, 99)
 	return m
@@ -306,6 +319,25 @@ func inFlight(log []metered, t time.Duration) time.Duration {
 		}
 	}
 	return busy
+}
+
+// settle returns the time from t to the end of the run of refreshes
+// that starts at or after t, each starting within 5 ms of the end of the
+// one before: how long the response to a keystroke at t takes to be
+// shown in full, or longer if more output follows without a pause.
+func settle(log []metered, t time.Duration) time.Duration {
+	end := time.Duration(-1)
+	for _, e := range log {
+		switch {
+		case end < 0 && e.start >= t:
+			end = e.end
+		case end >= 0 && e.start <= end+5*time.Millisecond:
+			end = max(end, e.end)
+		case end >= 0:
+			return end - t
+		}
+	}
+	return max(end-t, 0)
 }
 
 func percentile(sorted []time.Duration, p int) time.Duration {
@@ -368,6 +400,7 @@ func reportReplay(b *testing.B, m replayMetrics) {
 	b.ReportMetric(float64(m.bytes), "panel-bytes")
 	b.ReportMetric(float64(m.p50.Microseconds())/1000, "echo-p50-ms")
 	b.ReportMetric(float64(m.p99.Microseconds())/1000, "echo-p99-ms")
+	b.ReportMetric(float64(m.settle.Microseconds())/1000, "settle-p50-ms")
 	b.ReportMetric(float64(m.overBound), "echo-over-bound")
 	b.ReportMetric(float64(m.missed), "echo-missed")
 	b.ReportMetric(float64(m.maxPartial), "max-partials")
@@ -412,6 +445,41 @@ func TestReplayTypingMeetsTargets(t *testing.T) {
 		}
 		if m.misaligned != 0 {
 			t.Errorf("%s: %d refreshes of regions the panel does not accept", panel.profile, m.misaligned)
+		}
+	}
+}
+
+// TestReplayMergeCapMeetsRatio replays every workload on both panels
+// with MergeCap 1.2 and checks that the refreshed pixels stay within
+// 1.2 times the changed ones, that no flash comes near a keystroke, and
+// that at most one echo in a hundred is later than one in-flight plus
+// one fast refresh.
+func TestReplayMergeCapMeetsRatio(t *testing.T) {
+	if testing.Short() {
+		t.Skip("replays every workload")
+	}
+	for _, panel := range replayPanels {
+		info := display.Rotate(mustRecorder(t, panel.profile), panel.rotation).Info()
+		tm, err := term.New(term.Options{Width: info.Width, Height: info.Height, Depth: info.Depth})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range workloads(tm.Size()) {
+			name := panel.profile + "/" + w.name
+			r := replay(t, panel.profile, panel.rotation, w, "einkterm-cap1.2")
+			m := measure(r)
+			if ratio := float64(m.refreshed) / float64(max(m.changed, 1)); ratio > 1.2 {
+				t.Errorf("%s: refreshed %.2f times the changed pixels, want at most 1.2", name, ratio)
+			}
+			if m.flashesNearKey != 0 {
+				t.Errorf("%s: %d flashes within 2 s after a keystroke, want 0", name, m.flashesNearKey)
+			}
+			if m.overBound*100 > len(r.keys) {
+				t.Errorf("%s: %d of %d echoes later than one in-flight plus one fast refresh", name, m.overBound, len(r.keys))
+			}
+			if !m.finalShown || m.misaligned != 0 || m.missed != 0 {
+				t.Errorf("%s: last frame shown %v, %d misaligned refreshes, %d echoes missed", name, m.finalShown, m.misaligned, m.missed)
+			}
 		}
 	}
 }

@@ -48,7 +48,7 @@ func (s *Scheduler) planPartial(now time.Time, dirty []Dirty) []Refresh {
 	for _, d := range dirty {
 		regions = append(regions, Region{d.Rect, s.modeFor(d)})
 	}
-	merged := MergeRegions(regions, s.info, s.opts.WastePerPixel)
+	merged := MergeRegions(regions, s.info, MergeCost{Waste: s.opts.WastePerPixel, Cap: s.opts.MergeCap})
 	if len(merged) == 0 {
 		return nil
 	}
@@ -104,10 +104,10 @@ func (s *Scheduler) batchTime(rs []Refresh, longest, transfers time.Duration) ti
 }
 
 // pick returns the index of the region to send first on a panel that
-// takes one refresh at a time. A region with a change older than
-// MaxDelay goes first, so no area starves. Otherwise, after input, the
-// region with the newest change goes first because it contains the
-// echo, and without input the oldest change goes first.
+// takes one refresh at a time. After input the region with the newest
+// change goes first because it contains the echo, and without input the
+// oldest change goes first. A region that waited too long goes first
+// (see before), so no area starves.
 func (s *Scheduler) pick(now time.Time, rs []Region, dirty []Dirty) int {
 	type age struct{ oldest, newest time.Time }
 	ages := make([]age, len(rs))
@@ -136,15 +136,25 @@ func (s *Scheduler) pick(now time.Time, rs []Region, dirty []Dirty) int {
 
 // before reports whether a region with changes from oldA to newA goes
 // before one with changes from oldB to newB.
+//
+// When input came after the last refresh started, the region with the
+// newest change holds its echo and goes next, ahead of a backlog,
+// unless the other has waited twice MaxDelay. Otherwise a region late
+// by MaxDelay goes first.
 func (s *Scheduler) before(now, oldA, newA, oldB, newB time.Time) bool {
-	lateA := !now.Before(oldA.Add(s.opts.MaxDelay))
-	lateB := !now.Before(oldB.Add(s.opts.MaxDelay))
+	wait := s.opts.MaxDelay
+	fresh := s.lastInput.After(s.lastStart) && !newA.Equal(newB)
+	if fresh {
+		wait *= 2
+	}
+	lateA := !now.Before(oldA.Add(wait))
+	lateB := !now.Before(oldB.Add(wait))
 	switch {
 	case lateA != lateB:
 		return lateA
 	case lateA:
 		return oldA.Before(oldB)
-	case s.boosted(now) && !newA.Equal(newB):
+	case fresh || s.boosted(now) && !newA.Equal(newB):
 		return newA.After(newB)
 	}
 	return oldA.Before(oldB)

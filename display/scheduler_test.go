@@ -239,15 +239,16 @@ func TestSchedulerEchoFirstAfterInput(t *testing.T) {
 }
 
 func TestSchedulerNoStarvation(t *testing.T) {
-	// A region stays dirty while newer echoes keep coming; it must go
-	// out within MaxDelay plus one refresh.
+	// A region stays dirty while newer echoes keep coming faster than
+	// the panel refreshes; it must go out within twice MaxDelay plus
+	// one refresh.
 	w := newSchedWorld(t, it10, SchedulerOptions{})
 	old := image.Rect(1000, 1000, 1100, 1016)
 	w.damage(0, far, 0)
 	w.plan(0)
 	w.damage(time.Millisecond, old, 0)
 	sentAt := time.Duration(-1)
-	for at := 100 * time.Millisecond; at < 5*time.Second; at += 100 * time.Millisecond {
+	for at := 100 * time.Millisecond; at < 6*time.Second; at += 100 * time.Millisecond {
 		w.s.Input(w.t0.Add(at))
 		x := 8 * int(at/(100*time.Millisecond))
 		w.damage(at, image.Rect(x, 0, x+8, 16), 0)
@@ -257,8 +258,48 @@ func TestSchedulerNoStarvation(t *testing.T) {
 			break
 		}
 	}
-	if sentAt < 0 || sentAt > 2*time.Second+200*time.Millisecond {
-		t.Errorf("old region sent at %v, want within MaxDelay (2 s) plus a refresh", sentAt)
+	if sentAt < 0 || sentAt > 4*time.Second+200*time.Millisecond {
+		t.Errorf("old region sent at %v, want within twice MaxDelay (4 s) plus a refresh", sentAt)
+	}
+}
+
+func TestSchedulerLateRegionFirstWithoutNewInput(t *testing.T) {
+	// Input came before the last refresh started, so none is waiting
+	// for its echo: the region late by MaxDelay goes before the newer
+	// one.
+	w := newSchedWorld(t, it10, SchedulerOptions{})
+	old := image.Rect(1000, 1000, 1100, 1016)
+	w.damage(0, far, 0)
+	w.plan(0)
+	w.damage(time.Millisecond, old, 0)
+	w.s.Input(w.t0.Add(2 * time.Second))
+	w.damage(2*time.Second, cell1, 0)
+	if got, _ := w.plan(2 * time.Second); got != "A2 "+cell1.String() {
+		t.Fatalf("plan at 2 s %q, want the echo %v", got, cell1)
+	}
+	w.damage(2100*time.Millisecond, cell2, 0)
+	got, _ := w.plan(2200 * time.Millisecond)
+	if want := "A2 " + old.String(); got != want {
+		t.Errorf("plan at 2.2 s %q, want the late region %q", got, want)
+	}
+}
+
+func TestSchedulerEchoAheadOfBacklog(t *testing.T) {
+	// A screen split into regions is still going out when a key comes:
+	// its echo goes next, although the backlog is late by MaxDelay.
+	w := newSchedWorld(t, it10, SchedulerOptions{MergeCap: 1.2})
+	for y := 0; y < 40*32; y += 32 {
+		w.damage(0, image.Rect(0, y, 400+y, y+13), 0)
+	}
+	for at := time.Duration(0); at < 2500*time.Millisecond; at += 150 * time.Millisecond {
+		if got, _ := w.plan(at); got == "" {
+			t.Fatalf("plan at %v sent nothing with %d regions left", at, len(w.dirty))
+		}
+	}
+	w.s.Input(w.t0.Add(2550 * time.Millisecond))
+	w.damage(2550*time.Millisecond, far, 0)
+	if got, _ := w.plan(2650 * time.Millisecond); got != "A2 "+far.String() {
+		t.Errorf("plan after the key %q, want the echo %v", got, far)
 	}
 }
 
