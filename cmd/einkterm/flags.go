@@ -24,6 +24,7 @@ type sessionFlags struct {
 	idleClean   time.Duration
 	maxPartials int
 	sleepAfter  time.Duration
+	mergeCap    float64
 	fullKey     string
 	largerKey   string
 	smallerKey  string
@@ -42,6 +43,8 @@ func (s *sessionFlags) add(fs *flag.FlagSet) {
 		"partial refreshes of an area after which it is cleaned even while typing, 1 to 10000")
 	fs.DurationVar(&s.sleepAfter, "sleep-after", 2*time.Minute,
 		"idle time before the panel sleeps, up to 24h; 0 never sleeps")
+	fs.Float64Var(&s.mergeCap, "merge-cap", 0,
+		"most pixels a refresh may cover per changed pixel when regions merge, 1 to 10, such as 1.2; 0 merges by refresh time")
 	fs.StringVar(&s.keyboard, "keyboard", "auto", keyboardUsage)
 	fs.StringVar(&s.fullKey, "full-refresh-key", defaultFullRefreshKey,
 		"key chord that forces a full refresh, such as ctrl+alt+r; empty turns it off")
@@ -60,6 +63,7 @@ func (s *sessionFlags) configure(c *sessionConfig, warn io.Writer) error {
 	c.scheduler.IdlePause = s.idleClean
 	c.scheduler.HardPartials = s.maxPartials
 	c.scheduler.SleepAfter = s.sleepAfter
+	c.scheduler.MergeCap = s.mergeCap
 	if s.sleepAfter == 0 {
 		// The scheduler reads 0 as its default and a negative value as
 		// never.
@@ -126,6 +130,9 @@ func (s *sessionFlags) checkRefresh() error {
 	}
 	if s.sleepAfter < 0 || s.sleepAfter > config.SleepAfterMax {
 		return fmt.Errorf("invalid --sleep-after %v: use 0 (never sleep) to 24h", s.sleepAfter)
+	}
+	if !config.MergeCapOK(s.mergeCap) {
+		return fmt.Errorf("invalid --merge-cap %g: use 0 (no cap) or 1 to 10, such as 1.2", s.mergeCap)
 	}
 	return nil
 }

@@ -147,6 +147,7 @@ func terminalArgs(cfg config.Config) []string {
 		"--idle-clean", cfg.Refresh.IdleClean.Duration.String(),
 		"--max-partials", strconv.Itoa(cfg.Refresh.MaxPartials),
 		"--sleep-after", cfg.Refresh.SleepAfter.Duration.String(),
+		"--merge-cap", strconv.FormatFloat(cfg.Refresh.MergeCap, 'g', -1, 64),
 		"--full-refresh-key", cfg.Keys.FullRefresh)
 }
 

@@ -45,6 +45,9 @@ func TestRefreshFlagDefaultsMatchConfig(t *testing.T) {
 	if c.scheduler.SleepAfter != def.SleepAfter.Duration {
 		t.Errorf("--sleep-after default %v, config default %v", c.scheduler.SleepAfter, def.SleepAfter)
 	}
+	if c.scheduler.MergeCap != def.MergeCap {
+		t.Errorf("--merge-cap default %g, config default %g", c.scheduler.MergeCap, def.MergeCap)
+	}
 }
 
 func TestRefreshFlagRanges(t *testing.T) {
@@ -63,6 +66,12 @@ func TestRefreshFlagRanges(t *testing.T) {
 		{[]string{"--sleep-after", "25h"}, "invalid --sleep-after 25h0m0s"},
 		{[]string{"--sleep-after", "0s"}, ""},
 		{[]string{"--sleep-after", "24h"}, ""},
+		{[]string{"--merge-cap", "0.5"}, "invalid --merge-cap 0.5: use 0 (no cap) or 1 to 10"},
+		{[]string{"--merge-cap", "-1"}, "invalid --merge-cap -1"},
+		{[]string{"--merge-cap", "NaN"}, "invalid --merge-cap NaN"},
+		{[]string{"--merge-cap", "11"}, "invalid --merge-cap 11"},
+		{[]string{"--merge-cap", "1.2"}, ""},
+		{[]string{"--merge-cap", "0"}, ""},
 	}
 	for _, tc := range tests {
 		_, err := configureFlags(t, tc.args...)

@@ -139,6 +139,11 @@ func TestParseBrokenFiles(t *testing.T) {
 		text: "[refresh]\nmax_partials = 0\n",
 		want: []problem{{line: 2, key: "refresh.max_partials", err: "out of range", fixHave: []string{"1 to 10000"}}},
 	}, {
+		name: "merge cap below one",
+		text: "[refresh]\nmax_partials = 9\nmerge_cap = 0.5\n",
+		want: []problem{{line: 3, key: "refresh.merge_cap", err: "merge cap 0.5 out of range", fixHave: []string{"1 to 10"}}},
+		keep: func(c Config) bool { return c.Refresh.MaxPartials == 9 && c.Refresh.MergeCap == 0 },
+	}, {
 		name: "inline table key",
 		text: "font = { size = \"x\" }\n",
 		want: []problem{{line: 1, key: "font.size", err: "wrong type", fixHave: []string{"size = 0"}}},

@@ -81,6 +81,7 @@ country = "GB"
 idle_clean = "750ms"
 max_partials = 8
 sleep_after = "0s"
+merge_cap = 1.2
 
 [keys]
 full_refresh = "Ctrl+Shift+F5"
@@ -100,6 +101,7 @@ full_refresh = "Ctrl+Shift+F5"
 		IdleClean:   Duration{750 * time.Millisecond},
 		MaxPartials: 8,
 		SleepAfter:  Duration{0},
+		MergeCap:    1.2,
 	}
 	want.Keys.FullRefresh = "Ctrl+Shift+F5"
 	if !reflect.DeepEqual(cfg, want) {

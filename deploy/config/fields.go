@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"reflect"
+	"strconv"
 	"strings"
 )
 
@@ -75,6 +76,12 @@ func example(key string) (string, bool) {
 		return fmt.Sprintf("%s = %q", name, x), true
 	case int:
 		return fmt.Sprintf("%s = %d", name, x), true
+	case float64:
+		v := strconv.FormatFloat(x, 'f', -1, 64)
+		if !strings.Contains(v, ".") {
+			v += ".0" // a TOML float keeps its point
+		}
+		return fmt.Sprintf("%s = %s", name, v), true
 	case Duration:
 		return fmt.Sprintf("%s = %q", name, x.String()), true
 	case []string:

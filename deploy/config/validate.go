@@ -148,7 +148,8 @@ func (c *checker) checkPort(key string, port *int, def int) {
 }
 
 // Accepted ranges of the refresh settings. The --idle-clean,
-// --max-partials and --sleep-after flags accept the same ranges.
+// --max-partials, --sleep-after and --merge-cap flags accept the same
+// ranges.
 const (
 	IdleCleanMin   = 100 * time.Millisecond
 	IdleCleanMax   = time.Hour
@@ -156,7 +157,15 @@ const (
 	MaxPartialsMax = 10000
 	// SleepAfterMax is the longest sleep_after; 0 means never sleep.
 	SleepAfterMax = 24 * time.Hour
+	// MergeCapMin and MergeCapMax bound merge_cap; 0 means no cap.
+	MergeCapMin = 1.0
+	MergeCapMax = 10.0
 )
+
+// MergeCapOK reports whether v is an accepted merge_cap: 0, or 1 to 10.
+func MergeCapOK(v float64) bool {
+	return v == 0 || v >= MergeCapMin && v <= MergeCapMax
+}
 
 func (c *checker) checkRefresh(cfg *Config, def Config) {
 	r := &cfg.Refresh
@@ -174,6 +183,11 @@ func (c *checker) checkRefresh(cfg *Config, def Config) {
 		c.fail("refresh.sleep_after", fmt.Sprintf("sleep delay %v out of range", d),
 			`use "0s" (never sleep) to "24h"`)
 		r.SleepAfter = def.Refresh.SleepAfter
+	}
+	if !MergeCapOK(r.MergeCap) {
+		c.fail("refresh.merge_cap", fmt.Sprintf("merge cap %g out of range", r.MergeCap),
+			"use 0 (no cap) or 1 to 10, such as 1.2")
+		r.MergeCap = def.Refresh.MergeCap
 	}
 }
 
