@@ -1,6 +1,9 @@
 package main
 
 import (
+	"bytes"
+	"fmt"
+	"os"
 	"syscall"
 	"testing"
 	"time"
@@ -31,6 +34,26 @@ func (r *ttyRun) waitModes(t *testing.T, what string, ok func(*unix.Termios) boo
 	t.Fatalf("terminal never became %s", what)
 }
 
+// waitStopped waits until the process is stopped, as its state in
+// /proc/PID/stat shows.
+func (r *ttyRun) waitStopped(t *testing.T) {
+	t.Helper()
+	path := fmt.Sprintf("/proc/%d/stat", r.cmd.Process.Pid)
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The state follows the command name, which is in parentheses.
+		if i := bytes.LastIndexByte(b, ')'); i >= 0 && i+2 < len(b) && b[i+2] == 'T' {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatal("einkterm never stopped after SIGTSTP")
+}
+
 func TestRawModeKeepsOutputProcessing(t *testing.T) {
 	r := startOnTTY(t, "shell", "--display", "record:"+t.TempDir(), "--panel", testPanel, "--", "sleep", "30")
 	r.waitRaw(t)
@@ -47,6 +70,9 @@ func TestStopAndContinueRestoreRawMode(t *testing.T) {
 	r.waitRaw(t)
 	r.cmd.Process.Signal(syscall.SIGTSTP)
 	r.waitModes(t, "cooked after SIGTSTP", func(m *unix.Termios) bool { return m.Lflag&unix.ICANON != 0 })
+	// A shell continues a job only once it has stopped; einkterm stops
+	// itself just after it restores the terminal.
+	r.waitStopped(t)
 	r.cmd.Process.Signal(syscall.SIGCONT)
 	r.waitModes(t, "raw again after SIGCONT", func(m *unix.Termios) bool { return m.Lflag&unix.ICANON == 0 })
 	r.cmd.Process.Signal(syscall.SIGTERM)
