@@ -177,9 +177,13 @@ func (l *Loop) Run(ctx context.Context) error {
 	}
 }
 
-// Flush sends all pending damage at once, ignoring the rate limit, and
-// waits until the panel is idle.
+// Flush sends all pending damage at once, ignoring the rate limit and
+// MergeCap, and waits until the panel is idle. The loop is meant to
+// stop after it: later refreshes ignore MergeCap too.
 func (l *Loop) Flush(ctx context.Context) error {
+	l.mu.Lock()
+	l.sched.Finish()
+	l.mu.Unlock()
 	for l.hasHints() {
 		if err := l.panel.Wait(ctx); err != nil {
 			return err

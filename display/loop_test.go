@@ -48,6 +48,28 @@ func (m *manualLoop) runFor(d time.Duration) {
 	}
 }
 
+// flush runs Flush. Flush waits for the modelled panel, so the clock
+// moves on whenever Flush waits on it.
+func (m *manualLoop) flush() {
+	m.t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- m.loop.Flush(context.Background()) }()
+	for {
+		select {
+		case err := <-done:
+			if err != nil {
+				m.t.Fatal(err)
+			}
+			return
+		default:
+			if m.clock.Pending() > 0 {
+				m.clock.Advance(time.Second)
+			}
+			runtime.Gosched()
+		}
+	}
+}
+
 func (m *manualLoop) refreshes() []Event {
 	var out []Event
 	for _, e := range m.rec.Events() {
@@ -399,29 +421,40 @@ func TestLoopFlushIgnoresRateLimit(t *testing.T) {
 		t.Fatalf("%d refreshes before Flush, want 1 (the second change is rate-limited)", n)
 	}
 
-	// Flush waits for the modelled panel, so the clock moves whenever
-	// Flush waits on it.
-	done := make(chan error, 1)
-	go func() { done <- m.loop.Flush(context.Background()) }()
-	for flushed := false; !flushed; {
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Fatal(err)
-			}
-			flushed = true
-		default:
-			if m.clock.Pending() > 0 {
-				m.clock.Advance(time.Second)
-			}
-			runtime.Gosched()
-		}
-	}
+	m.flush()
 	if n := len(m.refreshes()); n != 2 {
 		t.Errorf("%d refreshes after Flush, want 2", n)
 	}
 	if got := m.rec.Image().GrayAt(9, 1); got != 0 {
 		t.Errorf("pixel of the second change = %d after Flush, want black", got)
+	}
+}
+
+func TestLoopFlushIgnoresMergeCap(t *testing.T) {
+	// Under the cap, 40 ragged lines of text take a refresh each; the
+	// last frame before the loop stops goes out in one.
+	m := newManualLoop(t, Profiles["it8951-10in3"], 0, SchedulerOptions{MergeCap: 1.2})
+	var damage []Damage
+	for i := 0; i < 40; i++ {
+		r := image.Rect(0, 16*i+2, 200+(i*397)%1600, 16*i+15)
+		m.src.FillRect(r, 0)
+		damage = append(damage, Damage{Rect: r})
+	}
+	m.loop.Submit(m.src, damage)
+	m.runFor(50 * time.Millisecond)
+	if n := len(m.refreshes()); n != 1 {
+		t.Fatalf("%d refreshes at once, want 1 (a region at a time)", n)
+	}
+
+	m.flush()
+	if n := len(m.refreshes()); n != 2 {
+		t.Errorf("%d refreshes after Flush, want 2: the first line, then the rest at once", n)
+	}
+	img := m.rec.Image()
+	for _, d := range damage {
+		if got := img.GrayAt(d.Rect.Max.X-1, d.Rect.Max.Y-1); got != 0 {
+			t.Fatalf("corner of %v = %d after Flush, want black", d.Rect, got)
+		}
 	}
 }
 

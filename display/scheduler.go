@@ -45,6 +45,7 @@ type Scheduler struct {
 	sleepNext    bool      // sleep once the clean before sleep is done
 	asleep       bool
 	sleptAt      time.Time
+	finishing    bool // MergeCap no longer applies (see Finish)
 
 	// leftover holds the merged regions of the last partial plan that a
 	// panel taking one region at a time has not had yet. They go out as
@@ -253,6 +254,11 @@ func later(a, b time.Time) time.Time {
 	}
 	return a
 }
+
+// Finish makes every later Plan merge without MergeCap, by time alone,
+// so that what is pending goes out in few refreshes, for a loop that
+// is about to stop.
+func (s *Scheduler) Finish() { s.finishing = true }
 
 // Expedite makes the next Plan ignore the rate limit and the modelled
 // busy time, for a caller that has just waited for the panel itself.

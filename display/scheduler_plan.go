@@ -48,7 +48,11 @@ func (s *Scheduler) planPartial(now time.Time, dirty []Dirty) []Refresh {
 	for _, d := range dirty {
 		regions = append(regions, Region{d.Rect, s.modeFor(d)})
 	}
-	merged := MergeRegions(regions, s.info, MergeCost{Waste: s.opts.WastePerPixel, Cap: s.opts.MergeCap})
+	cost := MergeCost{Waste: s.opts.WastePerPixel, Cap: s.opts.MergeCap}
+	if s.finishing {
+		cost.Cap = 0
+	}
+	merged := MergeRegions(regions, s.info, cost)
 	if len(merged) == 0 {
 		return nil
 	}
