@@ -11,24 +11,78 @@ import (
 	"time"
 
 	"github.com/einkterm/einkterm/deploy/config"
+	"github.com/einkterm/einkterm/display"
 )
 
 // sessionFlags are the flags of every command that runs a terminal
 // session on a panel.
 type sessionFlags struct {
 	displayFlags
-	fontSize    int
-	fontFile    string
-	logLevel    string
-	logFile     string
+	refreshFlags
+	fontSize   int
+	fontFile   string
+	logLevel   string
+	logFile    string
+	fullKey    string
+	largerKey  string
+	smallerKey string
+	keyboard   string
+}
+
+// refreshFlags are the refresh policy flags of every session, which
+// the config's [refresh] table sets.
+type refreshFlags struct {
 	idleClean   time.Duration
 	maxPartials int
 	sleepAfter  time.Duration
 	mergeCap    float64
-	fullKey     string
-	largerKey   string
-	smallerKey  string
-	keyboard    string
+}
+
+func (r *refreshFlags) add(fs *flag.FlagSet) {
+	fs.DurationVar(&r.idleClean, "idle-clean", 3*time.Second,
+		"pause after the last keystroke before a cleaning full refresh may run, 100ms to 1h")
+	fs.IntVar(&r.maxPartials, "max-partials", 100,
+		"partial refreshes of an area after which it is cleaned even while typing, 1 to 10000")
+	fs.DurationVar(&r.sleepAfter, "sleep-after", 2*time.Minute,
+		"idle time before the panel sleeps, up to 24h; 0 never sleeps")
+	fs.Float64Var(&r.mergeCap, "merge-cap", 0,
+		"refresh at most this many pixels per changed pixel, 1 to 10, such as 1.2 (default 0, no cap); "+
+			"on IT8951 panels a cap refreshes a screen of output a line or a few at a time, which takes seconds")
+}
+
+// check rejects refresh policy flags outside the ranges that the config
+// file accepts for the same settings.
+func (r *refreshFlags) check() error {
+	if r.idleClean < config.IdleCleanMin || r.idleClean > config.IdleCleanMax {
+		return fmt.Errorf("invalid --idle-clean %v: use 100ms to 1h", r.idleClean)
+	}
+	if r.maxPartials < config.MaxPartialsMin || r.maxPartials > config.MaxPartialsMax {
+		return fmt.Errorf("invalid --max-partials %d: use %d to %d",
+			r.maxPartials, config.MaxPartialsMin, config.MaxPartialsMax)
+	}
+	if r.sleepAfter < 0 || r.sleepAfter > config.SleepAfterMax {
+		return fmt.Errorf("invalid --sleep-after %v: use 0 (never sleep) to 24h", r.sleepAfter)
+	}
+	if !config.MergeCapOK(r.mergeCap) {
+		return fmt.Errorf("invalid --merge-cap %g: use 0 (no cap) or 1 to 10, such as 1.2", r.mergeCap)
+	}
+	return nil
+}
+
+// scheduler returns the refresh policy the flags ask for.
+func (r *refreshFlags) scheduler() display.SchedulerOptions {
+	o := display.SchedulerOptions{
+		IdlePause:    r.idleClean,
+		HardPartials: r.maxPartials,
+		SleepAfter:   r.sleepAfter,
+		MergeCap:     r.mergeCap,
+	}
+	if r.sleepAfter == 0 {
+		// The scheduler reads 0 as its default and a negative value as
+		// never.
+		o.SleepAfter = -1
+	}
+	return o
 }
 
 func (s *sessionFlags) add(fs *flag.FlagSet) {
@@ -37,14 +91,7 @@ func (s *sessionFlags) add(fs *flag.FlagSet) {
 	fs.StringVar(&s.fontFile, "font", "", "TTF or OTF font file (default: the bundled bitmap font)")
 	fs.StringVar(&s.logLevel, "log-level", "warn", "log level: debug, info, warn or error")
 	fs.StringVar(&s.logFile, "log", "", "log to this file instead of standard error")
-	fs.DurationVar(&s.idleClean, "idle-clean", 3*time.Second,
-		"pause after the last keystroke before a cleaning full refresh may run, 100ms to 1h")
-	fs.IntVar(&s.maxPartials, "max-partials", 100,
-		"partial refreshes of an area after which it is cleaned even while typing, 1 to 10000")
-	fs.DurationVar(&s.sleepAfter, "sleep-after", 2*time.Minute,
-		"idle time before the panel sleeps, up to 24h; 0 never sleeps")
-	fs.Float64Var(&s.mergeCap, "merge-cap", 0,
-		"most pixels a refresh may cover per changed pixel when regions merge, 1 to 10, such as 1.2; 0 merges by refresh time")
+	s.refreshFlags.add(fs)
 	fs.StringVar(&s.keyboard, "keyboard", "auto", keyboardUsage)
 	fs.StringVar(&s.fullKey, "full-refresh-key", defaultFullRefreshKey,
 		"key chord that forces a full refresh, such as ctrl+alt+r; empty turns it off")
@@ -56,19 +103,11 @@ func (s *sessionFlags) add(fs *flag.FlagSet) {
 
 // configure copies the refresh policy and key chord flags into c.
 func (s *sessionFlags) configure(c *sessionConfig, warn io.Writer) error {
-	if err := s.checkRefresh(); err != nil {
+	if err := s.refreshFlags.check(); err != nil {
 		return err
 	}
 	c.fontFile = s.fontFile
-	c.scheduler.IdlePause = s.idleClean
-	c.scheduler.HardPartials = s.maxPartials
-	c.scheduler.SleepAfter = s.sleepAfter
-	c.scheduler.MergeCap = s.mergeCap
-	if s.sleepAfter == 0 {
-		// The scheduler reads 0 as its default and a negative value as
-		// never.
-		c.scheduler.SleepAfter = -1
-	}
+	c.scheduler = s.refreshFlags.scheduler()
 	type chordFlag struct {
 		flag, value, def string
 		keys             *[]byte
@@ -116,25 +155,6 @@ const defaultFullRefreshKey = "ctrl+alt+r"
 // because the chosen chord of other has the same keys.
 func warnChordOff(w io.Writer, flag, other, value string) {
 	fmt.Fprintf(w, "einkterm: --%s is off: its default %s is the chord of --%s\n", flag, value, other)
-}
-
-// checkRefresh rejects refresh policy flags outside the ranges that the
-// config file accepts for the same settings.
-func (s *sessionFlags) checkRefresh() error {
-	if s.idleClean < config.IdleCleanMin || s.idleClean > config.IdleCleanMax {
-		return fmt.Errorf("invalid --idle-clean %v: use 100ms to 1h", s.idleClean)
-	}
-	if s.maxPartials < config.MaxPartialsMin || s.maxPartials > config.MaxPartialsMax {
-		return fmt.Errorf("invalid --max-partials %d: use %d to %d",
-			s.maxPartials, config.MaxPartialsMin, config.MaxPartialsMax)
-	}
-	if s.sleepAfter < 0 || s.sleepAfter > config.SleepAfterMax {
-		return fmt.Errorf("invalid --sleep-after %v: use 0 (never sleep) to 24h", s.sleepAfter)
-	}
-	if !config.MergeCapOK(s.mergeCap) {
-		return fmt.Errorf("invalid --merge-cap %g: use 0 (no cap) or 1 to 10, such as 1.2", s.mergeCap)
-	}
-	return nil
 }
 
 // logger returns the logger the flags ask for and a function that closes

@@ -143,12 +143,19 @@ func terminalArgs(cfg config.Config) []string {
 	if cfg.Font.Name != "" {
 		args = append(args, "--font", cfg.Font.Name)
 	}
-	return append(args,
+	args = append(args, refreshArgs(cfg)...)
+	return append(args, "--full-refresh-key", cfg.Keys.FullRefresh)
+}
+
+// refreshArgs returns the flags of the [refresh] settings, which every
+// session takes.
+func refreshArgs(cfg config.Config) []string {
+	return []string{
 		"--idle-clean", cfg.Refresh.IdleClean.Duration.String(),
 		"--max-partials", strconv.Itoa(cfg.Refresh.MaxPartials),
 		"--sleep-after", cfg.Refresh.SleepAfter.Duration.String(),
 		"--merge-cap", strconv.FormatFloat(cfg.Refresh.MergeCap, 'g', -1, 64),
-		"--full-refresh-key", cfg.Keys.FullRefresh)
+	}
 }
 
 // runConfigured runs the session cfg names, showing problems first.
@@ -179,7 +186,7 @@ func runConfigured(ctx context.Context, e *env, cfg config.Config, problems []st
 		if s.VNC.Host == "" {
 			return errors.New("session.vnc.host is empty: set it in the config file or choose VNC in the menu")
 		}
-		args := sessionArgs(cfg)
+		args := append(sessionArgs(cfg), refreshArgs(cfg)...)
 		if s.VNC.PasswordFile != "" {
 			args = append(args, "--passwd", s.VNC.PasswordFile)
 		}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/creack/pty"
 	"github.com/einkterm/einkterm/deploy/config"
+	"github.com/einkterm/einkterm/display"
 	"golang.org/x/term"
 )
 
@@ -104,6 +105,7 @@ func TestStartArgsFromConfig(t *testing.T) {
 		IdleClean:   config.Duration{Duration: 750 * time.Millisecond},
 		MaxPartials: 8,
 		SleepAfter:  config.Duration{Duration: 0},
+		MergeCap:    1.2,
 	}
 	c, err := configureFlags(t, terminalArgs(cfg)...)
 	if err != nil {
@@ -114,6 +116,33 @@ func TestStartArgsFromConfig(t *testing.T) {
 	}
 	if c.scheduler.SleepAfter >= 0 {
 		t.Errorf("sleep_after = \"0s\" gives scheduler SleepAfter %v, want never", c.scheduler.SleepAfter)
+	}
+	if c.scheduler.MergeCap != 1.2 {
+		t.Errorf("merge_cap = 1.2 gives scheduler MergeCap %g", c.scheduler.MergeCap)
+	}
+}
+
+func TestVNCArgsFromConfig(t *testing.T) {
+	// A VNC session takes the [refresh] settings as a terminal does.
+	cfg := config.Default()
+	cfg.Refresh = config.Refresh{
+		IdleClean:   config.Duration{Duration: 2 * time.Second},
+		MaxPartials: 40,
+		SleepAfter:  config.Duration{Duration: time.Hour},
+		MergeCap:    1.5,
+	}
+	var f vncFlags
+	fs := newFlagSet(&env{stdout: io.Discard, stderr: io.Discard}, "vnc", "")
+	f.add(fs)
+	if err := fs.Parse(append(sessionArgs(cfg), refreshArgs(cfg)...)); err != nil {
+		t.Fatalf("the vnc command refuses the refresh flags: %v", err)
+	}
+	if err := f.check(); err != nil {
+		t.Fatal(err)
+	}
+	want := display.SchedulerOptions{IdlePause: 2 * time.Second, HardPartials: 40, SleepAfter: time.Hour, MergeCap: 1.5}
+	if got := f.scheduler(); got != want {
+		t.Errorf("vnc scheduler %+v, want %+v", got, want)
 	}
 }
 

@@ -37,6 +37,7 @@ while no desktop is connected (connecting, or waiting to reconnect), Ctrl-C quit
 
 type vncFlags struct {
 	displayFlags
+	refreshFlags
 	logLevel  string
 	logFile   string
 	passwd    string
@@ -53,6 +54,7 @@ type vncFlags struct {
 
 func (f *vncFlags) add(fs *flag.FlagSet) {
 	f.displayFlags.add(fs)
+	f.refreshFlags.add(fs)
 	fs.StringVar(&f.logLevel, "log-level", "warn", "log level: debug, info, warn or error")
 	fs.StringVar(&f.logFile, "log", "", "log to this file instead of standard error")
 	fs.StringVar(&f.passwd, "passwd", "", "VNC password file made by vncpasswd -f or x11vnc -storepasswd "+
@@ -73,6 +75,9 @@ func (f *vncFlags) add(fs *flag.FlagSet) {
 // check rejects flag values that parse but make no sense, and a
 // --passwd file that cannot be used, before anything connects.
 func (f *vncFlags) check() error {
+	if err := f.refreshFlags.check(); err != nil {
+		return err
+	}
 	if f.alive < 0 {
 		return fmt.Errorf("invalid --alive-interval %v: use a positive duration such as 30s, or 0 to turn the check off", f.alive)
 	}
@@ -254,7 +259,7 @@ type vncSession struct {
 }
 
 func (s *vncSession) run(ctx context.Context) error {
-	s.loop = display.NewLoop(s.panel, display.LoopOptions{Logger: s.log})
+	s.loop = display.NewLoop(s.panel, display.LoopOptions{Logger: s.log, Scheduler: s.f.refreshFlags.scheduler()})
 	loopCtx, stopLoop := context.WithCancel(context.WithoutCancel(ctx))
 	loopDone := make(chan error, 1)
 	go func() { loopDone <- s.loop.Run(loopCtx) }()
