@@ -217,7 +217,7 @@ type replayMetrics struct {
 	refreshed, changed      int // pixels of partial refreshes
 	bytes                   int
 	p50, p99                time.Duration
-	settle                  time.Duration // p50 of keystroke to the panel's next pause
+	settle, settleMax       time.Duration // p50 and most of keystroke to the panel's next pause
 	missed                  int           // keystrokes whose echo was never refreshed
 	overBound               int           // echoes later than one in-flight plus one fast refresh
 	maxPartial              int           // the maximum number of partials a tile had between cleans
@@ -276,6 +276,7 @@ func measure(r replayResult) replayMetrics {
 	}
 	slices.Sort(settles)
 	m.settle = percentile(settles, 50)
+	m.settleMax = percentile(settles, 100)
 	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
 	m.p50, m.p99 = percentile(lat, 50), percentile(lat, 99)
 	return m
@@ -401,6 +402,7 @@ func reportReplay(b *testing.B, m replayMetrics) {
 	b.ReportMetric(float64(m.p50.Microseconds())/1000, "echo-p50-ms")
 	b.ReportMetric(float64(m.p99.Microseconds())/1000, "echo-p99-ms")
 	b.ReportMetric(float64(m.settle.Microseconds())/1000, "settle-p50-ms")
+	b.ReportMetric(float64(m.settleMax.Microseconds())/1000, "settle-max-ms")
 	b.ReportMetric(float64(m.overBound), "echo-over-bound")
 	b.ReportMetric(float64(m.missed), "echo-missed")
 	b.ReportMetric(float64(m.maxPartial), "max-partials")
