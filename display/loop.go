@@ -177,6 +177,14 @@ func (l *Loop) Run(ctx context.Context) error {
 	}
 }
 
+// SetFocus sets the area that the user looks at, such as the cursor cell
+// (see Scheduler.Focus).
+func (l *Loop) SetFocus(r image.Rectangle) {
+	l.mu.Lock()
+	l.sched.Focus(r)
+	l.mu.Unlock()
+}
+
 // Flush sends all pending damage at once, ignoring the rate limit and
 // MergeCap, and waits until the panel is idle. The loop is meant to
 // stop after it: later refreshes ignore MergeCap too.

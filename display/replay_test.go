@@ -142,6 +142,9 @@ func replay(tb testing.TB, profile string, rotation int, w workload, pol string)
 		}
 		answered = answered[:0]
 		if len(d) > 0 {
+			if lp, ok := p.(loopPolicy); ok {
+				lp.loop.SetFocus(tm.CursorRect()) // as the session does
+			}
 			p.submit(frame, d)
 			next = p.step()
 		}

@@ -46,6 +46,7 @@ type Scheduler struct {
 	asleep       bool
 	sleptAt      time.Time
 	finishing    bool // MergeCap no longer applies (see Finish)
+	focus        image.Rectangle
 
 	// leftover holds the merged regions of the last partial plan that a
 	// panel taking one region at a time has not had yet. They go out as
@@ -135,6 +136,12 @@ func (s *Scheduler) Input(now time.Time) {
 	s.lastActivity = later(s.lastActivity, now)
 	s.sleepNext = false
 }
+
+// Focus sets the area that the user looks at, such as the cursor cell
+// of a terminal. Of the regions that changed together, the one holding
+// it is refreshed first, so a prompt below a screen of output is not
+// the last line to appear.
+func (s *Scheduler) Focus(r image.Rectangle) { s.focus = r }
 
 // RequestFull requests a cleaning refresh of the whole panel as soon as
 // it is ready.

@@ -110,13 +110,13 @@ func (s *Scheduler) batchTime(rs []Refresh, longest, transfers time.Duration) ti
 // pick returns the index of the region to send first on a panel that
 // takes one refresh at a time. After input the region with the newest
 // change goes first because it contains the echo, and without input the
-// oldest change goes first. A region that waited too long goes first
-// (see before), so no area starves.
+// oldest change goes first. Between regions that changed at the same
+// time, the one with the focus goes first. A region that waited too
+// long goes first (see before), so no area starves.
 func (s *Scheduler) pick(now time.Time, rs []Region, dirty []Dirty) int {
-	type age struct{ oldest, newest time.Time }
-	ages := make([]age, len(rs))
+	ages := make([]regionAge, len(rs))
 	for i, r := range rs {
-		a := age{}
+		a := regionAge{focus: r.Rect.Overlaps(s.focus)}
 		for _, d := range dirty {
 			part := d.Rect.Intersect(r.Rect)
 			s.grid.each(part, func(t *tile) {
@@ -131,37 +131,46 @@ func (s *Scheduler) pick(now time.Time, rs []Region, dirty []Dirty) int {
 
 	best := 0
 	for i := 1; i < len(rs); i++ {
-		if s.before(now, ages[i].oldest, ages[i].newest, ages[best].oldest, ages[best].newest) {
+		if s.before(now, ages[i], ages[best]) {
 			best = i
 		}
 	}
 	return best
 }
 
-// before reports whether a region with changes from oldA to newA goes
-// before one with changes from oldB to newB.
+// regionAge holds the times of a region's oldest and newest change, and
+// whether the region holds the focus.
+type regionAge struct {
+	oldest, newest time.Time
+	focus          bool
+}
+
+// before reports whether region a goes before region b.
 //
 // When input came after the last refresh started, the region with the
 // newest change holds its echo and goes next, ahead of a backlog,
 // unless the other has waited twice MaxDelay. Otherwise a region late
-// by MaxDelay goes first.
-func (s *Scheduler) before(now, oldA, newA, oldB, newB time.Time) bool {
+// by MaxDelay goes first. Ties go to the focus.
+func (s *Scheduler) before(now time.Time, a, b regionAge) bool {
 	wait := s.opts.MaxDelay
-	fresh := s.lastInput.After(s.lastStart) && !newA.Equal(newB)
+	fresh := s.lastInput.After(s.lastStart) && !a.newest.Equal(b.newest)
 	if fresh {
 		wait *= 2
 	}
-	lateA := !now.Before(oldA.Add(wait))
-	lateB := !now.Before(oldB.Add(wait))
+	lateA := !now.Before(a.oldest.Add(wait))
+	lateB := !now.Before(b.oldest.Add(wait))
 	switch {
 	case lateA != lateB:
 		return lateA
+	case lateA && !a.oldest.Equal(b.oldest):
+		return a.oldest.Before(b.oldest)
 	case lateA:
-		return oldA.Before(oldB)
-	case fresh || s.boosted(now) && !newA.Equal(newB):
-		return newA.After(newB)
+	case fresh || s.boosted(now) && !a.newest.Equal(b.newest):
+		return a.newest.After(b.newest)
+	case !a.oldest.Equal(b.oldest):
+		return a.oldest.Before(b.oldest)
 	}
-	return oldA.Before(oldB)
+	return a.focus && !b.focus
 }
 
 // exceedsHard reports whether a partial refresh of r would take a tile

@@ -483,3 +483,19 @@ func TestSchedulerMaxAgeCleansTouchedTile(t *testing.T) {
 		t.Errorf("next %v after the clean, want none", next)
 	}
 }
+
+func TestSchedulerFocusFirstAmongEqualChanges(t *testing.T) {
+	// A scroll changes every line at once; under a merge cap they go
+	// out one region at a time, the line with the cursor first.
+	w := newSchedWorld(t, it10, SchedulerOptions{MergeCap: 1.2})
+	prompt := image.Rect(0, 1200, 80, 1216)
+	w.s.Focus(image.Rect(72, 1200, 80, 1216))
+	w.s.Input(w.t0)
+	for y := 0; y < 1200; y += 300 {
+		w.damage(0, image.Rect(0, y, 600, y+13), 0)
+	}
+	w.damage(0, prompt, 0)
+	if got, _ := w.plan(10 * time.Millisecond); got != "A2 "+prompt.String() {
+		t.Errorf("first refresh %q, want the cursor's line %v", got, prompt)
+	}
+}

@@ -87,6 +87,21 @@ func TestRenderCursor(t *testing.T) {
 	}
 }
 
+func TestCursorRectIsTheDrawnCursor(t *testing.T) {
+	term := newTest(t, nil)
+	f := display.NewFrame(160, 80, 1)
+	term.Write([]byte("ab\r\ncd"))
+	term.Render(f)
+	cw := term.CellSize()
+	want := image.Rect(2*cw.X, cw.Y, 3*cw.X, 2*cw.Y)
+	if got := term.CursorRect(); got != want {
+		t.Fatalf("CursorRect = %v, want %v", got, want)
+	}
+	if n := countLevel(f, want, 0); n != cw.X*cw.Y {
+		t.Errorf("the cell at CursorRect has %d black pixels, want the %d of a block cursor", n, cw.X*cw.Y)
+	}
+}
+
 func TestCellLevels(t *testing.T) {
 	tests := []struct {
 		name   string

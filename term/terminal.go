@@ -243,6 +243,14 @@ func (t *Terminal) Cursor() (col, row int) {
 	return t.emu.Cursor()
 }
 
+// CursorRect returns the cursor cell in pixels of the frame that Render
+// draws.
+func (t *Terminal) CursorRect() image.Rectangle {
+	col, row := t.Cursor()
+	cs := t.CellSize()
+	return image.Rect(col*cs.X, row*cs.Y, (col+1)*cs.X, (row+1)*cs.Y)
+}
+
 // Title returns the window title last set by the remote side.
 func (t *Terminal) Title() string {
 	t.mu.Lock()

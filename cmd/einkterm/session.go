@@ -532,6 +532,7 @@ func (v *termView) render() {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	if d := v.term.Render(v.frame); len(d) > 0 {
+		v.loop.SetFocus(v.term.CursorRect())
 		v.loop.Submit(v.frame, d)
 	}
 }
