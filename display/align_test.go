@@ -89,7 +89,12 @@ func FuzzMergeAlign(f *testing.F) {
 			h := int(data[i+3])%64 + 1
 			in = append(in, Region{image.Rect(x-4, y-4, x-4+w, y-4+h), modes[int(data[i+4])%len(modes)]})
 		}
-		out := MergeRegions(in, info, MergeCost{Waste: 666})
+		// An odd pick also sets a merge cap.
+		cost := MergeCost{Waste: 666}
+		if pick&1 != 0 {
+			cost.Cap = 1.2
+		}
+		out := MergeRegions(in, info, cost)
 		checkMerged(t, info, in, out)
 	})
 }
