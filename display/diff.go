@@ -246,12 +246,12 @@ func (d *differ) rows() {
 		if bytes.Equal(ra, rb) {
 			continue
 		}
-		first := mismatchWords(ra, rb)
+		first := firstDiff(ra, rb)
 		if first == 0 && (ra[0]^rb[0])&left == 0 {
 			if n == 1 || bytes.Equal(ra[1:], rb[1:]) {
 				continue
 			}
-			first = 1 + mismatchWords(ra[1:], rb[1:])
+			first = 1 + firstDiff(ra[1:], rb[1:])
 		}
 		last := lastDiff(ra, rb)
 		if last == n-1 && (ra[n-1]^rb[n-1])&right == 0 {
@@ -296,9 +296,9 @@ func Differs(a, b *Frame, r image.Rectangle) bool {
 	return len(Diff(nil, a, b, r)) > 0
 }
 
-// mismatchWords returns the index of the first byte where a and b
+// firstDiff returns the index of the first byte where a and b
 // differ, or len(a) when they agree; a and b have the same length.
-func mismatchWords(a, b []byte) int {
+func firstDiff(a, b []byte) int {
 	i := 0
 	for ; i+8 <= len(a); i += 8 {
 		x := binary.LittleEndian.Uint64(a[i:]) ^ binary.LittleEndian.Uint64(b[i:])
