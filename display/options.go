@@ -47,8 +47,9 @@ type SchedulerOptions struct {
 	LongClean time.Duration
 
 	// SleepAfter is how long the panel stays awake with nothing to
-	// show before it is put to sleep. Zero means 2 minutes; negative
-	// never sleeps.
+	// show before it is put to sleep. Ghosted tiles are cleaned first
+	// when IdlePause has passed since the last input. Zero means 2
+	// minutes; negative never sleeps.
 	SleepAfter time.Duration
 
 	// ImageGray is the fraction of gray pixels above which a region is

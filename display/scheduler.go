@@ -186,9 +186,11 @@ func (s *Scheduler) Plan(now time.Time, dirty []Dirty) Plan {
 		p.Refreshes = s.planClean(now, dirty, s.halfway)
 	case len(dirty) > 0:
 		p.Refreshes = s.planPartial(now, dirty)
-	case s.sleepDue(now) && s.cleanable && s.ghosted():
+	case s.sleepDue(now) && s.cleanable && s.idle(now) && s.ghosted():
 		// The panel keeps its picture while asleep, so it goes to
 		// sleep clean: the ghosted tiles first, then sleep at once.
+		// Before the idle pause it sleeps as it is, since a clean would
+		// flash in the pause that IdlePause keeps free of flashes.
 		p.Refreshes = s.planClean(now, nil, func(t *tile) bool { return t.partials > 0 })
 		s.sleepNext = true
 	case s.sleepNext || s.sleepDue(now):

@@ -499,3 +499,16 @@ func TestSchedulerFocusFirstAmongEqualChanges(t *testing.T) {
 		t.Errorf("first refresh %q, want the cursor's line %v", got, prompt)
 	}
 }
+
+func TestSchedulerSleepBeforeIdlePauseSkipsClean(t *testing.T) {
+	// A sleep delay shorter than the idle pause puts the panel to sleep
+	// as it is: a clean then would flash while the user may still type.
+	busy1 := a2Cost(cell1)
+	opts := SchedulerOptions{SleepAfter: 2 * time.Second, IdlePause: time.Hour}
+	runSteps(t, it10, opts, []schedStep{
+		{at: 0, input: true, damage: cell1, want: "A2 (100,100)-(108,116)", next: busy1},
+		{at: busy1, want: "", next: busy1 + 2*time.Second},
+		{at: busy1 + 2*time.Second, want: "sleep", next: -1},
+		{at: 10 * time.Second, input: true, damage: cell2, want: "wake; A2 (108,100)-(116,116)"},
+	})
+}

@@ -44,10 +44,12 @@ func (r *refreshFlags) add(fs *flag.FlagSet) {
 	fs.IntVar(&r.maxPartials, "max-partials", 100,
 		"partial refreshes of an area after which it is cleaned even while typing, 1 to 10000")
 	fs.DurationVar(&r.sleepAfter, "sleep-after", 2*time.Minute,
-		"idle time before the panel sleeps, up to 24h; 0 never sleeps")
+		"idle time before the panel sleeps, 1s to 24h; 0 never sleeps. "+
+			"Ghosting is cleaned first when --idle-clean has passed since the last keystroke")
 	fs.Float64Var(&r.mergeCap, "merge-cap", 0,
-		"refresh at most this many pixels per changed pixel, 1 to 10, such as 1.2 (default 0, no cap); "+
-			"on IT8951 panels a cap refreshes a screen of output a line or a few at a time, which takes seconds")
+		"refresh at most this many pixels per changed pixel, which sends fewer bytes, 1 to 10, such as 1.2 "+
+			"(default 0, no cap); on IT8951 panels a cap refreshes a screen of output a line or a few at a time, "+
+			"which takes seconds, up to 10 s for a screen of ls output")
 }
 
 // check rejects refresh policy flags outside the ranges that the config
@@ -60,8 +62,8 @@ func (r *refreshFlags) check() error {
 		return fmt.Errorf("invalid --max-partials %d: use %d to %d",
 			r.maxPartials, config.MaxPartialsMin, config.MaxPartialsMax)
 	}
-	if r.sleepAfter < 0 || r.sleepAfter > config.SleepAfterMax {
-		return fmt.Errorf("invalid --sleep-after %v: use 0 (never sleep) to 24h", r.sleepAfter)
+	if r.sleepAfter != 0 && (r.sleepAfter < config.SleepAfterMin || r.sleepAfter > config.SleepAfterMax) {
+		return fmt.Errorf("invalid --sleep-after %v: use 0 (never sleep) or 1s to 24h", r.sleepAfter)
 	}
 	if !config.MergeCapOK(r.mergeCap) {
 		return fmt.Errorf("invalid --merge-cap %g: use 0 (no cap) or 1 to 10, such as 1.2", r.mergeCap)

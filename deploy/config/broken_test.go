@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // problem is one expected Error: its line, key, and text that the
@@ -138,6 +139,11 @@ func TestParseBrokenFiles(t *testing.T) {
 		name: "max partials zero",
 		text: "[refresh]\nmax_partials = 0\n",
 		want: []problem{{line: 2, key: "refresh.max_partials", err: "out of range", fixHave: []string{"1 to 10000"}}},
+	}, {
+		name: "sleep delay under a second",
+		text: "[refresh]\nsleep_after = \"500ms\"\n",
+		want: []problem{{line: 2, key: "refresh.sleep_after", err: "sleep delay 500ms out of range", fixHave: []string{`"1s" to "24h"`}}},
+		keep: func(c Config) bool { return c.Refresh.SleepAfter.Duration == 2*time.Minute },
 	}, {
 		name: "merge cap below one",
 		text: "[refresh]\nmax_partials = 9\nmerge_cap = 0.5\n",

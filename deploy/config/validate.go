@@ -155,7 +155,10 @@ const (
 	IdleCleanMax   = time.Hour
 	MaxPartialsMin = 1
 	MaxPartialsMax = 10000
-	// SleepAfterMax is the longest sleep_after; 0 means never sleep.
+	// SleepAfterMin and SleepAfterMax bound sleep_after; 0 means never
+	// sleep. Below a second the panel would sleep and wake between
+	// keystrokes.
+	SleepAfterMin = time.Second
 	SleepAfterMax = 24 * time.Hour
 	// MergeCapMin and MergeCapMax bound merge_cap; 0 means no cap.
 	MergeCapMin = 1.0
@@ -179,9 +182,9 @@ func (c *checker) checkRefresh(cfg *Config, def Config) {
 			fmt.Sprintf("use %d to %d", MaxPartialsMin, MaxPartialsMax))
 		r.MaxPartials = def.Refresh.MaxPartials
 	}
-	if d := r.SleepAfter.Duration; d < 0 || d > SleepAfterMax {
+	if d := r.SleepAfter.Duration; d != 0 && (d < SleepAfterMin || d > SleepAfterMax) {
 		c.fail("refresh.sleep_after", fmt.Sprintf("sleep delay %v out of range", d),
-			`use "0s" (never sleep) to "24h"`)
+			`use "0s" (never sleep) or "1s" to "24h"`)
 		r.SleepAfter = def.Refresh.SleepAfter
 	}
 	if !MergeCapOK(r.MergeCap) {
