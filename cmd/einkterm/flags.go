@@ -232,9 +232,30 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 		}
 		fs.Usage()
 	default:
-		fmt.Fprintf(out, "%s: %v; run %s -h for the flags\n", fs.Name(), err, fs.Name())
+		fmt.Fprintf(out, "%s: %v%s; run %s -h for the flags\n", fs.Name(), err, valueHint(fs, err), fs.Name())
 	}
 	return errUsage
+}
+
+// valueHint returns advice for a flag value that does not parse, where
+// the flag package's own message names no fix: a duration without a
+// unit.
+func valueHint(fs *flag.FlagSet, err error) string {
+	_, rest, ok := strings.Cut(err.Error(), " for flag -")
+	if !ok {
+		return ""
+	}
+	name, _, _ := strings.Cut(rest, ":")
+	f := fs.Lookup(name)
+	if f == nil {
+		return ""
+	}
+	if g, ok := f.Value.(flag.Getter); ok {
+		if _, ok := g.Get().(time.Duration); ok {
+			return " (a duration needs a unit, such as 500ms, 3s or 2m)"
+		}
+	}
+	return ""
 }
 
 // quoteArgs returns args as one line for logs.

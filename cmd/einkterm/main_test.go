@@ -35,6 +35,28 @@ func TestHelpGoesToStandardOutput(t *testing.T) {
 	}
 }
 
+func TestDurationWithoutUnitGetsHint(t *testing.T) {
+	tests := []struct {
+		args []string
+		hint bool
+	}{
+		{[]string{"shell", "--idle-clean", "5"}, true},
+		{[]string{"vnc", "--sleep-after", "5", "127.0.0.1::1"}, true},
+		{[]string{"shell", "--max-partials", "x"}, false},
+		{[]string{"shell", "--nosuchflag"}, false},
+	}
+	for _, tt := range tests {
+		var errs bytes.Buffer
+		e := &env{stdin: strings.NewReader(""), stdout: &errs, stderr: &errs, getenv: os.Getenv}
+		if code := runMain(context.Background(), e, tt.args); code != 2 {
+			t.Errorf("%v: status %d, want 2", tt.args, code)
+		}
+		if got := strings.Contains(errs.String(), "a duration needs a unit"); got != tt.hint {
+			t.Errorf("%v: hint shown %v, want %v:\n%s", tt.args, got, tt.hint, errs.String())
+		}
+	}
+}
+
 func TestSignalExitStatus(t *testing.T) {
 	dir := t.TempDir()
 	ctx, cancel := context.WithCancelCause(context.Background())
