@@ -326,9 +326,9 @@ func inFlight(log []metered, t time.Duration) time.Duration {
 }
 
 // settle returns the time from t to the end of the run of refreshes
-// that starts at or after t, each starting within 5 ms of the end of the
-// one before: how long the response to a keystroke at t takes to be
-// shown in full, or longer if more output follows without a pause.
+// that starts at or after t. Each refresh of the run starts within 5 ms
+// of the end of the one before. So it is how long the panel stays busy
+// after a keystroke at t, however much output follows.
 func settle(log []metered, t time.Duration) time.Duration {
 	end := time.Duration(-1)
 	for _, e := range log {
@@ -455,10 +455,10 @@ func TestReplayTypingMeetsTargets(t *testing.T) {
 }
 
 // TestReplayMergeCapMeetsRatio replays every workload on both panels
-// with MergeCap 1.2 and checks that the refreshed pixels stay within
-// 1.2 times the changed ones, that no flash comes near a keystroke, and
-// that at most one echo in a hundred is later than one in-flight plus
-// one fast refresh.
+// with MergeCap 1.2. The refreshed pixels must stay within 1.2 times
+// the changed ones, and no flash may come near a keystroke. At most one
+// echo in a hundred may be later than one in-flight plus one fast
+// refresh.
 func TestReplayMergeCapMeetsRatio(t *testing.T) {
 	if testing.Short() {
 		t.Skip("replays every workload")
