@@ -19,10 +19,9 @@ import (
 //
 // When r spans whole rows, which are then contiguous in memory, Diff
 // reads unchanged areas at about the speed of bytes.Equal. On x86-64
-// with AVX2 a vector loop lists the 64-byte blocks that differ; elsewhere
-// bytes.Equal compares blocks of 1 to 4 KiB. Around a change each word
-// that differs marks its row and bytes. Otherwise each row is compared
-// on its own.
+// with AVX2 a vector loop lists the 64-byte blocks that differ, and
+// elsewhere bytes.Equal compares blocks of 1 to 4 KiB. Each differing
+// word marks its row and bytes. Narrower rows are compared one by one.
 func Diff(dst []image.Rectangle, a, b *Frame, r image.Rectangle) []image.Rectangle {
 	if a.Width != b.Width || a.Height != b.Height || a.Depth != b.Depth {
 		panic("display: Diff between frames of different geometry")
@@ -73,11 +72,9 @@ const diffChunk = 1024
 // 8 KiB blocks measured slower than 4 KiB ones.
 const diffMaxChunk = 4096
 
-// search diffs the rows of r, which span the frame's width, with
-// diffBlocks, which reads the unchanged blocks at vector speed and hands
-// back each block that differs with a mask of its differing bytes.
-// Padding bytes at the row ends take part, and mark drops a change
-// there.
+// search diffs the full-width rows of r with diffBlocks, then marks the
+// differing bytes of each block it returns. Changes in the padding at
+// row ends are dropped by bytes.
 func (d *differ) search() {
 	s := d.a.Stride
 	lo, hi := d.r.Min.Y*s, d.r.Max.Y*s
@@ -112,8 +109,8 @@ type diffBlock struct {
 	mask uint64
 }
 
-// diffBlocksGo is diffBlocks a byte at a time, the reference for its
-// vector code.
+// diffBlocksGo does what diffBlocks does, a byte at a time. Tests check
+// the vector code against it.
 func diffBlocksGo(a, b []byte, out []diffBlock) (n, next int) {
 	end := len(a) &^ 63
 	for o := 0; o < end; o += 64 {
@@ -195,7 +192,7 @@ func le(b []byte) uint64 { return binary.LittleEndian.Uint64(b) }
 // the exclusive or x of the two frames' words. The first byte in memory
 // is the least significant.
 func (d *differ) word(o int, x uint64) {
-	// Only the first and the last differing byte matter.
+	// bytes reads only the first and the last differing byte.
 	d.bytes(o, uint8(1)<<(bits.TrailingZeros64(x)/8)|uint8(0x80)>>(bits.LeadingZeros64(x)/8))
 }
 
@@ -296,8 +293,8 @@ func Differs(a, b *Frame, r image.Rectangle) bool {
 	return len(Diff(nil, a, b, r)) > 0
 }
 
-// firstDiff returns the index of the first byte where a and b
-// differ, or len(a) when they agree; a and b have the same length.
+// firstDiff returns the index of the first byte where a and b differ,
+// or len(a) when they agree. a and b have the same length.
 func firstDiff(a, b []byte) int {
 	i := 0
 	for ; i+8 <= len(a); i += 8 {

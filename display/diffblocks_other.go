@@ -6,7 +6,7 @@ package display
 // compares blocks with bytes.Equal instead.
 var haveDiffBlocks = false
 
-// diffBlocks is diffBlocksGo here, for tests; Diff does not call it
+// diffBlocks calls diffBlocksGo here, for tests. Diff does not call it
 // where haveDiffBlocks is false.
 func diffBlocks(a, b []byte, out []diffBlock) (n, next int) {
 	return diffBlocksGo(a, b, out)

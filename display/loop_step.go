@@ -66,7 +66,7 @@ func disjoint(rs []image.Rectangle) []image.Rectangle {
 				rs[i] = rs[i].Union(rs[j])
 				rs[j] = rs[len(rs)-1]
 				rs = rs[:len(rs)-1]
-				j = i // rs[i] grew: look at all the others again
+				j = i // rs[i] grew, so compare it with all the others again
 			}
 		}
 	}

@@ -431,7 +431,7 @@ func TestLoopFlushIgnoresRateLimit(t *testing.T) {
 }
 
 func TestLoopFlushIgnoresMergeCap(t *testing.T) {
-	// Under the cap, 40 ragged lines of text take a refresh each; the
+	// Under the cap, 40 ragged lines of text take a refresh each. The
 	// last frame before the loop stops goes out in one.
 	m := newManualLoop(t, Profiles["it8951-10in3"], 0, SchedulerOptions{MergeCap: 1.2})
 	var damage []Damage

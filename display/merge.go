@@ -52,9 +52,8 @@ type MergeCost struct {
 	// time alone.
 	Waste time.Duration
 
-	// Cap is the most pixels that a merged region may refresh for each
-	// pixel its parts covered, whatever the merge would save. Zero
-	// means no cap.
+	// Cap is the maximum number of pixels that a merged region may
+	// refresh per pixel its parts covered. Zero means no cap.
 	Cap float64
 }
 
@@ -173,8 +172,8 @@ func (m *merger) union(a, b mergeItem) (mergeItem, bool) {
 	r := AlignRect(a.Rect.Union(b.Rect), m.info, mode)
 	u := mergeItem{Region{r, mode}, a.covered + b.covered}
 	if a.Rect.Overlaps(b.Rect) {
-		// The overlap is counted once. Counting the whole union as
-		// covered would let it absorb any later merge for free.
+		// Count the overlap once. Counting the whole union as covered
+		// would let it absorb any later merge for free.
 		u.covered = min(max(u.covered-area(a.Rect.Intersect(b.Rect)), a.covered, b.covered), area(r))
 		return u, true
 	}

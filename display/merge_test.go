@@ -47,8 +47,8 @@ func TestMergeRegionsTable(t *testing.T) {
 		{"a cap lets neighbours merge", it, 1.2,
 			[]Region{{image.Rect(0, 0, 8, 16), ModeA2}, {image.Rect(8, 0, 16, 16), ModeA2}},
 			[]image.Rectangle{image.Rect(0, 0, 16, 16)}},
-		// The overlapping pair covers 1.9 of its union's 10 areas of
-		// 32x32, so the third region stays apart under the cap.
+		// The overlapping pair covers 19 of the 100 32x32 squares of its
+		// union, so the third region stays apart under the cap.
 		{"an overlap counts its parts once", it, 1.2,
 			[]Region{{image.Rect(0, 0, 32, 320), ModeA2}, {image.Rect(0, 0, 320, 32), ModeA2},
 				{image.Rect(0, 320, 320, 352), ModeA2}},

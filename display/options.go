@@ -49,7 +49,7 @@ type SchedulerOptions struct {
 	// SleepAfter is how long the panel stays awake with nothing to
 	// show before it is put to sleep. Ghosted tiles are cleaned first
 	// when IdlePause has passed since the last input. Zero means 2
-	// minutes; negative never sleeps.
+	// minutes, and a negative value never sleeps.
 	SleepAfter time.Duration
 
 	// ImageGray is the fraction of gray pixels above which a region is
@@ -72,13 +72,12 @@ type SchedulerOptions struct {
 	// area); negative means no cost, merging by time alone.
 	WastePerPixel time.Duration
 
-	// MergeCap is the most pixels that a merged region may refresh for
-	// each pixel that changed in it, such as 1.2, whatever the merge
-	// would save in time. On a panel that runs one waveform at a time,
-	// such as the IT8951, a cap near 1 splits a screen of ragged text
-	// into a refresh for every few lines. That sends fewer pixels and
-	// bytes, but the screen takes seconds to appear instead of one
-	// waveform. Zero means no cap.
+	// MergeCap is the maximum number of pixels that a merged region may
+	// refresh per changed pixel, such as 1.2, whatever merging would
+	// save in time. On a panel that runs one waveform at a time, such as
+	// the IT8951, a cap near 1 splits a screen of ragged text into a
+	// refresh per line or few lines. That sends fewer bytes, but the
+	// screen takes seconds to appear. Zero means no cap.
 	MergeCap float64
 
 	// Tile is the side in pixels of the square tiles in which ghosting

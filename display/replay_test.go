@@ -220,7 +220,7 @@ type replayMetrics struct {
 	refreshed, changed      int // pixels of partial refreshes
 	bytes                   int
 	p50, p99                time.Duration
-	settle, settleMax       time.Duration // p50 and most of keystroke to the panel's next pause
+	settle, settleMax       time.Duration // p50 and maximum time from a keystroke to the panel's next pause
 	missed                  int           // keystrokes whose echo was never refreshed
 	overBound               int           // echoes later than one in-flight plus one fast refresh
 	maxPartial              int           // the maximum number of partials a tile had between cleans

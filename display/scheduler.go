@@ -45,7 +45,7 @@ type Scheduler struct {
 	sleepNext    bool      // sleep once the clean before sleep is done
 	asleep       bool
 	sleptAt      time.Time
-	finishing    bool // MergeCap no longer applies (see Finish)
+	finishing    bool // Finish was called, so MergeCap is ignored
 	focus        image.Rectangle
 
 	// leftover holds the merged regions of the last partial plan that a
@@ -138,9 +138,8 @@ func (s *Scheduler) Input(now time.Time) {
 }
 
 // Focus sets the area that the user looks at, such as the cursor cell
-// of a terminal. Of the regions that changed together, the one holding
-// it is refreshed first, so a prompt below a screen of output is not
-// the last line to appear.
+// of a terminal. Of the regions that changed together, the one that
+// contains it is refreshed first.
 func (s *Scheduler) Focus(r image.Rectangle) { s.focus = r }
 
 // RequestFull requests a cleaning refresh of the whole panel as soon as
@@ -189,8 +188,8 @@ func (s *Scheduler) Plan(now time.Time, dirty []Dirty) Plan {
 	case s.sleepDue(now) && s.cleanable && s.idle(now) && s.ghosted():
 		// The panel keeps its picture while asleep, so it goes to
 		// sleep clean: the ghosted tiles first, then sleep at once.
-		// Before the idle pause it sleeps as it is, since a clean would
-		// flash in the pause that IdlePause keeps free of flashes.
+		// Before the idle pause the panel sleeps uncleaned, because a
+		// clean would flash while the user may still type.
 		p.Refreshes = s.planClean(now, nil, func(t *tile) bool { return t.partials > 0 })
 		s.sleepNext = true
 	case s.sleepNext || s.sleepDue(now):
@@ -264,9 +263,8 @@ func later(a, b time.Time) time.Time {
 	return a
 }
 
-// Finish makes every later Plan merge without MergeCap, by time alone,
-// so that what is pending goes out in few refreshes, for a loop that
-// is about to stop.
+// Finish makes every later Plan ignore MergeCap, so that a loop about
+// to stop sends what is pending in few refreshes.
 func (s *Scheduler) Finish() { s.finishing = true }
 
 // Expedite makes the next Plan ignore the rate limit and the modelled

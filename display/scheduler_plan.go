@@ -138,8 +138,8 @@ func (s *Scheduler) pick(now time.Time, rs []Region, dirty []Dirty) int {
 	return best
 }
 
-// regionAge holds the times of a region's oldest and newest change, and
-// whether the region holds the focus.
+// regionAge is the times of a region's oldest and newest change, and
+// whether the region contains the focus.
 type regionAge struct {
 	oldest, newest time.Time
 	focus          bool
@@ -147,10 +147,10 @@ type regionAge struct {
 
 // before reports whether region a goes before region b.
 //
-// When input came after the last refresh started, the region with the
-// newest change holds its echo and goes next, ahead of a backlog,
-// unless the other has waited twice MaxDelay. Otherwise a region late
-// by MaxDelay goes first. Ties go to the focus.
+// After input that came since the last refresh started, the region with
+// the newest change contains the echo and goes first, unless the other
+// has waited twice MaxDelay. Otherwise a region late by MaxDelay goes
+// first. Ties go to the focus.
 func (s *Scheduler) before(now time.Time, a, b regionAge) bool {
 	wait := s.opts.MaxDelay
 	fresh := s.lastInput.After(s.lastStart) && !a.newest.Equal(b.newest)

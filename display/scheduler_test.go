@@ -240,7 +240,7 @@ func TestSchedulerEchoFirstAfterInput(t *testing.T) {
 
 func TestSchedulerNoStarvation(t *testing.T) {
 	// A region stays dirty while newer echoes keep coming faster than
-	// the panel refreshes; it must go out within twice MaxDelay plus
+	// the panel refreshes. It must go out within twice MaxDelay plus
 	// one refresh.
 	w := newSchedWorld(t, it10, SchedulerOptions{})
 	old := image.Rect(1000, 1000, 1100, 1016)
@@ -263,10 +263,9 @@ func TestSchedulerNoStarvation(t *testing.T) {
 	}
 }
 
-func TestSchedulerLateRegionFirstWithoutNewInput(t *testing.T) {
-	// Input came before the last refresh started, so none is waiting
-	// for its echo: the region late by MaxDelay goes before the newer
-	// one.
+func TestSchedulerLateFirstWithoutNewInput(t *testing.T) {
+	// Input came before the last refresh started, so no echo is
+	// waiting, and the region late by MaxDelay goes before the newer one.
 	w := newSchedWorld(t, it10, SchedulerOptions{})
 	old := image.Rect(1000, 1000, 1100, 1016)
 	w.damage(0, far, 0)
@@ -285,8 +284,8 @@ func TestSchedulerLateRegionFirstWithoutNewInput(t *testing.T) {
 }
 
 func TestSchedulerEchoAheadOfBacklog(t *testing.T) {
-	// A screen split into regions is still going out when a key comes:
-	// its echo goes next, although the backlog is late by MaxDelay.
+	// A screen split into regions is still going out when a key comes.
+	// Its echo goes next, although the backlog is late by MaxDelay.
 	w := newSchedWorld(t, it10, SchedulerOptions{MergeCap: 1.2})
 	for y := 0; y < 40*32; y += 32 {
 		w.damage(0, image.Rect(0, y, 400+y, y+13), 0)
@@ -485,8 +484,8 @@ func TestSchedulerMaxAgeCleansTouchedTile(t *testing.T) {
 }
 
 func TestSchedulerFocusFirstAmongEqualChanges(t *testing.T) {
-	// A scroll changes every line at once; under a merge cap they go
-	// out one region at a time, the line with the cursor first.
+	// A scroll changes every line at once. Under a merge cap the lines
+	// go out one region at a time, the line with the cursor first.
 	w := newSchedWorld(t, it10, SchedulerOptions{MergeCap: 1.2})
 	prompt := image.Rect(0, 1200, 80, 1216)
 	w.s.Focus(image.Rect(72, 1200, 80, 1216))
@@ -500,9 +499,10 @@ func TestSchedulerFocusFirstAmongEqualChanges(t *testing.T) {
 	}
 }
 
-func TestSchedulerSleepBeforeIdlePauseSkipsClean(t *testing.T) {
+func TestSchedulerEarlySleepSkipsClean(t *testing.T) {
 	// A sleep delay shorter than the idle pause puts the panel to sleep
-	// as it is: a clean then would flash while the user may still type.
+	// uncleaned, because a clean would flash while the user may still
+	// type.
 	busy1 := a2Cost(cell1)
 	opts := SchedulerOptions{SleepAfter: 2 * time.Second, IdlePause: time.Hour}
 	runSteps(t, it10, opts, []schedStep{

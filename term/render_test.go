@@ -87,7 +87,7 @@ func TestRenderCursor(t *testing.T) {
 	}
 }
 
-func TestCursorRectIsTheDrawnCursor(t *testing.T) {
+func TestCursorRectMatchesCursor(t *testing.T) {
 	term := newTest(t, nil)
 	f := display.NewFrame(160, 80, 1)
 	term.Write([]byte("ab\r\ncd"))

@@ -71,7 +71,7 @@ func (r *refreshFlags) check() error {
 	return nil
 }
 
-// scheduler returns the refresh policy the flags ask for.
+// scheduler returns the refresh policy that the flags set.
 func (r *refreshFlags) scheduler() display.SchedulerOptions {
 	o := display.SchedulerOptions{
 		IdlePause:    r.idleClean,
@@ -237,9 +237,8 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 	return errUsage
 }
 
-// valueHint returns advice for a flag value that does not parse, where
-// the flag package's own message names no fix: a duration without a
-// unit.
+// valueHint returns a fix for a flag value that failed to parse, where
+// the flag package's message gives none: a duration without a unit.
 func valueHint(fs *flag.FlagSet, err error) string {
 	_, rest, ok := strings.Cut(err.Error(), " for flag -")
 	if !ok {

@@ -70,8 +70,8 @@ func TestStopAndContinueRestoreRawMode(t *testing.T) {
 	r.waitRaw(t)
 	r.cmd.Process.Signal(syscall.SIGTSTP)
 	r.waitModes(t, "cooked after SIGTSTP", func(m *unix.Termios) bool { return m.Lflag&unix.ICANON != 0 })
-	// A shell continues a job only once it has stopped; einkterm stops
-	// itself just after it restores the terminal.
+	// A shell continues a job only once it has stopped, and einkterm
+	// stops itself just after it restores the terminal.
 	r.waitStopped(t)
 	r.cmd.Process.Signal(syscall.SIGCONT)
 	r.waitModes(t, "raw again after SIGCONT", func(m *unix.Termios) bool { return m.Lflag&unix.ICANON == 0 })

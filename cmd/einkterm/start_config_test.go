@@ -138,7 +138,7 @@ func TestVNCArgsFromConfig(t *testing.T) {
 	fs := newFlagSet(&env{stdout: io.Discard, stderr: io.Discard}, "vnc", "")
 	f.add(fs)
 	if err := fs.Parse(append(sessionArgs(cfg), refreshArgs(cfg)...)); err != nil {
-		t.Fatalf("the vnc command refuses the refresh flags: %v", err)
+		t.Fatalf("the vnc command rejects the refresh flags: %v", err)
 	}
 	if err := f.check(); err != nil {
 		t.Fatal(err)

@@ -98,9 +98,8 @@ type Refresh struct {
 	// SleepAfter is the idle time after which the panel sleeps; 0 means
 	// never.
 	SleepAfter Duration `toml:"sleep_after"`
-	// MergeCap is the most pixels a refresh may cover for each pixel
-	// that changed in it when regions merge, such as 1.2; 0 means no
-	// cap, merging by refresh time.
+	// MergeCap is the maximum number of pixels a refresh may cover per
+	// changed pixel when regions merge, such as 1.2. Zero means no cap.
 	MergeCap float64 `toml:"merge_cap"`
 }
 

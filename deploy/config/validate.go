@@ -155,12 +155,12 @@ const (
 	IdleCleanMax   = time.Hour
 	MaxPartialsMin = 1
 	MaxPartialsMax = 10000
-	// SleepAfterMin and SleepAfterMax bound sleep_after; 0 means never
-	// sleep. Below a second the panel would sleep and wake between
+	// SleepAfterMin and SleepAfterMax bound sleep_after, where 0 means
+	// never sleep. Below a second the panel would sleep and wake between
 	// keystrokes.
 	SleepAfterMin = time.Second
 	SleepAfterMax = 24 * time.Hour
-	// MergeCapMin and MergeCapMax bound merge_cap; 0 means no cap.
+	// MergeCapMin and MergeCapMax bound merge_cap, where 0 means no cap.
 	MergeCapMin = 1.0
 	MergeCapMax = 10.0
 )
